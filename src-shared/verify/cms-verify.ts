@@ -1,0 +1,330 @@
+// CMS SignedData verification for PDF signatures and RFC 3161 tokens: finds the signer certificate,
+// checks content-type and message-digest over the signed content, verifies the signature over the
+// DER of the signed attributes (RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA, Ed25519) with WebCrypto, checks
+// the ESS signing-certificate(-v2) binding and collects what sits next to it (signature timestamps,
+// adbe-revocationInfoArchival, embedded CRLs). Never throws on bad input: failures are findings.
+
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import {
+  CURVE_OIDS, DIGEST_OIDS, OID, SIGNATURE_OIDS, bytesEqual, digest, digestAccepted, keyAccepted,
+  webCryptoDigest, type DigestName,
+} from './algorithms';
+import { keyInfo } from './identity';
+import { finding } from './messages';
+import type { Finding, Indication, SubIndication } from './report';
+
+export type SignedContent =
+  /** The signed content lives outside the CMS (PDF ByteRange): the caller hashes it. */
+  | { kind: 'detached'; digestOf: (alg: DigestName) => Promise<Uint8Array> }
+  /** The content is eContent inside the CMS (timestamp tokens, adbe.pkcs7.sha1). */
+  | { kind: 'encapsulated' };
+
+export interface RevocationValues {
+  crls: Uint8Array[];
+  ocsps: Uint8Array[];
+}
+
+export interface SignedDataCheck {
+  parsed: boolean;
+  signedData: pkijs.SignedData | null;
+  signerCert: pkijs.Certificate | null;
+  certificates: pkijs.Certificate[];
+  digestAlgorithm: DigestName | null;
+  signatureAlgorithm: string | null;
+  eContentType: string | null;
+  eContent: Uint8Array | null;
+  messageDigestOk: boolean;
+  signatureOk: boolean;
+  ess: 'v2' | 'v1' | 'missing' | 'mismatch';
+  signingTime: Date | null;
+  signatureValue: Uint8Array | null;
+  /** DER of RFC 3161 tokens in the unsigned signature-time-stamp attribute. */
+  timestampTokens: Uint8Array[];
+  /** adbe-revocationInfoArchival plus CRLs in the SignedData itself. */
+  revocation: RevocationValues;
+  findings: Finding[];
+  /** First failure met, if any. */
+  failure: { indication: Indication; subIndication: SubIndication } | null;
+}
+
+function empty(): SignedDataCheck {
+  return {
+    parsed: false, signedData: null, signerCert: null, certificates: [], digestAlgorithm: null,
+    signatureAlgorithm: null, eContentType: null, eContent: null, messageDigestOk: false,
+    signatureOk: false, ess: 'missing', signingTime: null, signatureValue: null, timestampTokens: [],
+    revocation: { crls: [], ocsps: [] }, findings: [], failure: null,
+  };
+}
+
+/** Which failure wins when several are found (integrity before policy). */
+const PRIORITY: Partial<Record<SubIndication, number>> = {
+  HASH_FAILURE: 5, SIG_CRYPTO_FAILURE: 4, FORMAT_FAILURE: 3, CRYPTO_CONSTRAINTS_FAILURE: 2, NO_SIGNING_CERTIFICATE_FOUND: 1,
+};
+
+function fail(r: SignedDataCheck, indication: Indication, sub: SubIndication, f: Finding): SignedDataCheck {
+  r.findings.push(f);
+  const rank = (x: SubIndication) => PRIORITY[x] ?? 0;
+  if (!r.failure || rank(sub) > rank(r.failure.subIndication)) r.failure = { indication, subIndication: sub };
+  return r;
+}
+
+function u8(b: ArrayBuffer | Uint8Array): Uint8Array {
+  return b instanceof Uint8Array ? b : new Uint8Array(b);
+}
+
+/** Parse DER (trailing zero padding as in PDF /Contents is tolerated). */
+export function parseContentInfo(der: Uint8Array): pkijs.SignedData {
+  const asn = asn1js.fromBER(der);
+  if (asn.offset === -1) throw new Error('not DER');
+  for (let i = asn.offset; i < der.length; i++) if (der[i] !== 0) throw new Error('trailing data after CMS');
+  const ci = new pkijs.ContentInfo({ schema: asn.result });
+  if (ci.contentType !== OID.signedData) throw new Error(`content type ${ci.contentType} is not signedData`);
+  return new pkijs.SignedData({ schema: ci.content });
+}
+
+function attrs(si: pkijs.SignerInfo, which: 'signed' | 'unsigned', oid: string): pkijs.Attribute[] {
+  const set = which === 'signed' ? si.signedAttrs : si.unsignedAttrs;
+  return set ? set.attributes.filter((a) => a.type === oid) : [];
+}
+
+function findSignerCert(sd: pkijs.SignedData, si: pkijs.SignerInfo, certs: pkijs.Certificate[]): pkijs.Certificate | null {
+  if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
+    const sid = si.sid;
+    return certs.find((c) => c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)) ?? null;
+  }
+  // [0] SubjectKeyIdentifier
+  const ski = (si.sid as asn1js.Primitive)?.valueBlock?.valueHexView;
+  if (!ski) return null;
+  for (const c of certs) {
+    const ext = c.extensions?.find((e) => e.extnID === '2.5.29.14');
+    const v = ext?.parsedValue as asn1js.OctetString | undefined;
+    if (v && bytesEqual(u8(v.valueBlock.valueHexView), u8(ski))) return c;
+  }
+  void sd;
+  return null;
+}
+
+/** Convert an ECDSA DER SEQUENCE{r,s} to the raw r||s WebCrypto expects. */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
+  const asn = asn1js.fromBER(der);
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return null;
+  const parts = asn.result.valueBlock.value;
+  if (parts.length !== 2) return null;
+  const out = new Uint8Array(size * 2);
+  for (let k = 0; k < 2; k++) {
+    const p = parts[k];
+    if (!(p instanceof asn1js.Integer)) return null;
+    let v = u8(p.valueBlock.valueHexView);
+    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) return null;
+    out.set(v, k * size + (size - v.length));
+  }
+  return out;
+}
+
+function spkiWithAlg(cert: pkijs.Certificate, algOid: string): Uint8Array {
+  const spki = new pkijs.PublicKeyInfo({
+    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: algOid, algorithmParams: new asn1js.Null() }),
+    subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey,
+  });
+  return u8(spki.toSchema().toBER());
+}
+
+function hashOfAlgId(a: pkijs.AlgorithmIdentifier | undefined): DigestName | null {
+  if (!a) return 'SHA-1';
+  return DIGEST_OIDS[a.algorithmId] ?? null;
+}
+
+/** Verify `sig` over `data` with the certificate's key; returns null when the algorithm is unsupported. */
+export async function verifyWithCert(
+  cert: pkijs.Certificate, sigAlg: pkijs.AlgorithmIdentifier, digestAlg: DigestName, data: Uint8Array, sig: Uint8Array,
+): Promise<{ ok: boolean; name: string } | { ok: null; name: string }> {
+  const subtle = globalThis.crypto.subtle;
+  const info = SIGNATURE_OIDS[sigAlg.algorithmId];
+  if (!info) return { ok: null, name: sigAlg.algorithmId };
+  const spkiDer = u8(cert.subjectPublicKeyInfo.toSchema().toBER());
+  const d = data as Uint8Array<ArrayBuffer>;
+  const s = sig as Uint8Array<ArrayBuffer>;
+  try {
+    if (info.family === 'rsa') {
+      const hash = info.hash ?? digestAlg;
+      if (!webCryptoDigest(hash)) return { ok: null, name: `${info.name}/${hash}` };
+      const key = await subtle.importKey('spki', spkiWithAlg(cert, OID.rsaEncryption) as Uint8Array<ArrayBuffer>, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
+      return { ok: await subtle.verify('RSASSA-PKCS1-v1_5', key, s, d), name: info.hash ? info.name : `${hash.replace('-', '').toLowerCase()}WithRSAEncryption` };
+    }
+    if (info.family === 'rsa-pss') {
+      const params = new pkijs.RSASSAPSSParams({ schema: sigAlg.algorithmParams });
+      const hash = hashOfAlgId(params.hashAlgorithm);
+      if (!hash || !webCryptoDigest(hash)) return { ok: null, name: 'RSASSA-PSS' };
+      const key = await subtle.importKey('spki', spkiWithAlg(cert, OID.rsaEncryption) as Uint8Array<ArrayBuffer>, { name: 'RSA-PSS', hash }, false, ['verify']);
+      return { ok: await subtle.verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, s, d), name: `RSASSA-PSS/${hash}` };
+    }
+    if (info.family === 'ecdsa') {
+      const hash = info.hash ?? digestAlg;
+      const k = keyInfo(cert);
+      const curve = Object.values(CURVE_OIDS).find((c) => c.name === k.curve);
+      if (!curve || !webCryptoDigest(hash)) return { ok: null, name: `ECDSA/${hash}` };
+      const raw = ecdsaDerToRaw(sig, Math.ceil(curve.bits / 8));
+      if (!raw) return { ok: false, name: `ecdsa-with-${hash}` };
+      const key = await subtle.importKey('spki', spkiDer as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      return { ok: await subtle.verify({ name: 'ECDSA', hash }, key, raw as Uint8Array<ArrayBuffer>, d), name: `ecdsa-with-${hash.replace('-', '')}` };
+    }
+    if (info.family === 'ed25519' || info.family === 'ed448') {
+      const alg = info.family === 'ed25519' ? 'Ed25519' : 'Ed448';
+      const key = await subtle.importKey('spki', spkiDer as Uint8Array<ArrayBuffer>, { name: alg }, false, ['verify']);
+      return { ok: await subtle.verify({ name: alg }, key, s, d), name: alg };
+    }
+  } catch {
+    return { ok: false, name: info.name };
+  }
+  return { ok: null, name: info.name };
+}
+
+/** Parse the ESS signing-certificate(-v2) attribute and compare it with the signer certificate. */
+async function checkEss(si: pkijs.SignerInfo, cert: pkijs.Certificate): Promise<SignedDataCheck['ess']> {
+  const certDer = u8(cert.toSchema().toBER());
+  const v2 = attrs(si, 'signed', OID.signingCertificateV2)[0];
+  const v1 = attrs(si, 'signed', OID.signingCertificate)[0];
+  const a = v2 ?? v1;
+  if (!a || a.values.length === 0) return 'missing';
+  try {
+    const certs = (a.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+    const firstId = certs.valueBlock.value[0] as asn1js.Sequence;
+    const parts = firstId.valueBlock.value;
+    let idx = 0;
+    let hash: DigestName | null = v2 ? 'SHA-256' : 'SHA-1';
+    if (v2 && parts[0] instanceof asn1js.Sequence) {
+      hash = hashOfAlgId(new pkijs.AlgorithmIdentifier({ schema: parts[0] }));
+      idx = 1;
+    }
+    const certHash = u8((parts[idx] as asn1js.OctetString).valueBlock.valueHexView);
+    if (!hash || !webCryptoDigest(hash)) return 'mismatch';
+    if (!bytesEqual(await digest(hash, certDer), certHash)) return 'mismatch';
+    const issuerSerial = parts[idx + 1] as asn1js.Sequence | undefined;
+    if (issuerSerial) {
+      const serial = issuerSerial.valueBlock.value[1] as asn1js.Integer;
+      if (!serial.isEqual(cert.serialNumber)) return 'mismatch';
+    }
+    return v2 ? 'v2' : 'v1';
+  } catch {
+    return 'mismatch';
+  }
+}
+
+function parseArchival(a: pkijs.Attribute | undefined, out: RevocationValues): void {
+  if (!a || !a.values[0]) return;
+  try {
+    const seq = a.values[0] as asn1js.Sequence;
+    for (const tagged of seq.valueBlock.value) {
+      const tag = tagged.idBlock.tagNumber;
+      const inner = (tagged as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined;
+      if (!inner) continue;
+      for (const item of inner.valueBlock.value) {
+        const der = u8(item.toBER());
+        if (tag === 0) out.crls.push(der);
+        else if (tag === 1) out.ocsps.push(der);
+      }
+    }
+  } catch {
+    /* malformed archival attribute: ignored, revocation then comes from elsewhere */
+  }
+}
+
+/** Verify a CMS SignedData. `content` says where the signed content is. */
+export async function verifySignedData(der: Uint8Array, content: SignedContent): Promise<SignedDataCheck> {
+  const r = empty();
+  let sd: pkijs.SignedData;
+  try {
+    sd = parseContentInfo(der);
+  } catch (e) {
+    return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_UNPARSEABLE', 'error', { detail: e instanceof Error ? e.message : String(e) }));
+  }
+  r.parsed = true;
+  r.signedData = sd;
+  r.certificates = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) r.revocation.crls.push(u8(c.toSchema().toBER()));
+  if (sd.signerInfos.length !== 1) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_SIGNER', 'error'));
+  const si = sd.signerInfos[0];
+  r.signatureValue = u8(si.signature.valueBlock.valueHexView);
+  r.eContentType = sd.encapContentInfo.eContentType;
+  const ec = sd.encapContentInfo.eContent;
+  if (ec) {
+    // eContent may be constructed (BER chunks); join the pieces
+    const pieces: Uint8Array[] = [];
+    const walk = (o: asn1js.OctetString) => {
+      if (o.valueBlock.isConstructed) for (const x of o.valueBlock.value as asn1js.OctetString[]) walk(x);
+      else pieces.push(u8(o.valueBlock.valueHexView));
+    };
+    walk(ec);
+    const total = pieces.reduce((n, p) => n + p.length, 0);
+    const buf = new Uint8Array(total);
+    let at = 0;
+    for (const p of pieces) { buf.set(p, at); at += p.length; }
+    r.eContent = buf;
+  }
+  const dig = DIGEST_OIDS[si.digestAlgorithm.algorithmId] ?? null;
+  r.digestAlgorithm = dig;
+  r.signerCert = findSignerCert(sd, si, r.certificates);
+  r.timestampTokens = attrs(si, 'unsigned', OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => u8(v.toBER())));
+  parseArchival(attrs(si, 'signed', OID.adbeRevocationInfoArchival)[0], r.revocation);
+  const st = attrs(si, 'signed', OID.signingTime)[0]?.values[0] as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
+  if (st && typeof (st as asn1js.UTCTime).toDate === 'function') r.signingTime = (st as asn1js.UTCTime).toDate();
+
+  if (!dig) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: si.digestAlgorithm.algorithmId }));
+  if (!r.signerCert) return fail(r, 'INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', finding('CMS_NO_SIGNER_CERT', 'error'));
+  if (!digestAccepted(dig)) {
+    fail(r, 'TOTAL_FAILED', 'CRYPTO_CONSTRAINTS_FAILURE', finding('DIGEST_NOT_ACCEPTED', 'error', { alg: dig }));
+  }
+  const key = keyInfo(r.signerCert);
+  const kp = keyAccepted(key.type, key.bits);
+  if (!kp.ok && kp.code) fail(r, 'TOTAL_FAILED', 'CRYPTO_CONSTRAINTS_FAILURE', finding(kp.code, 'error', { bits: key.bits }));
+
+  // Content digest
+  let contentDigest: Uint8Array | null = null;
+  if (webCryptoDigest(dig)) {
+    if (content.kind === 'detached') {
+      if (ec && r.eContentType === OID.data) r.findings.push(finding('CMS_ECONTENT_PRESENT', 'warning'));
+      contentDigest = await content.digestOf(dig);
+    } else if (r.eContent) {
+      contentDigest = await digest(dig, r.eContent);
+    }
+  }
+
+  let signedData: Uint8Array;
+  if (si.signedAttrs) {
+    const ct = attrs(si, 'signed', OID.contentType)[0]?.values[0] as asn1js.ObjectIdentifier | undefined;
+    const expectedType = content.kind === 'detached' ? OID.data : r.eContentType;
+    if (!ct || ct.valueBlock.toString() !== expectedType) {
+      fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_BAD_CONTENT_TYPE', 'error'));
+    }
+    const md = attrs(si, 'signed', OID.messageDigest)[0]?.values[0] as asn1js.OctetString | undefined;
+    if (!md) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
+    r.messageDigestOk = contentDigest !== null && bytesEqual(u8(md.valueBlock.valueHexView), contentDigest);
+    if (!r.messageDigestOk) fail(r, 'TOTAL_FAILED', 'HASH_FAILURE', finding('HASH_MISMATCH', 'error'));
+    signedData = u8(si.signedAttrs.encodedValue);
+    r.ess = await checkEss(si, r.signerCert);
+    if (r.ess === 'mismatch') fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('ESS_MISMATCH', 'error'));
+    else if (r.ess === 'missing') r.findings.push(finding('ESS_MISSING', 'warning'));
+    else if (r.ess === 'v1') r.findings.push(finding('ESS_V1_SHA1', 'info'));
+  } else {
+    // No signed attributes: the signature is over the content itself (not PAdES; pre-CAdES adbe.pkcs7).
+    r.findings.push(finding('CMS_NO_SIGNED_ATTRS', 'warning'));
+    if (content.kind === 'detached') {
+      return fail(r, 'INDETERMINATE', 'FORMAT_FAILURE', finding('CMS_NO_SIGNED_ATTRS', 'error'));
+    }
+    if (!r.eContent) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
+    signedData = r.eContent;
+    r.messageDigestOk = true;
+  }
+
+  const v = await verifyWithCert(r.signerCert, si.signatureAlgorithm, dig, signedData, r.signatureValue);
+  r.signatureAlgorithm = v.name;
+  if (v.ok === null) return fail(r, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: v.name }));
+  r.signatureOk = v.ok;
+  if (!v.ok) fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('SIGNATURE_INVALID', 'error'));
+  if (v.name.includes('SHA1') || v.name.includes('SHA-1') || v.name.toLowerCase().includes('md5')) {
+    fail(r, 'TOTAL_FAILED', 'CRYPTO_CONSTRAINTS_FAILURE', finding('DIGEST_NOT_ACCEPTED', 'error', { alg: v.name }));
+  }
+  return r;
+}

@@ -1,0 +1,91 @@
+// Human-readable signer identity from an X.509 certificate: RFC 4514-style names, the common name,
+// organisation, e-mail and the Vietnamese identifiers (MST:, CCCD:, CMND:, …) that CAs put in UID,
+// OU or serialNumber attributes.
+
+import * as pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
+import type { SignerIdentity } from './report';
+import { CURVE_OIDS, OID, toHex } from './algorithms';
+
+const ATTR_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber', '2.5.4.12': 'title', '2.5.4.42': 'GN', '2.5.4.4': 'SN',
+  '0.9.2342.19200300.100.1.1': 'UID', '1.2.840.113549.1.9.1': 'E', '2.5.4.97': 'organizationIdentifier',
+};
+
+function attrValue(v: unknown): string {
+  const x = v as { valueBlock?: { value?: unknown; valueHexView?: Uint8Array } };
+  if (x && x.valueBlock && typeof x.valueBlock.value === 'string') return x.valueBlock.value;
+  if (x && x.valueBlock && x.valueBlock.valueHexView) return '#' + toHex(x.valueBlock.valueHexView);
+  return '';
+}
+
+export function nameAttributes(name: pkijs.RelativeDistinguishedNames): Array<[string, string]> {
+  return name.typesAndValues.map((tv) => [ATTR_NAMES[tv.type] ?? tv.type, attrValue(tv.value)] as [string, string]);
+}
+
+/** RFC 4514 order (most specific first). */
+export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
+  return nameAttributes(name)
+    .reverse()
+    .map(([k, v]) => `${k}=${v.replace(/([,+"\\<>;])/g, '\\$1')}`)
+    .join(', ');
+}
+
+function first(attrs: Array<[string, string]>, k: string): string | null {
+  const f = attrs.find(([n]) => n === k);
+  return f ? f[1] : null;
+}
+
+/** Key type and size in bits (RSA modulus length, EC field size). */
+export function keyInfo(cert: pkijs.Certificate): { type: string; bits: number; curve?: string } {
+  const spki = cert.subjectPublicKeyInfo;
+  const alg = spki.algorithm.algorithmId;
+  if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
+    try {
+      const asn = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
+      const rsa = new pkijs.RSAPublicKey({ schema: asn.result });
+      let m = rsa.modulus.valueBlock.valueHexView;
+      let i = 0;
+      while (i < m.length && m[i] === 0) i++;
+      m = m.subarray(i);
+      const bits = m.length === 0 ? 0 : (m.length - 1) * 8 + (32 - Math.clz32(m[0]));
+      return { type: 'RSA', bits };
+    } catch {
+      return { type: 'RSA', bits: 0 };
+    }
+  }
+  if (alg === OID.ecPublicKey) {
+    const p = spki.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
+    const oid = p && p instanceof asn1js.ObjectIdentifier ? p.valueBlock.toString() : '';
+    const c = CURVE_OIDS[oid];
+    return c ? { type: 'EC', bits: c.bits, curve: c.name } : { type: 'EC', bits: 0 };
+  }
+  if (alg === OID.ed25519) return { type: 'Ed25519', bits: 256 };
+  if (alg === OID.ed448) return { type: 'Ed448', bits: 456 };
+  return { type: alg, bits: 0 };
+}
+
+export function signerIdentity(cert: pkijs.Certificate): SignerIdentity {
+  const subj = nameAttributes(cert.subject);
+  const identifiers: string[] = [];
+  for (const [k, v] of subj) {
+    if ((k === 'UID' || k === 'OU' || k === 'serialNumber' || k === 'organizationIdentifier') && /^(MST|CCCD|CMND|HC|MNS|BHXH)[:\s]/i.test(v)) {
+      identifiers.push(v);
+    }
+  }
+  const key = keyInfo(cert);
+  return {
+    commonName: first(subj, 'CN'),
+    subject: nameToString(cert.subject),
+    issuer: nameToString(cert.issuer),
+    serialNumber: toHex(cert.serialNumber.valueBlock.valueHexView),
+    organization: first(subj, 'O'),
+    identifiers,
+    email: first(subj, 'E'),
+    notBefore: cert.notBefore.value.toISOString(),
+    notAfter: cert.notAfter.value.toISOString(),
+    keyAlgorithm: key.type,
+    keyBits: key.bits,
+  };
+}

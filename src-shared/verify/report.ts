@@ -1,0 +1,156 @@
+// The verification result model, in the spirit of the ETSI EN 319 102-1 / EU DSS simple report:
+// one entry per signature (indication + sub-indication, signer, claimed vs proven time, level,
+// coverage, changes after it) and a document verdict. Plain JSON-serialisable data, shared by the
+// CLI (--json), the IPC surface and the renderer.
+
+export type Indication = 'TOTAL_PASSED' | 'INDETERMINATE' | 'TOTAL_FAILED';
+
+/** Sub-indications of ETSI EN 319 102-1 §5.1.3 that this validator can produce. */
+export type SubIndication =
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'REVOKED'
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'CRYPTO_CONSTRAINTS_FAILURE'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
+  | 'OUT_OF_BOUNDS_NO_POE'
+  | 'OUT_OF_BOUNDS_NOT_REVOKED'
+  | 'REVOKED_NO_POE'
+  | 'TRY_LATER'
+  | 'TIMESTAMP_ORDER_FAILURE'
+  | 'SIGNED_DATA_NOT_FOUND';
+
+/** PAdES baseline level reached (ETSI EN 319 142-1), NONE when not even B-B holds. */
+export type PadesLevel = 'NONE' | 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding, always in both languages. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message_vi: string;
+  message_en: string;
+}
+
+export interface SignerIdentity {
+  commonName: string | null;
+  /** RFC 4514-style subject string. */
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  organization: string | null;
+  /** Vietnamese identifiers found in UID/OU/serialNumber (MST:…, CCCD:…, CMND:…). */
+  identifiers: string[];
+  email: string | null;
+  notBefore: string;
+  notAfter: string;
+  keyAlgorithm: string;
+  keyBits: number;
+}
+
+export interface SigningTime {
+  /** What the signer claims: the signing-time attribute, else the /M entry (ISO 8601). */
+  claimed: string | null;
+  claimedSource: 'signing-time-attribute' | 'M' | null;
+  /** Time proven by a valid timestamp (signature timestamp, else the earliest later document timestamp). */
+  proven: string | null;
+  provenBy: 'signature-timestamp' | 'document-timestamp' | null;
+}
+
+export interface TimestampReport {
+  kind: 'signature-timestamp' | 'document-timestamp';
+  genTime: string | null;
+  tsa: string | null;
+  imprintValid: boolean;
+  signatureValid: boolean;
+  chainValid: boolean | null;
+  indication: Indication;
+  subIndication: SubIndication | null;
+  findings: Finding[];
+}
+
+export type ChangeVerdict = 'allowed' | 'disallowed';
+
+/** One change found in an incremental update after a signature, named by the rule that judged it. */
+export interface ChangeEntry {
+  /** 1-based revision in which the change appears. */
+  revision: number;
+  rule: string;
+  verdict: ChangeVerdict;
+  objects: string[];
+  message_vi: string;
+  message_en: string;
+}
+
+export interface RevocationReport {
+  status: 'good' | 'revoked' | 'unknown' | 'not-checked';
+  source: 'dss' | 'cms-archival' | 'cache' | 'online' | null;
+  revokedAt?: string | null;
+  reason_vi?: string;
+  reason_en?: string;
+}
+
+export interface SignatureReport {
+  field: string;
+  /** 'signature' for /Type /Sig, 'document-timestamp' for /Type /DocTimeStamp. */
+  kind: 'signature' | 'document-timestamp';
+  subFilter: string | null;
+  /** 1-based revision the signature's ByteRange ends in (0 when it matches none). */
+  revision: number;
+  byteRange: number[] | null;
+  indication: Indication;
+  subIndication: SubIndication | null;
+  integrity: 'intact' | 'broken';
+  coversWholeRevision: boolean;
+  coversWholeDocument: boolean;
+  modificationsAfter: 'none' | 'allowed' | 'disallowed';
+  changesAfter: ChangeEntry[];
+  /** DocMDP permission (1, 2, 3) when the signature certifies the document. */
+  docMdpPermission: number | null;
+  signer: SignerIdentity | null;
+  signingTime: SigningTime;
+  level: PadesLevel;
+  digestAlgorithm: string | null;
+  signatureAlgorithm: string | null;
+  certificateChain: string[];
+  revocation: RevocationReport;
+  timestamps: TimestampReport[];
+  findings: Finding[];
+  summary_vi: string;
+  summary_en: string;
+}
+
+export interface DocumentReport {
+  file: string;
+  verdict: Indication;
+  signatures: SignatureReport[];
+  revisions: number;
+  validationTime: string;
+  /** Set when the file could not be parsed or verified at all. */
+  error?: { code: string; message_vi: string; message_en: string };
+  findings: Finding[];
+  summary_vi: string;
+  summary_en: string;
+}
+
+const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
+
+/** The worse of two indications. */
+export function worse(a: Indication, b: Indication): Indication {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * Document verdict: the worst indication over all signatures; a document without any signature
+ * is INDETERMINATE (nothing proves it), an unparseable one TOTAL_FAILED.
+ */
+export function documentVerdict(sigs: SignatureReport[], error?: unknown): Indication {
+  if (error) return 'TOTAL_FAILED';
+  if (sigs.length === 0) return 'INDETERMINATE';
+  return sigs.reduce<Indication>((acc, s) => worse(acc, s.indication), 'TOTAL_PASSED');
+}
