@@ -1,0 +1,710 @@
+// The PDF reader: random access over a ByteSource (nothing is loaded whole), classic and stream
+// cross-reference sections, hybrid files, /Prev chains of incremental updates, object streams,
+// and recovery by scanning for `N G obj` when the cross-reference data is broken.
+// It exposes what signing and verification need: revisions (their xref sections and %%EOF
+// boundaries, the objects each one changed), trailer, catalog, page tree, signature fields with
+// the exact byte span of their /Contents, and raw object offsets.
+
+import { VanthuError } from '../errors';
+import type { ByteSource } from './bytesource';
+import { decodeStream, FilterError } from './filters';
+import { ascii, indexOfBytes, Lexer, NeedMoreBytes, PdfKeyword, PdfSyntaxError } from './lexer';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects';
+import { findStartxref, parseXrefStreamEntries, parseXrefTable, type XrefEntry, type XrefSection } from './xref';
+
+export type { XrefEntry } from './xref';
+
+export interface Revision {
+  /** 0 = the original document, then one per incremental update, oldest first. */
+  index: number;
+  kind: 'table' | 'stream';
+  /** Offset of the `xref` keyword or the xref stream object (what `startxref` points to). */
+  xrefOffset: number;
+  trailer: PdfDict;
+  /** Offset just past this revision's `%%EOF` marker and its end-of-line, or null if not found. */
+  end: number | null;
+  /** Object numbers this revision's cross-reference section lists (new, changed or freed). */
+  changedObjects: number[];
+  /** Offset of the xref stream of a hybrid-reference section (/XRefStm), if any. */
+  xrefStm?: number;
+}
+
+export interface PageInfo {
+  /** Indirect reference of the page dictionary, or null when it is a direct object in /Kids. */
+  ref: PdfRef | null;
+  /** The indirect object that physically contains the page dictionary (== ref when indirect). */
+  holder: PdfRef;
+  dict: PdfDict;
+  /** Attributes inherited through the page tree (§7.7.3.4), resolved to values. */
+  mediaBox: number[];
+  cropBox: number[] | null;
+  rotate: number;
+  resources: PdfDict | null;
+}
+
+export interface SignatureField {
+  /** Fully qualified field name (parent names joined with '.'). */
+  name: string;
+  fieldRef: PdfRef | null;
+  field: PdfDict;
+  /** The signature dictionary (/V), or null for an empty field. */
+  sigRef: PdfRef | null;
+  sig: PdfDict | null;
+  byteRange: number[] | null;
+  /** Raw file span [start, end) of the /Contents hex string including its < and >. */
+  contentsSpan: [number, number] | null;
+  /** Decoded /Contents bytes (the CMS blob, with its zero padding). */
+  contents: Uint8Array | null;
+}
+
+export interface ObjectLocation {
+  type: 'offset' | 'compressed' | 'free' | 'missing';
+  offset?: number;
+  gen?: number;
+  stream?: number;
+  index?: number;
+}
+
+export interface ReaderOptions {
+  /** Allow opening encrypted files (objects stay encrypted; only the structure is usable). */
+  allowEncrypted?: boolean;
+}
+
+const MAX_OBJSTM_NESTING = 1;
+
+export function pdfError(code: string, vi: string, en: string, details?: Record<string, unknown>): VanthuError {
+  return new VanthuError(code, vi, en, details);
+}
+
+export class PdfReader {
+  readonly revisions: Revision[] = [];
+  /** True when the cross-reference data was rebuilt by scanning the file. */
+  recovered = false;
+  /** Effective entry per object number across all revisions (newest wins). */
+  readonly xref = new Map<number, XrefEntry>();
+  trailer: PdfDict = new PdfDict();
+  /** Offset `startxref` of the last section points to (after any correction). */
+  startxref = 0;
+  private cache = new Map<number, PdfValue>();
+  private objStmCache = new Map<number, { nums: number[]; offsets: number[]; lexer: Lexer; first: number }>();
+  private loading = new Set<number>();
+  private scanIndex: Map<number, number> | null = null;
+
+  private constructor(readonly src: ByteSource, readonly options: ReaderOptions) {}
+
+  /** Open a PDF. Throws VanthuError PDF_NOT_PDF, PDF_CORRUPT or PDF_ENCRYPTED. */
+  static open(src: ByteSource, options: ReaderOptions = {}): PdfReader {
+    const r = new PdfReader(src, options);
+    r.load();
+    return r;
+  }
+
+  get length(): number {
+    return this.src.length;
+  }
+
+  /** The number to use for /Size: one more than the highest object number in use. */
+  get size(): number {
+    let max = 0;
+    for (const n of this.xref.keys()) if (n > max) max = n;
+    const s = this.trailer.get('Size');
+    return Math.max(max + 1, typeof s === 'number' ? s : 0);
+  }
+
+  get lastSectionKind(): 'table' | 'stream' {
+    return this.revisions.length ? this.revisions[this.revisions.length - 1].kind : 'table';
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  private load(): void {
+    const head = this.src.read(0, 1024);
+    if (indexOfBytes(head, ascii('%PDF-')) < 0)
+      throw pdfError('PDF_NOT_PDF', 'Tệp không phải là PDF.', 'The file is not a PDF (no %PDF- header).');
+    try {
+      this.loadXrefChain();
+    } catch (e) {
+      if (e instanceof VanthuError) throw e;
+      this.recover(e);
+    }
+    if (!(this.trailer.get('Root') instanceof PdfRef) || !(this.getObject(this.trailer.get('Root') as PdfRef) instanceof PdfDict)) {
+      if (!this.recovered) this.recover(new Error('no usable /Root'));
+      if (!(this.getObject(this.trailer.get('Root') as PdfRef) instanceof PdfDict))
+        throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng: không tìm thấy danh mục tài liệu.', 'The PDF is corrupt: its document catalog (/Root) cannot be found.');
+    }
+    if (this.trailer.has('Encrypt') && !this.options.allowEncrypted)
+      throw pdfError('PDF_ENCRYPTED', 'Không hỗ trợ tệp PDF đã mã hóa.', 'encrypted PDFs are not supported');
+  }
+
+  private loadXrefChain(): void {
+    const sx = findStartxref(this.src);
+    if (!sx) throw new PdfSyntaxError('no startxref', this.src.length);
+    const sections: { sec: XrefSection; stm?: XrefSection }[] = [];
+    const visited = new Set<number>();
+    let off: number | null = sx.value;
+    let first = true;
+    while (off !== null) {
+      if (visited.has(off) || sections.length > 10000) break; // /Prev loop
+      visited.add(off);
+      const sec = this.readSectionTolerant(off);
+      if (first) this.startxref = sec.offset;
+      first = false;
+      let stm: XrefSection | undefined;
+      const xs = sec.trailer.get('XRefStm');
+      if (sec.kind === 'table' && typeof xs === 'number') {
+        try {
+          stm = this.readXrefStream(xs);
+        } catch {
+          stm = undefined; // hybrid readers may ignore a broken XRefStm
+        }
+      }
+      sections.push({ sec, stm });
+      const prev = sec.trailer.get('Prev');
+      off = typeof prev === 'number' && prev >= 0 && prev < this.src.length ? prev : null;
+    }
+    // oldest first
+    sections.reverse();
+    for (let i = 0; i < sections.length; i++) {
+      const { sec, stm } = sections[i];
+      const merged = new Map<number, XrefEntry>();
+      for (const [n, e] of sec.entries) merged.set(n, e);
+      if (stm) for (const [n, e] of stm.entries) if (!merged.has(n) || merged.get(n)!.type === 'free') merged.set(n, e);
+      for (const [n, e] of merged) this.xref.set(n, e);
+      this.revisions.push({
+        index: i,
+        kind: sec.kind,
+        xrefOffset: sec.offset,
+        trailer: sec.trailer,
+        end: this.findEof(sec.end),
+        changedObjects: [...merged.keys()].sort((a, b) => a - b),
+        xrefStm: stm?.offset,
+      });
+    }
+    // linearized files: the first-page section sits before the main one; fold sections whose
+    // end lies before the previous revision's end into that revision
+    for (let i = 1; i < this.revisions.length; i++) {
+      const prev = this.revisions[i - 1], cur = this.revisions[i];
+      if (prev.end !== null && cur.end !== null && cur.end < prev.end) {
+        prev.changedObjects = [...new Set([...prev.changedObjects, ...cur.changedObjects])].sort((a, b) => a - b);
+        this.revisions.splice(i, 1);
+        i--;
+      }
+    }
+    this.revisions.forEach((r, i) => (r.index = i));
+    this.trailer = sections[sections.length - 1].sec.trailer;
+    // merge /Root, /Info, /ID from older trailers when the last one lacks them
+    for (let i = sections.length - 2; i >= 0; i--)
+      for (const k of ['Root', 'Info', 'ID', 'Encrypt']) {
+        const v = sections[i].sec.trailer.get(k);
+        if (!this.trailer.has(k) && v !== undefined) this.trailer = cloneDict(this.trailer).set(k, v);
+      }
+  }
+
+  /** Read a section at `off`; tolerate small offset errors by looking around it. */
+  private readSectionTolerant(off: number): XrefSection {
+    try {
+      return this.readSectionAt(off);
+    } catch (e) {
+      if (e instanceof VanthuError) throw e;
+      const from = Math.max(0, off - 64);
+      const buf = this.src.read(from, 128 + 16);
+      const text = new TextDecoder('latin1').decode(buf);
+      const candidates: number[] = [];
+      for (const m of text.matchAll(/xref|\d+\s+\d+\s+obj/g)) {
+        if (m[0] !== 'xref' && m.index! > 0 && /\d/.test(text[m.index! - 1])) continue;
+        candidates.push(from + m.index!);
+      }
+      candidates.sort((a, b) => Math.abs(a - off) - Math.abs(b - off));
+      for (const c of candidates) {
+        if (c === off) continue;
+        try {
+          return this.readSectionAt(c);
+        } catch {
+          /* next */
+        }
+      }
+      throw e;
+    }
+  }
+
+  private readSectionAt(off: number): XrefSection {
+    const head = new TextDecoder('latin1').decode(this.src.read(off, 32)).trimStart();
+    if (head.startsWith('xref')) return parseXrefTable(this.src, off);
+    return this.readXrefStream(off);
+  }
+
+  private readXrefStream(off: number): XrefSection {
+    const obj = this.parseIndirectAt(off);
+    const v = obj.value;
+    if (!(v instanceof PdfStream) || !(v.dict.get('W') instanceof Array)) throw new PdfSyntaxError('not an xref stream', off);
+    const data = decodeStream(v.raw, v.dict);
+    const entries = parseXrefStreamEntries(v, data);
+    const trailer = cloneDict(v.dict);
+    return { kind: 'stream', offset: off, trailer, entries, end: obj.end };
+  }
+
+  /** Offset just past the first `%%EOF` (and its EOL) at or after `from`, within a short distance. */
+  private findEof(from: number): number | null {
+    const buf = this.src.read(from, 4096);
+    const i = indexOfBytes(buf, ascii('%%EOF'));
+    if (i < 0) return null;
+    let end = from + i + 5;
+    const after = this.src.read(end, 2);
+    if (after[0] === 13) end += after[1] === 10 ? 2 : 1;
+    else if (after[0] === 10) end += 1;
+    return end;
+  }
+
+  /** Rebuild the cross-reference data by scanning the whole file for `N G obj`. */
+  private recover(cause: unknown): void {
+    const index = this.buildScanIndex();
+    if (index.size === 0)
+      throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng và không thể khôi phục.', 'The PDF is corrupt and cannot be recovered.', { cause: String(cause) });
+    this.recovered = true;
+    this.xref.clear();
+    this.cache.clear();
+    this.objStmCache.clear();
+    for (const [n, off] of index) this.xref.set(n, { type: 'offset', offset: off, gen: 0 });
+    // objects inside object streams, unless a plain object with that number exists
+    for (const [n] of index) {
+      let v: PdfValue;
+      try {
+        v = this.getObject(n);
+      } catch {
+        continue;
+      }
+      if (v instanceof PdfStream && nameOf(v.dict.get('Type')) === 'ObjStm') {
+        try {
+          const stm = this.loadObjStm(n);
+          stm.nums.forEach((m, i) => {
+            if (!index.has(m)) this.xref.set(m, { type: 'compressed', stream: n, index: i });
+          });
+        } catch {
+          /* unusable object stream */
+        }
+      }
+    }
+    // trailer: the last `trailer` dictionary with /Root, else the last xref stream dict, else find the catalog
+    let trailer: PdfDict | null = this.scanTrailer();
+    if (!trailer || !(trailer.get('Root') instanceof PdfRef)) {
+      const t = new PdfDict();
+      if (trailer) for (const [k, v] of trailer.map) t.set(k, v);
+      for (const [n] of this.xref) {
+        let v: PdfValue;
+        try {
+          v = this.getObject(n);
+        } catch {
+          continue;
+        }
+        const d = v instanceof PdfStream ? v.dict : v;
+        if (d instanceof PdfDict && nameOf(d.get('Type')) === 'Catalog') t.set('Root', new PdfRef(n, 0));
+      }
+      trailer = t;
+    }
+    trailer.delete('Prev');
+    trailer.delete('XRefStm');
+    this.trailer = trailer;
+    this.revisions.length = 0;
+    this.revisions.push({
+      index: 0,
+      kind: 'table',
+      xrefOffset: -1,
+      trailer,
+      end: this.src.length,
+      changedObjects: [...this.xref.keys()].sort((a, b) => a - b),
+    });
+  }
+
+  private scanTrailer(): PdfDict | null {
+    let best: PdfDict | null = null;
+    this.scanFile(/trailer\s*<</g, (off) => {
+      try {
+        const buf = this.src.read(off, 4096);
+        const lx = new Lexer(buf, off, true);
+        lx.readRegular();
+        const v = lx.parseValue();
+        if (v instanceof PdfDict && v.get('Root') instanceof PdfRef) best = v;
+      } catch {
+        /* ignore */
+      }
+    });
+    if (best) return best;
+    for (const [n] of this.scanIndex ?? []) {
+      try {
+        const v = this.getObject(n);
+        if (v instanceof PdfStream && nameOf(v.dict.get('Type')) === 'XRef' && v.dict.get('Root') instanceof PdfRef) best = cloneDict(v.dict);
+      } catch {
+        /* ignore */
+      }
+    }
+    return best;
+  }
+
+  private scanFile(re: RegExp, onMatch: (offset: number, m: RegExpExecArray) => void): void {
+    const chunk = 1 << 20;
+    const overlap = 64;
+    const dec = new TextDecoder('latin1');
+    const seen = new Set<number>();
+    for (let pos = 0; pos < this.src.length; pos += chunk) {
+      const text = dec.decode(this.src.read(pos, chunk + overlap));
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text))) {
+        const off = pos + m.index;
+        if (!seen.has(off)) {
+          seen.add(off);
+          onMatch(off, m);
+        }
+      }
+    }
+  }
+
+  private buildScanIndex(): Map<number, number> {
+    if (this.scanIndex) return this.scanIndex;
+    const index = new Map<number, number>();
+    this.scanFile(/(?:^|[\r\n\s>])(\d{1,10})\s+(\d{1,5})\s+obj\b/g, (off, m) => {
+      const lead = m[0].length - m[0].trimStart().length;
+      const start = off + lead;
+      index.set(Number(m[1]), start);
+    });
+    this.scanIndex = index;
+    return index;
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  /** Where object `num` lives (for verification: raw offsets of objects). */
+  locate(num: number): ObjectLocation {
+    const e = this.xref.get(num);
+    if (!e) return { type: 'missing' };
+    if (e.type === 'offset') return { type: 'offset', offset: e.offset, gen: e.gen };
+    if (e.type === 'compressed') return { type: 'compressed', stream: e.stream, index: e.index };
+    return { type: 'free', gen: e.gen };
+  }
+
+  /** The object with this number (null when free or missing, per §7.3.10). */
+  getObject(ref: PdfRef | number): PdfValue {
+    const num = typeof ref === 'number' ? ref : ref.num;
+    if (this.cache.has(num)) return this.cache.get(num)!;
+    if (this.loading.has(num)) throw new PdfSyntaxError(`reference loop at object ${num}`, 0);
+    this.loading.add(num);
+    try {
+      const v = this.loadObject(num);
+      this.cache.set(num, v);
+      return v;
+    } finally {
+      this.loading.delete(num);
+    }
+  }
+
+  /** Follow a reference (once; values inside arrays/dicts stay as they are). */
+  resolve(v: PdfValue | undefined): PdfValue | undefined {
+    let guard = 0;
+    while (v instanceof PdfRef && guard++ < 32) v = this.getObject(v);
+    return v;
+  }
+
+  resolveDict(v: PdfValue | undefined): PdfDict | null {
+    const r = this.resolve(v);
+    if (r instanceof PdfDict) return r;
+    if (r instanceof PdfStream) return r.dict;
+    return null;
+  }
+
+  private loadObject(num: number): PdfValue {
+    const e = this.xref.get(num);
+    if (!e || e.type === 'free') return null;
+    if (e.type === 'compressed') return this.loadCompressed(num, e.stream, e.index);
+    try {
+      const o = this.parseIndirectAt(e.offset);
+      if (o.num === num) return o.value;
+    } catch (err) {
+      if (!(err instanceof PdfSyntaxError) && !(err instanceof FilterError)) throw err;
+    }
+    // the xref offset is wrong: find the object by scanning (safe: number must match)
+    const idx = this.buildScanIndex();
+    const off = idx.get(num);
+    if (off === undefined || off === e.offset) return null;
+    const o = this.parseIndirectAt(off);
+    if (o.num !== num) return null;
+    this.xref.set(num, { type: 'offset', offset: off, gen: o.gen });
+    return o.value;
+  }
+
+  private loadObjStm(streamNum: number) {
+    let stm = this.objStmCache.get(streamNum);
+    if (stm) return stm;
+    const v = this.getObject(streamNum);
+    if (!(v instanceof PdfStream)) throw new PdfSyntaxError(`object stream ${streamNum} missing`, 0);
+    const n = this.resolve(v.dict.get('N'));
+    const first = this.resolve(v.dict.get('First'));
+    if (typeof n !== 'number' || typeof first !== 'number' || n < 0 || n > 1e6) throw new PdfSyntaxError('bad object stream header', 0);
+    const data = decodeStream(v.raw, v.dict, (x) => this.resolve(x));
+    const lx = new Lexer(data, 0, true);
+    const nums: number[] = [], offsets: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = lx.parse(), b = lx.parse();
+      if (typeof a !== 'number' || typeof b !== 'number') break;
+      nums.push(a);
+      offsets.push(b);
+    }
+    stm = { nums, offsets, lexer: lx, first };
+    this.objStmCache.set(streamNum, stm);
+    return stm;
+  }
+
+  private loadCompressed(num: number, streamNum: number, index: number): PdfValue {
+    const stm = this.loadObjStm(streamNum);
+    let i = stm.nums[index] === num ? index : stm.nums.indexOf(num);
+    if (i < 0) return null;
+    const lx = new Lexer(stm.lexer.buf, 0, true);
+    lx.pos = stm.first + stm.offsets[i];
+    if (lx.pos >= lx.buf.length) return null;
+    const v = lx.parse();
+    if (v instanceof PdfKeyword || v === undefined) return null;
+    void MAX_OBJSTM_NESTING;
+    return v;
+  }
+
+  /**
+   * Parse `N G obj … endobj` at a file offset. Streams get their raw (still filtered) bytes.
+   * `spans` receives the byte span of each top-level dictionary value when given.
+   */
+  parseIndirectAt(offset: number, spans?: Map<string, [number, number]>): { num: number; gen: number; value: PdfValue; end: number } {
+    let window = 4096;
+    for (;;) {
+      const buf = this.src.read(offset, window);
+      const complete = offset + buf.length >= this.src.length;
+      const lx = new Lexer(buf, offset, complete);
+      if (spans) {
+        spans.clear();
+        lx.spans = spans;
+      }
+      try {
+        return this.parseIndirect(lx);
+      } catch (e) {
+        if (e instanceof NeedMoreBytes && !complete) {
+          window *= 4;
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private parseIndirect(lx: Lexer): { num: number; gen: number; value: PdfValue; end: number } {
+    const start = lx.offset;
+    lx.skipWhitespace();
+    const n = lx.readRegular();
+    lx.skipWhitespace();
+    const g = lx.readRegular();
+    lx.skipWhitespace();
+    const kw = lx.readRegular();
+    if (!/^\d+$/.test(n) || !/^\d+$/.test(g) || kw !== 'obj') throw new PdfSyntaxError('expected "N G obj"', start);
+    let value: PdfValue;
+    const v = lx.parse();
+    if (v === undefined || (v instanceof PdfKeyword && v.word === 'endobj')) value = null;
+    else if (v instanceof PdfKeyword) throw new PdfSyntaxError(`unexpected keyword '${v.word}'`, start);
+    else value = v;
+    lx.spans = null;
+    lx.skipWhitespace();
+    const save = lx.pos;
+    const next = lx.peekByte() === -1 ? '' : lx.readRegular();
+    if (next === 'stream' && value instanceof PdfDict) {
+      // EOL after the keyword: CRLF or LF (CR alone tolerated)
+      if (lx.peekByte() === 13) lx.pos++;
+      if (lx.peekByte() === 10) lx.pos++;
+      const dataStart = lx.offset;
+      const { raw, end } = this.readStreamData(value, dataStart);
+      return { num: Number(n), gen: Number(g), value: new PdfStream(value, raw), end };
+    }
+    if (next !== 'endobj') lx.pos = save;
+    return { num: Number(n), gen: Number(g), value, end: lx.offset };
+  }
+
+  private readStreamData(dict: PdfDict, dataStart: number): { raw: Uint8Array; end: number } {
+    let len: PdfValue | undefined = dict.get('Length');
+    if (len instanceof PdfRef) {
+      try {
+        len = this.getObject(len);
+      } catch {
+        len = undefined;
+      }
+    }
+    const avail = this.src.length - dataStart;
+    if (typeof len === 'number' && Number.isInteger(len) && len >= 0 && len <= avail) {
+      const tail = new TextDecoder('latin1').decode(this.src.read(dataStart + len, 32));
+      const m = /^\s*endstream/.exec(tail);
+      if (m) {
+        const afterEnd = dataStart + len + m[0].length;
+        return { raw: this.src.read(dataStart, len), end: this.skipEndobj(afterEnd) };
+      }
+    }
+    // /Length missing, absurd or wrong: find `endstream`
+    const needle = ascii('endstream');
+    const chunk = 1 << 16;
+    for (let pos = dataStart; pos < this.src.length; pos += chunk) {
+      const buf = this.src.read(pos, chunk + needle.length);
+      const i = indexOfBytes(buf, needle);
+      if (i >= 0) {
+        let stop = pos + i;
+        const pre = this.src.read(Math.max(dataStart, stop - 2), Math.min(2, stop - dataStart));
+        if (pre.length === 2 && pre[0] === 13 && pre[1] === 10) stop -= 2;
+        else if (pre.length >= 1 && (pre[pre.length - 1] === 10 || pre[pre.length - 1] === 13)) stop -= 1;
+        return { raw: this.src.read(dataStart, stop - dataStart), end: this.skipEndobj(pos + i + needle.length) };
+      }
+    }
+    throw new PdfSyntaxError('unterminated stream', dataStart);
+  }
+
+  private skipEndobj(from: number): number {
+    const t = new TextDecoder('latin1').decode(this.src.read(from, 32));
+    const m = /^\s*endobj/.exec(t);
+    return m ? from + m[0].length : from;
+  }
+
+  /** Decoded bytes of a stream object. */
+  decode(stream: PdfStream): Uint8Array {
+    return decodeStream(stream.raw, stream.dict, (x) => this.resolve(x));
+  }
+
+  /** Byte spans [start, end) in the file of each top-level value of the dictionary object `ref`. */
+  valueSpans(ref: PdfRef): Map<string, [number, number]> | null {
+    const e = this.xref.get(ref.num);
+    if (!e || e.type !== 'offset') return null;
+    const spans = new Map<string, [number, number]>();
+    this.parseIndirectAt(e.offset, spans);
+    return spans;
+  }
+
+  // ---------------------------------------------------------------- document structure
+
+  get catalog(): PdfDict {
+    const c = this.resolveDict(this.trailer.get('Root'));
+    if (!c) throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng: không tìm thấy danh mục tài liệu.', 'The PDF is corrupt: its document catalog (/Root) cannot be found.');
+    return c;
+  }
+
+  get rootRef(): PdfRef {
+    return this.trailer.get('Root') as PdfRef;
+  }
+
+  /** The pages in order, with inherited attributes; loops and non-page nodes are skipped. */
+  pages(): PageInfo[] {
+    const out: PageInfo[] = [];
+    const visited = new Set<PdfDict>();
+    const visitedRefs = new Set<number>();
+    const walk = (node: PdfValue | undefined, holder: PdfRef, inherited: { mb?: PdfValue; cb?: PdfValue; rot?: PdfValue; res?: PdfValue }, depth: number) => {
+      if (depth > 64) return;
+      let ref: PdfRef | null = null;
+      if (node instanceof PdfRef) {
+        if (visitedRefs.has(node.num)) return;
+        visitedRefs.add(node.num);
+        ref = node;
+        holder = node;
+      }
+      const d = this.resolveDict(node);
+      if (!d || visited.has(d)) return;
+      visited.add(d);
+      const inh = {
+        mb: d.get('MediaBox') ?? inherited.mb,
+        cb: d.get('CropBox') ?? inherited.cb,
+        rot: d.get('Rotate') ?? inherited.rot,
+        res: d.get('Resources') ?? inherited.res,
+      };
+      const kids = this.resolve(d.get('Kids'));
+      const type = nameOf(d.get('Type'));
+      if (type === 'Pages' || (type !== 'Page' && Array.isArray(kids))) {
+        if (Array.isArray(kids)) for (const k of kids) walk(k, holder, inh, depth + 1);
+        return;
+      }
+      const box = (v: PdfValue | undefined): number[] | null => {
+        const a = this.resolve(v);
+        if (!Array.isArray(a) || a.length !== 4) return null;
+        const nums = a.map((x) => this.resolve(x));
+        return nums.every((x) => typeof x === 'number') ? (nums as number[]) : null;
+      };
+      const rot = this.resolve(inh.rot);
+      out.push({
+        ref,
+        holder,
+        dict: d,
+        mediaBox: box(inh.mb) ?? [0, 0, 612, 792],
+        cropBox: box(inh.cb),
+        rotate: typeof rot === 'number' ? ((rot % 360) + 360) % 360 : 0,
+        resources: this.resolveDict(inh.res),
+      });
+    };
+    const pagesRef = this.catalog.get('Pages');
+    walk(pagesRef, pagesRef instanceof PdfRef ? pagesRef : this.rootRef, {}, 0);
+    return out;
+  }
+
+  /** All terminal form fields of /AcroForm /Fields (loop-safe), with fully qualified names. */
+  formFields(): { name: string; ref: PdfRef | null; dict: PdfDict; ft: string | null }[] {
+    const out: { name: string; ref: PdfRef | null; dict: PdfDict; ft: string | null }[] = [];
+    const acro = this.resolveDict(this.catalog.get('AcroForm'));
+    if (!acro) return out;
+    const seen = new Set<PdfDict>();
+    const walk = (node: PdfValue | undefined, prefix: string, ft: string | null, depth: number) => {
+      if (depth > 64) return;
+      const d = this.resolveDict(node);
+      if (!d || seen.has(d)) return;
+      seen.add(d);
+      const t = this.resolve(d.get('T'));
+      const name = t instanceof PdfString ? decodeText(t) : '';
+      const full = name ? (prefix ? `${prefix}.${name}` : name) : prefix;
+      const myFt = nameOf(this.resolve(d.get('FT'))) ?? ft;
+      const kids = this.resolve(d.get('Kids'));
+      const fieldKids = Array.isArray(kids) ? kids.filter((k) => this.resolveDict(k)?.has('T')) : [];
+      if (fieldKids.length > 0) {
+        for (const k of fieldKids) walk(k, full, myFt, depth + 1);
+        return;
+      }
+      out.push({ name: full, ref: node instanceof PdfRef ? node : null, dict: d, ft: myFt });
+    };
+    const fields = this.resolve(acro.get('Fields'));
+    if (Array.isArray(fields)) for (const f of fields) walk(f, '', null, 0);
+    return out;
+  }
+
+  /** Signature fields with their signature dictionaries, /ByteRange and /Contents span. */
+  signatureFields(): SignatureField[] {
+    return this.formFields()
+      .filter((f) => f.ft === 'Sig')
+      .map((f) => {
+        const v = f.dict.get('V');
+        const sigRef = v instanceof PdfRef ? v : null;
+        const sig = this.resolveDict(v);
+        let byteRange: number[] | null = null;
+        let contentsSpan: [number, number] | null = null;
+        let contents: Uint8Array | null = null;
+        if (sig) {
+          const br = this.resolve(sig.get('ByteRange'));
+          if (Array.isArray(br) && br.every((x) => typeof x === 'number')) byteRange = br as number[];
+          const c = sig.get('Contents');
+          if (c instanceof PdfString) contents = c.bytes;
+          if (sigRef) contentsSpan = this.valueSpans(sigRef)?.get('Contents') ?? null;
+        }
+        return { name: f.name, fieldRef: f.ref, field: f.dict, sigRef, sig, byteRange, contentsSpan, contents };
+      });
+  }
+}
+
+export function nameOf(v: PdfValue | undefined): string | null {
+  return v instanceof PdfName ? v.name : null;
+}
+
+export function cloneDict(d: PdfDict): PdfDict {
+  return new PdfDict(d.map);
+}
+
+/** Decode a PDF text string (UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding ≈ Latin-1). */
+export function decodeText(s: PdfString): string {
+  const b = s.bytes;
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return new TextDecoder('utf-16be').decode(b.subarray(2));
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return new TextDecoder('utf-8').decode(b.subarray(3));
+  let out = '';
+  for (const c of b) out += String.fromCharCode(c);
+  return out;
+}
