@@ -1,0 +1,100 @@
+// Electron main process entry. Owns the window and the Electron-only pieces (protocol, session
+// policy, safeStorage, IPC transport); everything else is the plain-Node services that host
+// mode and the CLI share (src-main/services).
+
+import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { channelNames, EVENT_PREFIX, IPC_PREFIX } from '../../src-shared/ipc/contract';
+import { createRouter } from '../services/ipc/router';
+import { createHandlers, type ServiceContext } from '../services/handlers';
+import { EventBus } from '../services/events';
+import { applySessionPolicy, hardenWebContents, isTrustedSender, APP_ORIGIN } from './security';
+import { registerSchemePrivileges, serveRenderer } from './protocol';
+import { SafeStorageProtector } from './safe-storage-protector';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ownWindows = new Set<number>();
+let mainWindow: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  registerSchemePrivileges();
+  hardenWebContents();
+  app.whenReady().then(start);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+function start(): void {
+  applySessionPolicy();
+  serveRenderer(path.join(here, '../renderer'));
+
+  const events = new EventBus();
+  const context: ServiceContext = {
+    runtime: 'electron',
+    profileDir: app.getPath('userData'),
+    keys: new SafeStorageProtector(),
+    events,
+  };
+  const router = createRouter(createHandlers(context), {
+    warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
+  });
+
+  for (const channel of channelNames) {
+    ipcMain.handle(IPC_PREFIX + channel, (event: IpcMainInvokeEvent, payload: unknown) =>
+      router.dispatch(channel, payload, {
+        trusted: isTrustedSender(event, ownWindows),
+        origin: `webContents:${event.sender.id}`,
+      }),
+    );
+  }
+  events.onAny((event, payload) => {
+    for (const w of BrowserWindow.getAllWindows()) {
+      if (ownWindows.has(w.webContents.id)) w.webContents.send(EVENT_PREFIX + event, payload);
+    }
+  });
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'Văn thư số',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  ownWindows.add(win.webContents.id);
+  const id = win.webContents.id;
+  win.on('closed', () => ownWindows.delete(id));
+  win.once('ready-to-show', () => win.show());
+  const dev = process.env.ELECTRON_RENDERER_URL;
+  if (dev && !app.isPackaged) win.loadURL(dev);
+  else win.loadURL(`${APP_ORIGIN}/index.html`);
+  mainWindow = win;
+}

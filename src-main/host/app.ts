@@ -1,0 +1,44 @@
+// Assembles host mode: the same services and handler table as the Electron main process,
+// behind the loopback HTTP/WebSocket server. Tests and `npm start` both call startHostApp.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRouter } from '../services/ipc/router';
+import { createHandlers, type ServiceContext } from '../services/handlers';
+import { EventBus } from '../services/events';
+import { FileKeyProtector } from '../services/secrets/key-protector';
+import { defaultProfileDir } from '../services/paths';
+import { gatewayOriginsFromEnv } from '../services/csp';
+import { startHostServer, type HostServer } from './server';
+
+export interface HostApp extends HostServer {
+  events: EventBus;
+  context: ServiceContext;
+}
+
+export function repoRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+}
+
+export async function startHostApp(opts: { port?: number; profileDir?: string; rendererDir?: string; secret?: string } = {}): Promise<HostApp> {
+  const events = new EventBus();
+  const profileDir = opts.profileDir ?? defaultProfileDir();
+  const context: ServiceContext = {
+    runtime: 'host',
+    profileDir,
+    keys: new FileKeyProtector(profileDir),
+    events,
+  };
+  const router = createRouter(createHandlers(context), {
+    warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
+  });
+  const server = await startHostServer({
+    rendererDir: opts.rendererDir ?? path.join(repoRoot(), 'out', 'renderer'),
+    router,
+    events,
+    port: opts.port,
+    secret: opts.secret,
+    csp: { connectOrigins: gatewayOriginsFromEnv() },
+  });
+  return Object.assign(server, { events, context });
+}

@@ -1,0 +1,81 @@
+// The one typed IPC contract between the renderer and the main-process services.
+// Every channel names a zod request schema and a zod response schema; every push event names
+// a zod payload schema. The Electron main side, the host-mode bridge and the preload/bridge
+// clients are all generated from this table, so a channel cannot exist on one side only.
+
+import { z } from 'zod';
+
+export const AppErrorSchema = z.object({
+  code: z.string(),
+  message_vi: z.string(),
+  message_en: z.string(),
+});
+
+/** What every invoke answers: a value or a typed error, never a thrown exception. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };
+
+const Empty = z.object({}).strict();
+
+export const AppInfo = z.object({
+  name: z.string(),
+  productName: z.string(),
+  version: z.string(),
+  runtime: z.enum(['electron', 'host']),
+  platform: z.string(),
+  versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
+});
+
+/** Request/response pairs, by channel name ("namespace.method"). */
+export const channels = {
+  'app.info': { request: Empty, response: AppInfo },
+  'app.echo': {
+    // A diagnostic round trip: proves payload validation on both directions.
+    request: z.object({ text: z.string().max(10_000) }).strict(),
+    response: z.object({ text: z.string(), receivedAt: z.string() }),
+  },
+  'app.lock': { request: Empty, response: z.object({ locked: z.boolean() }) },
+  'secrets.wrapKey': {
+    request: z.object({ keyB64: z.string().max(4096) }).strict(),
+    response: z.object({ wrappedB64: z.string(), protection: z.enum(['os', 'file']) }),
+  },
+  'secrets.unwrapKey': {
+    request: z.object({ wrappedB64: z.string().max(8192) }).strict(),
+    response: z.object({ keyB64: z.string() }),
+  },
+} as const;
+
+/** Push events from main to renderer. */
+export const events = {
+  'progress': z.object({
+    taskId: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    item: z.string().optional(),
+    status: z.enum(['running', 'ok', 'failed', 'cancelled']).optional(),
+  }),
+  'token.inserted': z.object({ slotId: z.string(), label: z.string() }),
+  'token.removed': z.object({ slotId: z.string(), label: z.string().optional() }),
+  'sync.state': z.object({
+    state: z.enum(['idle', 'syncing', 'offline', 'error']),
+    pending: z.number().int().nonnegative(),
+    message: z.string().optional(),
+  }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type Req<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type Res<C extends ChannelName> = z.output<Channels[C]['response']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** Electron IPC channel ids are prefixed so nothing else on ipcMain can be reached by accident. */
+export const IPC_PREFIX = 'vanthu:';
+export const EVENT_PREFIX = 'vanthu-event:';
+
+export function isChannelName(v: unknown): v is ChannelName {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(channels, v);
+}

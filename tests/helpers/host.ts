@@ -1,0 +1,30 @@
+// Starts host mode in-process for tests: the real services and the built renderer (run
+// `npm run build` first — `npm test` does) on 127.0.0.1, with a throwaway profile directory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startHostApp, type HostApp } from '../../src-main/host/app';
+
+export interface TestHost extends HostApp {
+  profileDir: string;
+}
+
+export async function startHost(opts: { port?: number; profileDir?: string } = {}): Promise<TestHost> {
+  const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-profile-'));
+  const app = await startHostApp({ port: opts.port, profileDir });
+  const close = app.close.bind(app);
+  return Object.assign(app, {
+    profileDir,
+    async close() {
+      await close();
+      if (!opts.profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const artifactsDir = (area: string): string => {
+  const d = path.join(repoRoot, 'test-artifacts', area);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+};
