@@ -13,6 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import type { Signer } from '../../src-shared/sign/signer';
+import { createSoftwareSigner } from '../../src-shared/crypto/webcrypto-signer';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -90,7 +92,8 @@ export interface TestPki {
   password: string;
   root: TestEntity;
   intermediate: TestEntity;
-  signers: Partial<Record<TestKeyType, TestEntity>> & { rsa2048: TestEntity };
+  /** Signers by key type; reading one left out through `signerTypes` throws. */
+  signers: Record<TestKeyType, TestEntity>;
   tsa: TestEntity;
   ocsp: TestEntity;
   /** PEM with intermediate then root. */
@@ -312,9 +315,13 @@ export async function makeTestPki(dir: string, opts: TestPkiOptions = {}): Promi
 
   const types = opts.signerTypes ?? ['rsa2048', 'rsa3072', 'p256', 'p384'];
   if (!types.includes('rsa2048')) types.unshift('rsa2048');
-  const signers: Partial<Record<TestKeyType, TestEntity>> = {};
-  for (const t of types) {
-    signers[t] = await issueCertificate(ctx, { name: `signer-${t}`, keyType: t, subject: SIGNER_SUBJECTS[t], issuer: intermediate });
+  const signers = {} as Record<TestKeyType, TestEntity>;
+  for (const t of ['rsa2048', 'rsa3072', 'p256', 'p384'] as TestKeyType[]) {
+    if (types.includes(t)) {
+      signers[t] = await issueCertificate(ctx, { name: `signer-${t}`, keyType: t, subject: SIGNER_SUBJECTS[t], issuer: intermediate });
+    } else {
+      Object.defineProperty(signers, t, { enumerable: false, get() { throw new Error(`test PKI: signer ${t} was not created (signerTypes option)`); } });
+    }
   }
   const tsa = await issueCertificate(ctx, {
     name: 'tsa', keyType: 'rsa2048', profile: 'tsa', issuer: intermediate,
@@ -329,10 +336,15 @@ export async function makeTestPki(dir: string, opts: TestPkiOptions = {}): Promi
   writeFileSync(chainPemPath, toPem(intermediate.der, 'CERTIFICATE') + toPem(root.der, 'CERTIFICATE'));
 
   return {
-    dir, password, root, intermediate, signers: signers as TestPki['signers'], tsa, ocsp, chainPemPath,
+    dir, password, root, intermediate, signers, tsa, ocsp, chainPemPath,
     chainDers: [intermediate.der, root.der], options: opts,
     issue: (spec) => issueCertificate(ctx, spec),
   };
 }
 
 export { toPem };
+
+/** A Signer (src-shared/sign/signer.ts) over a test entity's software key. */
+export async function signerFor(entity: TestEntity): Promise<Signer> {
+  return createSoftwareSigner({ pkcs8: entity.pkcs8, certificate: entity.der, chain: chainOf(entity).map((c) => c.der) });
+}

@@ -1,0 +1,41 @@
+// Small byte helpers over Uint8Array (no Buffer: this runs in the renderer and in workers too).
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function fromHex(h: string): Uint8Array {
+  const clean = h.replace(/[^0-9a-fA-F]/g, '');
+  if (clean.length % 2) throw new RangeError('odd hex length');
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** A fresh ArrayBuffer holding exactly these bytes (pkijs/asn1js and WebCrypto want ArrayBuffers). */
+export function toArrayBuffer(b: Uint8Array): ArrayBuffer {
+  return b.slice().buffer as ArrayBuffer;
+}
+
+/** Overwrite with zeros (best effort wipe of key material). */
+export function wipe(b: Uint8Array | undefined): void {
+  if (b) b.fill(0);
+}

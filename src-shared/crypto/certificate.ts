@@ -1,0 +1,68 @@
+// Certificate parsing helpers: parse DER with pkijs and describe the public key (RSA bits,
+// EC curve) the way the Signer interface does.
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { KeyDescription } from '../sign/signer';
+import { VanthuError } from '../errors';
+import { toArrayBuffer } from './bytes';
+import { OID } from './oids';
+
+export function parseCertificate(der: Uint8Array): pkijs.Certificate {
+  try {
+    return pkijs.Certificate.fromBER(toArrayBuffer(der));
+  } catch {
+    throw new VanthuError('CERT_INVALID', 'Chứng thư số không đọc được (DER hỏng).', 'The certificate cannot be parsed (bad DER).');
+  }
+}
+
+const CURVES: Record<string, { name: string; bits: number }> = {
+  [OID.p256]: { name: 'P-256', bits: 256 },
+  [OID.p384]: { name: 'P-384', bits: 384 },
+  [OID.p521]: { name: 'P-521', bits: 521 },
+};
+
+/** Describe the public key of a SubjectPublicKeyInfo. */
+export function describeSpki(spki: pkijs.PublicKeyInfo): KeyDescription {
+  const alg = spki.algorithm.algorithmId;
+  if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
+    const rsa = pkijs.RSAPublicKey.fromBER(spki.subjectPublicKey.valueBlock.valueHexView.slice().buffer);
+    let mod = rsa.modulus.valueBlock.valueHexView;
+    let i = 0;
+    while (i < mod.length && mod[i] === 0) i++;
+    mod = mod.subarray(i);
+    const bits = mod.length ? (mod.length - 1) * 8 + (32 - Math.clz32(mod[0])) : 0;
+    return { type: 'rsa', bits };
+  }
+  if (alg === OID.ecPublicKey) {
+    const params = spki.algorithm.algorithmParams;
+    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : '';
+    const curve = CURVES[curveOid];
+    if (!curve) {
+      throw new VanthuError('KEY_UNSUPPORTED', `Đường cong elliptic không được hỗ trợ (${curveOid || 'không rõ'}).`,
+        `Unsupported elliptic curve (${curveOid || 'unknown'}).`);
+    }
+    return { type: 'ec', bits: curve.bits, namedCurve: curve.name };
+  }
+  throw new VanthuError('KEY_UNSUPPORTED', `Loại khóa không được hỗ trợ (${alg}).`, `Unsupported key type (${alg}).`);
+}
+
+export function describeCertificateKey(certDer: Uint8Array | pkijs.Certificate): KeyDescription {
+  const cert = certDer instanceof Uint8Array ? parseCertificate(certDer) : certDer;
+  return describeSpki(cert.subjectPublicKeyInfo);
+}
+
+/** DER of a pkijs certificate. */
+export function certificateDer(cert: pkijs.Certificate): Uint8Array {
+  return new Uint8Array(cert.toSchema(true).toBER(false));
+}
+
+/** Common name of the subject (first CN), for messages and reports. */
+export function subjectCommonName(cert: pkijs.Certificate): string | undefined {
+  const cn = cert.subject.typesAndValues.find((t) => t.type === '2.5.4.3');
+  return cn ? String(cn.value.valueBlock.value) : undefined;
+}
+
+/** Serial number as lower-case hex. */
+export function serialHex(cert: pkijs.Certificate): string {
+  return Array.from(cert.serialNumber.valueBlock.valueHexView, (b) => b.toString(16).padStart(2, '0')).join('');
+}

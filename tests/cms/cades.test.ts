@@ -1,0 +1,125 @@
+// CAdES detached CMS built over the Signer interface verifies with `openssl cms -verify` for
+// every key type, hash and scheme; the signed attributes are exactly what PAdES wants.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HashAlgorithm, SignatureScheme } from '../../src-shared/sign/signer';
+import { buildCadesDetached } from '../../src-shared/cms/cades';
+import { estimateCmsSize } from '../../src-shared/cms/size';
+import { digest } from '../../src-shared/crypto/hash';
+import { makeTestPki, signerFor, type TestKeyType, type TestPki } from '../helpers/pki';
+
+let pki: TestPki;
+let work: string;
+const content = new TextEncoder().encode('%PDF-1.7 … Quyết định số 15/QĐ-UBND … byte ranges stand-in\n'.repeat(50));
+let contentPath: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'vanthu-cades-'));
+  pki = await makeTestPki(join(work, 'pki'));
+  contentPath = join(work, 'content.bin');
+  writeFileSync(contentPath, content);
+});
+
+function opensslVerify(cmsPath: string, dataPath: string): { ok: boolean; out: string } {
+  const r = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cmsPath, '-content', dataPath,
+    '-CAfile', pki.root.pemPath, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stdout + r.stderr };
+}
+
+function cmsPrint(cmsPath: string): string {
+  return execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', cmsPath], { encoding: 'utf8' });
+}
+
+const cases: Array<[TestKeyType, HashAlgorithm, SignatureScheme]> = [
+  ['rsa2048', 'SHA-256', { kind: 'rsa-pkcs1v15' }],
+  ['rsa2048', 'SHA-256', { kind: 'rsa-pss' }],
+  ['rsa2048', 'SHA-512', { kind: 'rsa-pss' }],
+  ['rsa3072', 'SHA-384', { kind: 'rsa-pkcs1v15' }],
+  ['rsa3072', 'SHA-384', { kind: 'rsa-pss' }],
+  ['rsa3072', 'SHA-512', { kind: 'rsa-pkcs1v15' }],
+  ['p256', 'SHA-256', { kind: 'ecdsa' }],
+  ['p256', 'SHA-384', { kind: 'ecdsa' }],
+  ['p384', 'SHA-384', { kind: 'ecdsa' }],
+  ['p384', 'SHA-512', { kind: 'ecdsa' }],
+];
+
+describe('buildCadesDetached', () => {
+  it.each(cases)('%s with %s and %o verifies with openssl cms against the test root', async (keyType, hash, scheme) => {
+    const signer = await signerFor(pki.signers[keyType]);
+    const cms = await buildCadesDetached({ messageDigest: await digest(hash, content), hash, signer, scheme });
+    await signer.close();
+    const p = join(work, `${keyType}-${hash}-${scheme.kind}.p7s`);
+    writeFileSync(p, cms);
+    const v = opensslVerify(p, contentPath);
+    expect(v.out).toContain('Verification successful');
+    expect(v.ok).toBe(true);
+    expect(cms.length).toBeLessThanOrEqual(estimateCmsSize(signer, 'B-B'));
+    const printed = cmsPrint(p);
+    if (scheme.kind === 'rsa-pss') {
+      // RSASSA-PSS-params: hash, MGF1 with the same hash, salt length = hash length.
+      const params = printed.slice(printed.indexOf('algorithm: rsassaPss'));
+      const h = hash.toLowerCase().replace('-', '');
+      expect(params.match(new RegExp(`OBJECT\\s+:${h}\\b`, 'g'))?.length).toBe(2);
+      expect(params).toMatch(/OBJECT\s+:mgf1/);
+      expect(params).toMatch(new RegExp(`INTEGER\\s+:${(Number(hash.slice(4)) / 8).toString(16).toUpperCase()}\\b`));
+    }
+  });
+
+  it('fails openssl verification when the content differs from the message digest (detached digest is really checked)', async () => {
+    const signer = await signerFor(pki.signers.rsa2048);
+    const cms = await buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer });
+    const p = join(work, 'tamper.p7s');
+    writeFileSync(p, cms);
+    const other = join(work, 'other.bin');
+    const changed = content.slice();
+    changed[10] ^= 1;
+    writeFileSync(other, changed);
+    const v = opensslVerify(p, other);
+    expect(v.ok).toBe(false);
+    expect(v.out).toMatch(/content verify error/i);
+  });
+
+  it('carries content-type id-data, message-digest and signing-certificate-v2 with issuerSerial, and no signing-time by default', async () => {
+    const signer = await signerFor(pki.signers.p256);
+    const md = await digest('SHA-256', content);
+    const cms = await buildCadesDetached({ messageDigest: md, hash: 'SHA-256', signer });
+    const p = join(work, 'attrs.p7s');
+    writeFileSync(p, cms);
+    const printed = cmsPrint(p);
+    expect(printed).toContain('object: contentType (1.2.840.113549.1.9.3)');
+    expect(printed).toContain('OBJECT:pkcs7-data');
+    expect(printed).toContain('object: messageDigest (1.2.840.113549.1.9.4)');
+        expect(printed).toContain('object: id-smime-aa-signingCertificateV2 (1.2.840.113549.1.9.16.2.47)');
+    expect(printed).not.toContain('signingTime');
+    // No eContent: detached.
+    expect(printed).toMatch(/eContent: <ABSENT>/);
+    // The ESSCertIDv2 hash is the SHA-256 of the signer certificate, and issuerSerial names the intermediate.
+    const certHash = Buffer.from(await digest('SHA-256', pki.signers.p256.der)).toString('hex');
+    const asn1 = execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-in', p], { encoding: 'utf8' });
+    expect(asn1.toLowerCase()).toContain(certHash);
+    expect(asn1).toContain(`[HEX DUMP]:${Buffer.from(md).toString('hex').toUpperCase()}`);
+    expect(asn1).toContain('Vanthu Test Issuing CA');
+    // Three signed attributes.
+    expect(printed.match(/object: /g)!.length).toBeGreaterThanOrEqual(3);
+    await signer.close();
+  });
+
+  it('adds signing-time only when asked', async () => {
+    const signer = await signerFor(pki.signers.rsa2048);
+    const when = new Date('2026-11-26T07:03:21Z');
+    const cms = await buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer, signingTime: when });
+    const p = join(work, 'time.p7s');
+    writeFileSync(p, cms);
+    expect(opensslVerify(p, contentPath).ok).toBe(true);
+    expect(cmsPrint(p)).toMatch(/signingTime[\s\S]*UTCTIME:Nov 26 07:03:21 2026 GMT/);
+  });
+
+  it('refuses a signature scheme that does not fit the key', async () => {
+    const signer = await signerFor(pki.signers.p256);
+    await expect(buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer, scheme: { kind: 'rsa-pss' } }))
+      .rejects.toMatchObject({ code: 'SCHEME_UNSUPPORTED' });
+  });
+});
