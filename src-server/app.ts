@@ -1,0 +1,190 @@
+// The provincial sync gateway: a Fastify app over SQLite and the file store. Every route except
+// login, health and /openapi.json requires a bearer session; every document and file access is
+// checked against the caller's organisation. startGateway() binds 127.0.0.1 by default.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { openDb, type Db } from './db';
+import { FileStore } from './files';
+import { Documents } from './documents';
+import { authenticate, login, logout, revokeUserSessions, isInSubtree, type AuthUser } from './auth';
+import { E, HttpError } from './errors';
+import { buildOpenApi } from './openapi';
+import {
+  API_PREFIX, MAX_CHUNK_BYTES, MAX_JSON_BYTES, loginRequest, pushRequest, uploadStart, revokeRequest,
+} from '../src-shared/sync/protocol';
+
+export interface GatewayOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  sessionTtlMs?: number;
+  /** Requests per minute per session (or per IP when unauthenticated). */
+  rateLimitPerMinute?: number;
+  loginRateLimitPerMinute?: number;
+  /** Extra allowed CORS origins beyond http://127.0.0.1:* and http://localhost:*. */
+  corsOrigins?: string[];
+  now?: () => number;
+  logger?: boolean;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  db: Db;
+  files: FileStore;
+  docs: Documents;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SHA = /^[0-9a-f]{64}$/;
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    throw E.invalid(`${first.path.join('.') || 'body'}: ${first.message}`);
+  }
+  return r.data;
+}
+
+function shaParam(req: FastifyRequest): string {
+  const sha = (req.params as { sha?: string }).sha ?? '';
+  if (!SHA.test(sha)) throw new HttpError(400, 'INVALID_FILE_ID', 'Mã tệp không hợp lệ (phải là SHA-256).', 'Invalid file id (must be a SHA-256 hex).');
+  return sha;
+}
+
+export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 'url' | 'port'>> {
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const now = opts.now ?? Date.now;
+  const db = openDb(path.join(opts.dataDir, 'gateway.sqlite'));
+  const files = new FileStore(db, opts.dataDir);
+  const docs = new Documents(db, files, now);
+  const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_JSON_BYTES, trustProxy: false });
+
+  const corsOk = (origin: string) =>
+    /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin) || (opts.corsOrigins ?? []).includes(origin);
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (origin && corsOk(origin)) {
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
+        .header('access-control-expose-headers', 'retry-after')
+        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS');
+    }
+    if (req.method === 'OPTIONS') return reply.code(204).send();
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    max: opts.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    keyGenerator: (req) => (req.headers.authorization ? `s:${req.headers.authorization.slice(-24)}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) => new HttpError(429, 'RATE_LIMITED', `Quá nhiều yêu cầu; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây.`, `Too many requests; retry after ${Math.ceil(ctx.ttl / 1000)} s.`),
+  });
+
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_CHUNK_BYTES }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: any, _req, reply) => {
+    let e: HttpError;
+    if (err instanceof HttpError) e = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) e = E.tooLarge();
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) e = new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Kiểu dữ liệu không được hỗ trợ.', 'Unsupported media type.');
+    else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+      e = new HttpError(400, 'MALFORMED_JSON', 'Dữ liệu JSON không hợp lệ.', 'Malformed JSON body.');
+    else if (err.statusCode === 429) e = new HttpError(429, 'RATE_LIMITED', 'Quá nhiều yêu cầu.', 'Too many requests.');
+    else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) e = E.invalid(String(err.message).slice(0, 200));
+    else {
+      app.log.error(err);
+      e = new HttpError(500, 'INTERNAL', 'Lỗi máy chủ.', 'Server error.');
+    }
+    reply.code(e.status).send({ error: { code: e.code, message_vi: e.message_vi, message_en: e.message_en, ...(e.details ? { details: e.details } : {}) } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message_vi: 'Không có địa chỉ này.', message_en: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  const auth = (req: FastifyRequest): AuthUser => authenticate(db, req.headers.authorization, now());
+
+  app.get('/health', async () => ({ ok: true }));
+  app.get('/openapi.json', async () => buildOpenApi());
+
+  app.post(`${API_PREFIX}/auth/login`, { config: { rateLimit: { max: opts.loginRateLimitPerMinute ?? 20, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `login:${req.ip}` } } }, async (req) => {
+    const b = parse(loginRequest, req.body);
+    return login(db, b.username, b.password, ttl, now());
+  });
+  app.post(`${API_PREFIX}/auth/logout`, async (req) => { auth(req); logout(db, req.headers.authorization); return { ok: true }; });
+  app.get(`${API_PREFIX}/me`, async (req) => ({ user: auth(req) }));
+  app.get(`${API_PREFIX}/orgs`, async (req) => {
+    auth(req);
+    return { orgs: db.prepare('SELECT id, parent_id AS parentId, name, abbr, kind FROM orgs ORDER BY name').all() };
+  });
+  app.post(`${API_PREFIX}/admin/revoke`, async (req) => {
+    const u = auth(req);
+    if (u.role !== 'admin') throw E.forbidden('admin');
+    const b = parse(revokeRequest, req.body);
+    const target = db.prepare('SELECT org_id FROM users WHERE id = ?').get(b.userId) as { org_id: string } | undefined;
+    if (!target || !isInSubtree(db, target.org_id, u.orgId)) throw E.forbidden('user');
+    return { revoked: revokeUserSessions(db, b.userId) };
+  });
+
+  app.post(`${API_PREFIX}/push`, async (req) => {
+    const u = auth(req);
+    return docs.push(u, parse(pushRequest, req.body));
+  });
+  app.get(`${API_PREFIX}/changes`, async (req) => {
+    const u = auth(req);
+    const q = req.query as { after?: string; limit?: string };
+    const after = Number(q.after ?? 0);
+    const limit = Math.min(Math.max(Number(q.limit ?? 500), 1), 1000);
+    if (!Number.isSafeInteger(after) || after < 0 || !Number.isFinite(limit)) throw E.invalid('after/limit');
+    return docs.changes(u.orgId, after, Math.floor(limit));
+  });
+
+  app.post(`${API_PREFIX}/uploads`, async (req) => {
+    const u = auth(req);
+    const b = parse(uploadStart, req.body);
+    return files.start(u.orgId, u.id, b.sha256, b.size, now());
+  });
+  app.get(`${API_PREFIX}/uploads/:sha`, async (req) => {
+    const u = auth(req);
+    return files.state(u.orgId, shaParam(req));
+  });
+  app.put(`${API_PREFIX}/uploads/:sha`, async (req) => {
+    const u = auth(req);
+    const sha = shaParam(req);
+    if (!Buffer.isBuffer(req.body)) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Phần tệp phải là application/octet-stream.', 'A chunk must be application/octet-stream.');
+    const offset = Number((req.query as { offset?: string }).offset);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw E.invalid('offset');
+    return files.append(u.orgId, sha, offset, req.body);
+  });
+  app.post(`${API_PREFIX}/uploads/:sha/finalize`, async (req) => {
+    const u = auth(req);
+    return files.finalize(u.orgId, shaParam(req), now());
+  });
+  app.get(`${API_PREFIX}/files/:sha`, async (req, reply: FastifyReply) => {
+    const u = auth(req);
+    const sha = shaParam(req);
+    if (!docs.canReadFile(u.orgId, sha)) throw E.notFound('file');
+    reply.header('content-type', 'application/octet-stream').header('x-content-sha256', sha);
+    return reply.send(fs.createReadStream(files.filePath(sha)));
+  });
+
+  return {
+    app, db, files, docs,
+    async close() { await app.close(); db.close(); },
+  };
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const g = await buildGateway(opts);
+  const host = opts.host ?? '127.0.0.1';
+  await g.app.listen({ host, port: opts.port ?? 0 });
+  const addr = g.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
+  return { ...g, url: `http://${host}:${port}`, port };
+}

@@ -1,0 +1,45 @@
+// Demo province for trying the gateway: an organisation tree with users in every role.
+// Passwords are random unless given, and are returned once so the caller can print them.
+import { randomBytes } from 'node:crypto';
+import type { Db } from './db';
+import { createUser } from './auth';
+import type { Role } from '../src-shared/domain/levels';
+
+export interface SeedOrg { id: string; parentId: string | null; name: string; abbr: string; kind: string }
+export interface SeedLogin { username: string; password: string; role: Role; orgId: string; orgName: string; fullName: string }
+
+// A pre-2025 three-tier tree is kept on purpose to exercise deep trees; nothing in the gateway
+// assumes a depth or hard-codes these ids.
+export const DEMO_ORGS: SeedOrg[] = [
+  { id: 'hd', parentId: null, name: 'UBND tỉnh Hải Dương', abbr: 'UBND', kind: 'province' },
+  { id: 'hd-stc', parentId: 'hd', name: 'Sở Tài chính tỉnh Hải Dương', abbr: 'STC', kind: 'department' },
+  { id: 'hd-gialoc', parentId: 'hd', name: 'UBND huyện Gia Lộc', abbr: 'UBND', kind: 'district' },
+  { id: 'hd-giatan', parentId: 'hd-gialoc', name: 'UBND xã Gia Tân', abbr: 'UBND', kind: 'commune' },
+  { id: 'hd-yetkieu', parentId: 'hd-gialoc', name: 'UBND xã Yết Kiêu', abbr: 'UBND', kind: 'commune' },
+];
+
+const PEOPLE: Array<{ suffix: string; role: Role; fullName: string }> = [
+  { suffix: 'chuyenvien', role: 'official', fullName: 'Nguyễn Văn An' },
+  { suffix: 'vanthu', role: 'clerk', fullName: 'Trần Thị Bình' },
+  { suffix: 'lanhdao', role: 'secretary', fullName: 'Lê Văn Cường' },
+];
+
+export function insertOrgs(db: Db, orgs: SeedOrg[]): void {
+  const ins = db.prepare('INSERT OR IGNORE INTO orgs (id, parent_id, name, abbr, kind) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => { for (const o of orgs) ins.run(o.id, o.parentId, o.name, o.abbr, o.kind); })();
+}
+
+/** Create the demo province. Returns the logins; an already seeded database returns []. */
+export async function seedDemo(db: Db, opts: { password?: string } = {}): Promise<SeedLogin[]> {
+  if (db.prepare('SELECT 1 FROM users LIMIT 1').get()) return [];
+  insertOrgs(db, DEMO_ORGS);
+  const logins: SeedLogin[] = [];
+  const add = async (username: string, role: Role, org: SeedOrg, fullName: string) => {
+    const password = opts.password ?? randomBytes(9).toString('base64url');
+    await createUser(db, { username, fullName, role, orgId: org.id, password });
+    logins.push({ username, password, role, orgId: org.id, orgName: org.name, fullName });
+  };
+  for (const org of DEMO_ORGS) for (const p of PEOPLE) await add(`${org.id}.${p.suffix}`, p.role, org, p.fullName);
+  await add('hd.admin', 'admin', DEMO_ORGS[0], 'Quản trị hệ thống');
+  return logins;
+}
