@@ -57,7 +57,7 @@ export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('
 
 let seqs = new Map<string, number>();
 /** Build an intent with a fresh id and the next seq for `clientId`. */
-export function mkIntent(clientId: string, body: Record<string, unknown>) {
+export function mkIntent<B extends Record<string, unknown>>(clientId: string, body: B): B & { id: string; seq: number; createdAt: string } {
   const seq = (seqs.get(clientId) ?? 0) + 1;
   seqs.set(clientId, seq);
   return { id: randomUUID(), seq, createdAt: new Date().toISOString(), ...body };
