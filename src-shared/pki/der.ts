@@ -1,0 +1,214 @@
+// Minimal DER tree over asn1js: every node keeps its exact encoded bytes (needed for signatures,
+// name comparison and hashing) and its children, so the PKI code can walk X.509/CRL/OCSP
+// structures by tag without depending on pkijs object shapes.
+import * as asn1js from 'asn1js';
+
+export interface DerNode {
+  /** 0 universal, 1 application, 2 context-specific, 3 private */
+  cls: number;
+  tag: number;
+  cons: boolean;
+  /** full TLV bytes */
+  raw: Uint8Array;
+  /** value bytes (after the header) */
+  content: Uint8Array;
+  kids: DerNode[];
+}
+
+export class DerError extends Error {}
+
+function headerLength(raw: Uint8Array): number {
+  let i = 1;
+  if ((raw[0] & 0x1f) === 0x1f) {
+    while (i < raw.length && raw[i] & 0x80) i++;
+    i++;
+  }
+  const l = raw[i];
+  if (l === undefined) throw new DerError('truncated header');
+  if (l < 0x80) return i + 1;
+  if (l === 0x80) return i + 1; // indefinite (BER); content includes EOC, kids are authoritative
+  return i + 1 + (l & 0x7f);
+}
+
+function toNode(b: asn1js.AsnType): DerNode {
+  const blk = b as unknown as {
+    idBlock: { tagClass: number; tagNumber: number; isConstructed: boolean };
+    valueBeforeDecodeView: Uint8Array;
+    valueBlock: { value?: unknown };
+  };
+  const raw = blk.valueBeforeDecodeView;
+  const cons = blk.idBlock.isConstructed;
+  const kids: DerNode[] = [];
+  if (cons && Array.isArray(blk.valueBlock.value)) {
+    for (const k of blk.valueBlock.value as asn1js.AsnType[]) {
+      if ((k as unknown as { idBlock: { tagClass: number; tagNumber: number } }).idBlock.tagClass === 1 &&
+          (k as unknown as { idBlock: { tagNumber: number } }).idBlock.tagNumber === 0 &&
+          (k as unknown as { valueBeforeDecodeView: Uint8Array }).valueBeforeDecodeView.length === 2) continue; // EOC
+      kids.push(toNode(k));
+    }
+  }
+  return { cls: blk.idBlock.tagClass - 1, tag: blk.idBlock.tagNumber, cons, raw, content: raw.subarray(headerLength(raw)), kids };
+}
+
+/** Parse one DER element; throws DerError on malformed input or trailing garbage. */
+export function parseDer(bytes: Uint8Array): DerNode {
+  const res = asn1js.fromBER(bytes);
+  if (res.offset === -1) throw new DerError('malformed DER: ' + (res.result.error || 'unknown'));
+  const node = toNode(res.result);
+  if (node.raw.length !== bytes.length) throw new DerError('trailing data after DER element');
+  return node;
+}
+
+export const U = { BOOLEAN: 1, INTEGER: 2, BITSTRING: 3, OCTETSTRING: 4, NULL: 5, OID: 6, ENUMERATED: 10, UTF8: 12, SEQUENCE: 16, SET: 17, PRINTABLE: 19, T61: 20, IA5: 22, UTCTIME: 23, GENTIME: 24, VISIBLE: 26, UNIVERSAL: 28, BMP: 30 } as const;
+
+export function isUniv(n: DerNode | undefined, tag: number): n is DerNode {
+  return !!n && n.cls === 0 && n.tag === tag;
+}
+export function isCtx(n: DerNode | undefined, tag: number): boolean {
+  return !!n && n.cls === 2 && n.tag === tag;
+}
+export function expectUniv(n: DerNode | undefined, tag: number, what: string): DerNode {
+  if (!isUniv(n, tag)) throw new DerError(`expected ${what}`);
+  return n;
+}
+/** Find an explicitly or implicitly tagged context child [tag]. */
+export function ctxChild(n: DerNode, tag: number): DerNode | undefined {
+  return n.kids.find((k) => k.cls === 2 && k.tag === tag);
+}
+
+export function decodeOid(content: Uint8Array): string {
+  const parts: number[] = [];
+  let v = 0;
+  let first = true;
+  for (const b of content) {
+    v = v * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      if (first) {
+        if (v < 40) parts.push(0, v);
+        else if (v < 80) parts.push(1, v - 40);
+        else parts.push(2, v - 80);
+        first = false;
+      } else parts.push(v);
+      v = 0;
+    }
+  }
+  return parts.join('.');
+}
+export function oidOf(n: DerNode | undefined): string {
+  return decodeOid(expectUniv(n, U.OID, 'OBJECT IDENTIFIER').content);
+}
+
+export function decodeInt(content: Uint8Array): bigint {
+  if (content.length === 0) return 0n;
+  let v = 0n;
+  for (const b of content) v = (v << 8n) | BigInt(b);
+  if (content[0] & 0x80) v -= 1n << BigInt(content.length * 8);
+  return v;
+}
+export function intOf(n: DerNode | undefined): bigint {
+  if (!n) throw new DerError('expected INTEGER');
+  if (n.cls === 0 && n.tag !== U.INTEGER && n.tag !== U.ENUMERATED) throw new DerError('expected INTEGER');
+  return decodeInt(n.content);
+}
+export function boolOf(n: DerNode | undefined): boolean {
+  if (!n) return false;
+  return n.content.length > 0 && n.content[0] !== 0;
+}
+/** Bits of a BIT STRING (or implicitly tagged one) as booleans, index 0 = most significant bit. */
+export function bitsOf(n: DerNode): boolean[] {
+  const c = n.content;
+  if (c.length === 0) return [];
+  const unused = c[0];
+  const out: boolean[] = [];
+  const total = (c.length - 1) * 8 - unused;
+  for (let i = 0; i < total; i++) out.push(((c[1 + (i >> 3)] >> (7 - (i & 7))) & 1) === 1);
+  return out;
+}
+export function bitStringBytes(n: DerNode): Uint8Array {
+  return n.content.subarray(1);
+}
+
+const td = new TextDecoder('utf-8');
+/** Decode a string-typed value to JS string (UTF8, Printable, IA5, Visible, T61 as latin1, BMP, Universal). */
+export function stringOf(n: DerNode): string | undefined {
+  if (n.cls !== 0 && n.cls !== 2) return undefined;
+  const c = n.content;
+  if (n.cls === 2) return td.decode(c);
+  switch (n.tag) {
+    case U.UTF8: return td.decode(c);
+    case U.PRINTABLE: case U.IA5: case U.VISIBLE: case 18: case 25: case 27:
+      return String.fromCharCode(...c);
+    case U.T61: return String.fromCharCode(...c);
+    case U.BMP: {
+      let s = '';
+      for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i] << 8) | c[i + 1]);
+      return s;
+    }
+    case U.UNIVERSAL: {
+      let s = '';
+      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i] << 24) | (c[i + 1] << 16) | (c[i + 2] << 8) | c[i + 3]) >>> 0);
+      return s;
+    }
+    default: return undefined;
+  }
+}
+
+export function timeOf(n: DerNode): Date {
+  const s = String.fromCharCode(...n.content);
+  let m: RegExpMatchArray | null;
+  if (n.tag === U.UTCTIME) {
+    m = s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/);
+    if (!m) throw new DerError('bad UTCTime');
+    const yy = Number(m[1]);
+    const y = yy >= 50 ? 1900 + yy : 2000 + yy;
+    return new Date(Date.UTC(y, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+  }
+  if (n.tag === U.GENTIME) {
+    m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?Z$/);
+    if (!m) throw new DerError('bad GeneralizedTime');
+    const ms = m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0;
+    return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms));
+  }
+  throw new DerError('expected time');
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+export function toHex(a: Uint8Array): string {
+  let s = '';
+  for (const b of a) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+// ---- tiny DER encoder (for OCSP requests and tests) ----
+function encLen(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  while (n > 0) { out.unshift(n & 0xff); n = Math.floor(n / 256); }
+  return [0x80 | out.length, ...out];
+}
+export function tlv(tagByte: number, ...parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((a, p) => a + p.length, 0);
+  const hdr = [tagByte, ...encLen(len)];
+  const out = new Uint8Array(hdr.length + len);
+  out.set(hdr, 0);
+  let o = hdr.length;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+export function encOid(oid: string): Uint8Array {
+  const p = oid.split('.').map(Number);
+  const bytes: number[] = [];
+  const pushB = (v: number) => {
+    const tmp = [v & 0x7f];
+    v = Math.floor(v / 128);
+    while (v > 0) { tmp.unshift((v & 0x7f) | 0x80); v = Math.floor(v / 128); }
+    bytes.push(...tmp);
+  };
+  pushB(p[0] * 40 + p[1]);
+  for (const x of p.slice(2)) pushB(x);
+  return tlv(0x06, new Uint8Array(bytes));
+}

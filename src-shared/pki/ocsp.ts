@@ -1,0 +1,149 @@
+// OCSP (RFC 6960): parse OCSPResponse/BasicOCSPResponse, verify the signature by the issuing CA
+// or by a delegated responder (issued by that CA, id-kp-OCSPSigning), match the CertID and check
+// thisUpdate/nextUpdate freshness; build OCSP requests for online fetching.
+import { DerError, U, bitStringBytes, bytesEqual, ctxChild, decodeInt, encOid, isCtx, isUniv, oidOf, parseDer, timeOf, tlv, toHex } from './der';
+import { type AlgId, OID, type ParsedCert, parseAlgId, parseCertShared } from './cert';
+import { type Name, nameEqual, parseName } from './names';
+import { type WorkingKey, verifySignature, workingKeyOf } from './sig';
+
+const HASHES: Record<string, string> = {
+  '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+const OID_BASIC = '1.3.6.1.5.5.7.48.1.1';
+
+export interface SingleResponse {
+  hashAlg: string;
+  nameHash: Uint8Array;
+  keyHash: Uint8Array;
+  serialHex: string;
+  status: 'good' | 'revoked' | 'unknown';
+  revokedAt?: Date;
+  reason?: number;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+}
+export interface ParsedOcsp {
+  der: Uint8Array;
+  tbs: Uint8Array;
+  sigAlg: AlgId;
+  signature: Uint8Array;
+  responderName?: Name;
+  responderKeyHash?: Uint8Array;
+  producedAt: Date;
+  responses: SingleResponse[];
+  certs: Uint8Array[];
+}
+
+export class OcspStatusError extends Error {
+  constructor(public readonly responseStatus: number) { super(`OCSP responseStatus ${responseStatus}`); }
+}
+
+/** Parse an OCSPResponse (must be successful/basic) or a bare BasicOCSPResponse. */
+export function parseOcsp(der: Uint8Array): ParsedOcsp {
+  let n = parseDer(der);
+  if (isUniv(n.kids[0], U.ENUMERATED)) {
+    const st = Number(decodeInt(n.kids[0].content));
+    if (st !== 0) throw new OcspStatusError(st);
+    const rb = ctxChild(n, 0)?.kids[0];
+    if (!rb || oidOf(rb.kids[0]) !== OID_BASIC) throw new DerError('not a basic OCSP response');
+    n = parseDer(rb.kids[1].content);
+  }
+  const tbsN = n.kids[0];
+  let i = 0;
+  if (isCtx(tbsN.kids[0], 0)) i++;
+  const rid = tbsN.kids[i++];
+  const out: ParsedOcsp = {
+    der, tbs: tbsN.raw, sigAlg: parseAlgId(n.kids[1]), signature: bitStringBytes(n.kids[2]),
+    producedAt: timeOf(tbsN.kids[i++]), responses: [], certs: [],
+  };
+  if (isCtx(rid, 1)) out.responderName = parseName(rid.kids[0]);
+  else if (isCtx(rid, 2)) out.responderKeyHash = rid.kids[0].content;
+  for (const sr of tbsN.kids[i].kids) {
+    const cid = sr.kids[0];
+    const st = sr.kids[1];
+    const r: SingleResponse = {
+      hashAlg: oidOf(cid.kids[0].kids[0]), nameHash: cid.kids[1].content, keyHash: cid.kids[2].content,
+      serialHex: toHex(cid.kids[3].content), status: 'unknown', thisUpdate: timeOf(sr.kids[2]),
+    };
+    if (isCtx(st, 0)) r.status = 'good';
+    else if (isCtx(st, 1)) {
+      r.status = 'revoked';
+      r.revokedAt = timeOf(st.kids[0]);
+      const rc = ctxChild(st, 0);
+      if (rc) r.reason = Number(decodeInt(rc.kids[0].content));
+    }
+    const nu = ctxChild(sr, 0);
+    if (nu) r.nextUpdate = timeOf(nu.kids[0]);
+    out.responses.push(r);
+  }
+  const certsN = ctxChild(n, 0);
+  if (certsN) out.certs = certsN.kids[0].kids.map((k) => k.raw);
+  return out;
+}
+
+async function digest(alg: string, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest(alg, data.slice().buffer as ArrayBuffer));
+}
+
+export type OcspOutcome =
+  | { ok: true; status: 'good' | 'revoked'; revokedAt?: Date; reason?: number; response: SingleResponse }
+  | { ok: false; detail: string; detailVi: string; matched: boolean };
+
+/** Evaluate a parsed OCSP response for `cert` issued by `issuer` at `time`. */
+export async function evaluateOcsp(
+  resp: ParsedOcsp, cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, time: Date, maxAgeMs: number,
+): Promise<OcspOutcome> {
+  let single: SingleResponse | undefined;
+  for (const r of resp.responses) {
+    const h = HASHES[r.hashAlg];
+    if (!h || r.serialHex !== cert.serialHex) continue;
+    if (bytesEqual(await digest(h, issuer.subject.der), r.nameHash) && bytesEqual(await digest(h, issuer.publicKey), r.keyHash)) { single = r; break; }
+  }
+  if (!single) return { ok: false, matched: false, detail: 'OCSP response is not for this certificate', detailVi: 'phản hồi OCSP không dành cho chứng thư này' };
+  // who signed it
+  const issuerKeyHash = await digest('SHA-1', issuer.publicKey);
+  let signerKey: WorkingKey | undefined;
+  if ((resp.responderName && nameEqual(resp.responderName, issuer.subject)) || (resp.responderKeyHash && bytesEqual(resp.responderKeyHash, issuerKeyHash))) {
+    signerKey = issuerKey;
+  } else {
+    for (const d of resp.certs) {
+      let rc: ParsedCert;
+      try { rc = parseCertShared(d); } catch { continue; }
+      const idMatch = resp.responderName ? nameEqual(resp.responderName, rc.subject) : resp.responderKeyHash ? bytesEqual(resp.responderKeyHash, await digest('SHA-1', rc.publicKey)) : false;
+      if (!idMatch) continue;
+      if (!nameEqual(rc.issuer, issuer.subject)) continue;
+      if (!(await verifySignature(issuerKey, rc.sigAlg, rc.tbs, rc.signature)).ok) continue;
+      if (!rc.extKeyUsage?.includes(OID.kpOcspSigning)) return { ok: false, matched: true, detail: 'OCSP responder certificate lacks id-kp-OCSPSigning', detailVi: 'chứng thư máy chủ OCSP thiếu id-kp-OCSPSigning' };
+      if (rc.notBefore.getTime() > time.getTime() && rc.notBefore.getTime() > resp.producedAt.getTime()) continue;
+      if (rc.notAfter.getTime() < resp.producedAt.getTime()) continue;
+      signerKey = workingKeyOf(rc.spki, rc.keyAlg, issuerKey);
+      break;
+    }
+  }
+  if (!signerKey) return { ok: false, matched: true, detail: 'OCSP response signer is not authorised for this issuer', detailVi: 'người ký phản hồi OCSP không được CA ủy quyền' };
+  const sv = await verifySignature(signerKey, resp.sigAlg, resp.tbs, resp.signature);
+  if (!sv.ok) return { ok: false, matched: true, detail: 'OCSP response signature could not be verified', detailVi: 'chữ ký phản hồi OCSP không hợp lệ' };
+  const tt = time.getTime();
+  const fresh = single.nextUpdate
+    ? single.nextUpdate.getTime() >= tt || single.thisUpdate.getTime() >= tt
+    : single.thisUpdate.getTime() >= tt || tt - single.thisUpdate.getTime() <= maxAgeMs;
+  if (!fresh) return { ok: false, matched: true, detail: 'OCSP response is not recent enough', detailVi: 'phản hồi OCSP đã quá cũ' };
+  if (single.status === 'unknown') return { ok: false, matched: true, detail: 'OCSP responder does not know the certificate', detailVi: 'máy chủ OCSP không biết chứng thư này' };
+  if (single.status === 'revoked') {
+    if (single.revokedAt && single.revokedAt.getTime() > tt) return { ok: true, status: 'good', response: single };
+    return { ok: true, status: 'revoked', revokedAt: single.revokedAt, reason: single.reason, response: single };
+  }
+  return { ok: true, status: 'good', response: single };
+}
+
+/** DER OCSPRequest for one certificate (SHA-1 CertID, as widely supported by responders). */
+export async function buildOcspRequest(cert: ParsedCert, issuer: ParsedCert): Promise<Uint8Array> {
+  const algId = tlv(0x30, encOid('1.3.14.3.2.26'), new Uint8Array([5, 0]));
+  const certId = tlv(0x30, algId,
+    tlv(0x04, await digest('SHA-1', issuer.subject.der)),
+    tlv(0x04, await digest('SHA-1', issuer.publicKey)),
+    tlv(0x02, cert.serialBytes));
+  const request = tlv(0x30, certId);
+  const tbs = tlv(0x30, tlv(0x30, request));
+  return tlv(0x30, tbs);
+}

@@ -1,0 +1,179 @@
+// Signature verification for certificates, CRLs and OCSP responses: RSA PKCS#1 v1.5, RSA-PSS,
+// ECDSA and Ed25519 through WebCrypto; DSA (used by NIST PKITS, absent from WebCrypto) with BigInt.
+import { type DerNode, DerError, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
+import type { AlgId } from './cert';
+
+const subtle = () => globalThis.crypto.subtle;
+
+const RSA_HASH: Record<string, string> = {
+  '1.2.840.113549.1.1.5': 'SHA-1', '1.2.840.113549.1.1.11': 'SHA-256', '1.2.840.113549.1.1.12': 'SHA-384',
+  '1.2.840.113549.1.1.13': 'SHA-512',
+};
+const ECDSA_HASH: Record<string, string> = {
+  '1.2.840.10045.4.1': 'SHA-1', '1.2.840.10045.4.3.2': 'SHA-256', '1.2.840.10045.4.3.3': 'SHA-384', '1.2.840.10045.4.3.4': 'SHA-512',
+};
+const DSA_HASH: Record<string, string> = {
+  '1.2.840.10040.4.3': 'SHA-1', '2.16.840.1.101.3.4.3.2': 'SHA-256',
+};
+const HASH_OID: Record<string, string> = {
+  '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+const CURVES: Record<string, { name: string; size: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 }, '1.3.132.0.34': { name: 'P-384', size: 48 }, '1.3.132.0.35': { name: 'P-521', size: 66 },
+};
+export const OID_RSA = '1.2.840.113549.1.1.1';
+export const OID_DSA = '1.2.840.10040.4.1';
+export const OID_EC = '1.2.840.10045.2.1';
+export const OID_PSS = '1.2.840.113549.1.1.10';
+export const OID_ED25519 = '1.3.101.112';
+
+/** Public key as the validator tracks it: SPKI bytes plus the (possibly inherited) DSA parameters. */
+export interface WorkingKey {
+  spki: Uint8Array;
+  alg: AlgId;
+  /** DSA domain parameters in force (inherited when the certificate's key omits them) */
+  dsaParams?: DerNode;
+}
+
+export type SigResult = { ok: true } | { ok: false; unsupported?: boolean; detail: string };
+
+function bigFrom(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+function modPow(b: bigint, e: bigint, m: bigint): bigint {
+  let r = 1n;
+  b %= m;
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    e >>= 1n;
+    b = (b * b) % m;
+  }
+  return r;
+}
+function modInv(a: bigint, m: bigint): bigint {
+  let [or, r] = [((a % m) + m) % m, m];
+  let [os, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = or / r;
+    [or, r] = [r, or - q * r];
+    [os, s] = [s, os - q * s];
+  }
+  return ((os % m) + m) % m;
+}
+function ab(u: Uint8Array): ArrayBuffer {
+  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+}
+
+async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, sig: Uint8Array): Promise<SigResult> {
+  const params = key.dsaParams;
+  if (!params || !isUniv(params, U.SEQUENCE) || params.kids.length < 3) return { ok: false, detail: 'DSA parameters missing' };
+  const [p, q, g] = params.kids.map((k) => decodeInt(k.content));
+  const yNode = parseDer(key.spki).kids[1];
+  const y = decodeInt(parseDer(bitStringBytes(yNode)).content);
+  const s = parseDer(sig);
+  const r = decodeInt(s.kids[0].content);
+  const ss = decodeInt(s.kids[1].content);
+  if (r <= 0n || r >= q || ss <= 0n || ss >= q) return { ok: false, detail: 'DSA signature out of range' };
+  const h = new Uint8Array(await subtle().digest(hashName, ab(data)));
+  const nBits = q.toString(2).length;
+  let z = bigFrom(h);
+  if (h.length * 8 > nBits) z >>= BigInt(h.length * 8 - nBits);
+  const w = modInv(ss, q);
+  const u1 = (z * w) % q;
+  const u2 = (r * w) % q;
+  const v = ((modPow(g, u1, p) * modPow(y, u2, p)) % p) % q;
+  return v === r ? { ok: true } : { ok: false, detail: 'DSA signature mismatch' };
+}
+
+function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array {
+  const s = parseDer(sig);
+  const out = new Uint8Array(size * 2);
+  for (let i = 0; i < 2; i++) {
+    let v = s.kids[i].content;
+    while (v.length > size && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) throw new DerError('ECDSA integer too long');
+    out.set(v, i * size + (size - v.length));
+  }
+  return out;
+}
+
+function pssParams(params: DerNode | undefined): { hash: string; saltLength: number } {
+  let hash = 'SHA-1';
+  let saltLength = 20;
+  if (params && isUniv(params, U.SEQUENCE)) {
+    const h = ctxChild(params, 0);
+    if (h) hash = HASH_OID[oidOf(h.kids[0].kids[0])] ?? 'unsupported';
+    const sl = ctxChild(params, 2);
+    if (sl) saltLength = Number(decodeInt(sl.kids[0].content));
+  }
+  return { hash, saltLength };
+}
+
+const keyCache = new Map<string, CryptoKey>();
+async function importKey(spki: Uint8Array, alg: RsaHashedImportParams | EcKeyImportParams | Algorithm, tag: string): Promise<CryptoKey> {
+  const h = tag + ':' + toHex(spki);
+  const k = keyCache.get(h);
+  if (k) return k;
+  const key = await subtle().importKey('spki', ab(spki), alg, false, ['verify']);
+  if (keyCache.size > 2000) keyCache.clear();
+  keyCache.set(h, key);
+  return key;
+}
+
+/** Rebuild an RSA SPKI with NULL parameters (WebCrypto rejects some encodings, e.g. absent params). */
+function normalizeRsaSpki(spki: Uint8Array): Uint8Array {
+  const n = parseDer(spki);
+  const algSeq = tlv(0x30, n.kids[0].kids[0].raw, new Uint8Array([5, 0]));
+  return tlv(0x30, algSeq, n.kids[1].raw);
+}
+
+/** Verify `sig` over `data` made with algorithm `sigAlg` by `key`. Never throws on bad signatures. */
+export async function verifySignature(key: WorkingKey, sigAlg: AlgId, data: Uint8Array, sig: Uint8Array): Promise<SigResult> {
+  try {
+    const oid = sigAlg.oid;
+    if (RSA_HASH[oid] || oid === OID_PSS) {
+      if (key.alg.oid !== OID_RSA && key.alg.oid !== OID_PSS) return { ok: false, detail: 'key type does not match signature algorithm' };
+      const spki = normalizeRsaSpki(key.spki);
+      if (oid === OID_PSS) {
+        const { hash, saltLength } = pssParams(sigAlg.params);
+        if (hash === 'unsupported') return { ok: false, unsupported: true, detail: 'unsupported PSS hash' };
+        const k = await importKey(spki, { name: 'RSA-PSS', hash }, 'pss' + hash);
+        return (await subtle().verify({ name: 'RSA-PSS', saltLength }, k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'RSA-PSS signature mismatch' };
+      }
+      const hash = RSA_HASH[oid];
+      const k = await importKey(spki, { name: 'RSASSA-PKCS1-v1_5', hash }, 'rsa' + hash);
+      return (await subtle().verify('RSASSA-PKCS1-v1_5', k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'RSA signature mismatch' };
+    }
+    if (ECDSA_HASH[oid]) {
+      if (key.alg.oid !== OID_EC || !key.alg.params) return { ok: false, detail: 'key type does not match signature algorithm' };
+      const curve = CURVES[oidOf(key.alg.params)];
+      if (!curve) return { ok: false, unsupported: true, detail: 'unsupported curve' };
+      const k = await importKey(key.spki, { name: 'ECDSA', namedCurve: curve.name }, 'ec' + curve.name);
+      const raw = ecdsaDerToRaw(sig, curve.size);
+      return (await subtle().verify({ name: 'ECDSA', hash: ECDSA_HASH[oid] }, k, ab(raw), ab(data))) ? { ok: true } : { ok: false, detail: 'ECDSA signature mismatch' };
+    }
+    if (DSA_HASH[oid]) {
+      if (key.alg.oid !== OID_DSA) return { ok: false, detail: 'key type does not match signature algorithm' };
+      return await verifyDsa(key, DSA_HASH[oid], data, sig);
+    }
+    if (oid === OID_ED25519) {
+      if (key.alg.oid !== OID_ED25519) return { ok: false, detail: 'key type does not match signature algorithm' };
+      const k = await importKey(key.spki, { name: 'Ed25519' }, 'ed');
+      return (await subtle().verify({ name: 'Ed25519' }, k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'Ed25519 signature mismatch' };
+    }
+    return { ok: false, unsupported: true, detail: `unsupported signature algorithm ${oid}` };
+  } catch (e) {
+    return { ok: false, detail: 'signature check failed: ' + (e instanceof Error ? e.message : String(e)) };
+  }
+}
+
+/** Working key of a certificate, inheriting DSA parameters from the previous working key. */
+export function workingKeyOf(spki: Uint8Array, alg: AlgId, previous?: WorkingKey): WorkingKey {
+  if (alg.oid === OID_DSA) {
+    const own = alg.params && isUniv(alg.params, U.SEQUENCE) ? alg.params : undefined;
+    return { spki, alg, dsaParams: own ?? (previous?.alg.oid === OID_DSA ? previous.dsaParams : undefined) };
+  }
+  return { spki, alg };
+}
