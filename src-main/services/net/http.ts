@@ -1,0 +1,91 @@
+// Node implementations of the injected HttpPost/HttpGet (src-shared/cms/net.ts) for TSA, OCSP,
+// CRL and CA-issuer fetches: node:http/https, a hard timeout, a response size cap, redirects
+// followed for GET (CRLs and certificates often move), transport failures as VanthuErrors.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { VanthuError } from '../../../src-shared/errors';
+import type { HttpGet, HttpPost, HttpResponse, Net } from '../../../src-shared/cms/net';
+
+export interface NodeHttpOptions {
+  /** Whole-request timeout in ms (default 15000). */
+  timeoutMs?: number;
+  /** Largest accepted response body (default 20 MB, CRLs can be big). */
+  maxBytes?: number;
+  /** Redirects followed by GET (default 3). */
+  maxRedirects?: number;
+  userAgent?: string;
+}
+
+function request(method: 'GET' | 'POST', url: string, body: Uint8Array | undefined, contentType: string | undefined, o: Required<NodeHttpOptions>, redirectsLeft: number): Promise<HttpResponse> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.reject(new VanthuError('NET_BAD_URL', `Địa chỉ không hợp lệ: ${url}`, `Invalid URL: ${url}`));
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    return Promise.reject(new VanthuError('NET_BAD_URL', `Giao thức không được hỗ trợ: ${u.protocol}`, `Unsupported protocol: ${u.protocol}`));
+  }
+  const mod = u.protocol === 'https:' ? https : http;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'user-agent': o.userAgent, accept: '*/*' };
+    if (body) { headers['content-type'] = contentType ?? 'application/octet-stream'; headers['content-length'] = body.length; }
+    const req = mod.request(u, { method, headers, ...(u.protocol === 'https:' ? { minVersion: 'TLSv1.2' as const } : {}) }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (method === 'GET' && status >= 300 && status < 400 && res.headers.location && redirectsLeft > 0) {
+        res.resume();
+        clearTimeout(timer);
+        request(method, new URL(res.headers.location, u).toString(), undefined, undefined, o, redirectsLeft - 1).then(resolve, reject);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > o.maxBytes) {
+          req.destroy();
+          reject(new VanthuError('NET_TOO_LARGE', `Phản hồi từ ${u.host} quá lớn.`, `The response from ${u.host} is too large.`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        const h: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status, body: new Uint8Array(Buffer.concat(chunks)), headers: h });
+      });
+      res.on('error', (e) => { clearTimeout(timer); reject(unreachable(u, e)); });
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new VanthuError('NET_TIMEOUT', `Hết thời gian chờ ${u.host}.`, `Timed out waiting for ${u.host}.`, { url }));
+    }, o.timeoutMs);
+    req.on('error', (e) => { clearTimeout(timer); reject(unreachable(u, e)); });
+    req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
+  });
+}
+
+function unreachable(u: URL, e: Error): VanthuError {
+  const code = (e as NodeJS.ErrnoException).code ?? e.message;
+  return new VanthuError('NET_UNREACHABLE', `Không kết nối được ${u.host} (${code}).`, `Cannot reach ${u.host} (${code}).`, { url: u.toString() });
+}
+
+function withDefaults(opts: NodeHttpOptions): Required<NodeHttpOptions> {
+  return { timeoutMs: opts.timeoutMs ?? 15_000, maxBytes: opts.maxBytes ?? 20 * 1024 * 1024, maxRedirects: opts.maxRedirects ?? 3, userAgent: opts.userAgent ?? 'VanThuSo/0.1' };
+}
+
+export function createHttpPost(opts: NodeHttpOptions = {}): HttpPost {
+  const o = withDefaults(opts);
+  return (url, body, contentType) => request('POST', url, body, contentType, o, 0);
+}
+
+export function createHttpGet(opts: NodeHttpOptions = {}): HttpGet {
+  const o = withDefaults(opts);
+  return (url) => request('GET', url, undefined, undefined, o, o.maxRedirects);
+}
+
+/** Both functions, as `collectValidationData` and friends take them. */
+export function createNodeNet(opts: NodeHttpOptions = {}): Net {
+  return { post: createHttpPost(opts), get: createHttpGet(opts) };
+}
