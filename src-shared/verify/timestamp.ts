@@ -1,0 +1,110 @@
+// RFC 3161 timestamp token verification: the token is a CMS SignedData over a TSTInfo; its message
+// imprint must match the data it stamps (the signature value for a signature timestamp, the
+// ByteRange for a document timestamp); the TSA certificate must carry the timeStamping EKU and
+// chain to a trust anchor through the injected ChainValidator.
+
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { DIGEST_OIDS, OID, bytesEqual, digest, webCryptoDigest, type DigestName } from './algorithms';
+import type { ChainValidator } from './chain';
+import { verifySignedData, type SignedDataCheck } from './cms-verify';
+import { nameToString } from './identity';
+import { finding } from './messages';
+import type { Finding, Indication, SubIndication, TimestampReport } from './report';
+
+const EKU_TIMESTAMPING = '1.3.6.1.5.5.7.3.8';
+
+export type ImprintSource =
+  | { kind: 'bytes'; data: Uint8Array }
+  | { kind: 'digestOf'; fn: (alg: DigestName) => Promise<Uint8Array> };
+
+export interface TimestampCheck {
+  report: TimestampReport;
+  genTime: Date | null;
+  cms: SignedDataCheck;
+}
+
+function hasTimestampEku(cert: pkijs.Certificate): boolean {
+  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.37');
+  const eku = ext?.parsedValue as pkijs.ExtKeyUsage | undefined;
+  return !!eku && eku.keyPurposes.includes(EKU_TIMESTAMPING);
+}
+
+/**
+ * Verify a timestamp token. `validateChain` may be null (no PKI module): the chain is then reported
+ * as unchecked and the token at best INDETERMINATE.
+ */
+export async function verifyTimestampToken(
+  token: Uint8Array,
+  kind: TimestampReport['kind'],
+  imprint: ImprintSource,
+  validateChain: ChainValidator | null,
+  extra: { pool: Uint8Array[]; crls: Uint8Array[]; ocsps: Uint8Array[] },
+): Promise<TimestampCheck> {
+  const findings: Finding[] = [];
+  let indication: Indication = 'TOTAL_PASSED';
+  let sub: SubIndication | null = null;
+  const degrade = (i: Indication, s: SubIndication, f: Finding) => {
+    findings.push(f);
+    if (indication === 'TOTAL_PASSED' || (indication === 'INDETERMINATE' && i === 'TOTAL_FAILED')) {
+      indication = i;
+      sub = s;
+    }
+  };
+  const cms = await verifySignedData(token, { kind: 'encapsulated' });
+  const report: TimestampReport = {
+    kind, genTime: null, tsa: null, imprintValid: false, signatureValid: false, chainValid: null,
+    indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', findings,
+  };
+  let genTime: Date | null = null;
+  if (cms.failure) {
+    for (const f of cms.findings) degrade(cms.failure.indication, cms.failure.subIndication, f);
+  }
+  if (!cms.parsed || cms.eContentType !== OID.tstInfo || !cms.eContent) {
+    degrade('TOTAL_FAILED', 'FORMAT_FAILURE', finding('TS_INVALID', 'error', { detail: 'not a TSTInfo token' }));
+    report.indication = indication;
+    report.subIndication = sub;
+    return { report, genTime, cms };
+  }
+  report.signatureValid = cms.signatureOk && cms.messageDigestOk;
+  try {
+    const tst = new pkijs.TSTInfo({ schema: asn1js.fromBER(cms.eContent).result });
+    genTime = tst.genTime;
+    report.genTime = genTime.toISOString();
+    const alg = DIGEST_OIDS[tst.messageImprint.hashAlgorithm.algorithmId];
+    if (!alg || !webCryptoDigest(alg)) {
+      degrade('TOTAL_FAILED', 'FORMAT_FAILURE', finding('TS_INVALID', 'error', { detail: `imprint hash ${tst.messageImprint.hashAlgorithm.algorithmId}` }));
+    } else {
+      const expected = imprint.kind === 'bytes' ? await digest(alg, imprint.data) : await imprint.fn(alg);
+      report.imprintValid = bytesEqual(new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView), expected);
+      if (!report.imprintValid) {
+        degrade('TOTAL_FAILED', 'HASH_FAILURE', finding(kind === 'document-timestamp' ? 'TS_DOC_IMPRINT_MISMATCH' : 'TS_IMPRINT_MISMATCH', 'error'));
+      }
+    }
+  } catch (e) {
+    degrade('TOTAL_FAILED', 'FORMAT_FAILURE', finding('TS_INVALID', 'error', { detail: e instanceof Error ? e.message : 'TSTInfo' }));
+  }
+  if (cms.signerCert) {
+    report.tsa = nameToString(cms.signerCert.subject);
+    if (!hasTimestampEku(cms.signerCert)) degrade('TOTAL_FAILED', 'CHAIN_CONSTRAINTS_FAILURE', finding('TS_INVALID', 'error', { detail: 'TSA certificate lacks the timeStamping extended key usage' }));
+    if (!validateChain) {
+      degrade('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', finding('PKI_UNAVAILABLE', 'warning'));
+    } else if (genTime) {
+      const chain = await validateChain({
+        leaf: new Uint8Array(cms.signerCert.toSchema().toBER()),
+        pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...extra.pool],
+        at: genTime, purpose: 'timestamp',
+        crls: [...cms.revocation.crls, ...extra.crls], ocsps: [...cms.revocation.ocsps, ...extra.ocsps],
+      });
+      report.chainValid = chain.status === 'valid';
+      if (chain.status === 'no-chain') degrade('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', finding('TS_CHAIN', 'warning', { detail: chain.detail_en }));
+      else if (chain.status === 'revoked') degrade('INDETERMINATE', 'REVOKED_NO_POE', finding('TS_CHAIN', 'error', { detail: chain.detail_en }));
+      else if (chain.status === 'revocation-unknown') degrade('INDETERMINATE', 'TRY_LATER', finding('TS_CHAIN', 'warning', { detail: chain.detail_en }));
+      else if (chain.status !== 'valid') degrade('INDETERMINATE', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', finding('TS_CHAIN', 'error', { detail: chain.detail_en }));
+    }
+  }
+  if (indication === 'TOTAL_PASSED' && genTime) findings.push(finding('TS_OK', 'info', { time: genTime.toISOString() }));
+  report.indication = indication;
+  report.subIndication = sub;
+  return { report, genTime, cms };
+}

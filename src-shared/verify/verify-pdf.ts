@@ -1,0 +1,480 @@
+// Verification of every signature in a PDF: ByteRange sanity, CMS integrity, signature and
+// document timestamps, certificate path and revocation (through the injected ChainValidator),
+// changes after signing under DocMDP/FieldMDP, level reached; then the document verdict.
+// Runtime-agnostic: bytes come from a ByteSource, hashing and path validation are injected.
+
+import { toAppError } from '../errors';
+import type { ByteSource } from '../pdf/bytesource';
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from '../pdf/objects';
+import { PdfReader, decodeText, type SignatureField } from '../pdf/reader';
+import { type DigestName, type RangeHasher, digest } from './algorithms';
+import { checkByteRange } from './byterange';
+import type { ChainResult, ChainValidator } from './chain';
+import type { ChangeFact } from './changes/analyse';
+import { judge, summarise, type FieldLock, type MdpPolicy } from './changes/policy';
+import { verifySignedData, type SignedDataCheck } from './cms-verify';
+import { readDss, type DssData } from './dss';
+import { signerIdentity } from './identity';
+import { finding, text } from './messages';
+import { documentVerdict, type DocumentReport, type Finding, type Indication, type PadesLevel, type SignatureReport, type SubIndication } from './report';
+import { RevisionViews } from './revisions';
+import { verifyTimestampToken, type TimestampCheck } from './timestamp';
+
+export interface VerifyPdfOptions {
+  /** Path validation + revocation; null = no trust configured (signatures end INDETERMINATE). */
+  validateChain: ChainValidator | null;
+  /** Digest of file ranges; defaults to reading the source and hashing with WebCrypto. */
+  hasher?: RangeHasher;
+  /** Validation time (default now). */
+  now?: Date;
+  /** Permission assumed for signatures on documents that are not certified (default 2). */
+  defaultPermission?: 1 | 2 | 3;
+  /** Cooperative deadline (epoch ms): checked between steps. */
+  deadline?: number;
+}
+
+/** A RangeHasher over any ByteSource (joins the ranges; fine for in-memory sources). */
+export function sourceRangeHasher(src: ByteSource): RangeHasher {
+  return async (alg, ranges) => {
+    let total = 0;
+    for (const [, l] of ranges) total += l;
+    const buf = new Uint8Array(total);
+    let at = 0;
+    for (const [off, len] of ranges) {
+      let pos = off;
+      while (pos < off + len) {
+        const chunk = src.read(pos, Math.min(1 << 22, off + len - pos));
+        if (chunk.length === 0) break;
+        buf.set(chunk, at);
+        at += chunk.length;
+        pos += chunk.length;
+      }
+    }
+    return digest(alg, buf.subarray(0, at));
+  };
+}
+
+class Deadline extends Error {}
+
+/** Parse a PDF date (D:YYYYMMDDHHmmSSOHH'mm') to ISO 8601, or null. */
+export function pdfDateToIso(s: string): string | null {
+  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?'?/.exec(s.trim());
+  if (!m) return null;
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', se = '00', tz, th = '00', tm = '00'] = m;
+  const off = !tz || tz === 'Z' || tz === 'z' ? 'Z' : `${tz}${th}:${tm}`;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${se}${off}`);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function str(v: PdfValue | undefined): string | null {
+  return v instanceof PdfString ? decodeText(v) : null;
+}
+
+function nm(v: PdfValue | undefined): string | null {
+  return v instanceof PdfName ? v.name : null;
+}
+
+interface SigCtx {
+  reader: PdfReader;
+  views: RevisionViews;
+  src: ByteSource;
+  hasher: RangeHasher;
+  opts: VerifyPdfOptions;
+  now: Date;
+  dss: DssData;
+  /** Revision (1-based) in which the DSS first appears, 0 if none. */
+  dssRevision: number;
+  docMdp: { sigRef: PdfRef | null; p: 1 | 2 | 3 } | null;
+  /** Facts not tied to one update (trailing data, recovered xref). */
+  globalFacts: ChangeFact[];
+  revisionEnds: number[];
+}
+
+function transformParams(r: PdfReader, sig: PdfDict, method: string): PdfDict[] {
+  const out: PdfDict[] = [];
+  try {
+    const refs = r.resolve(sig.get('Reference'));
+    if (!Array.isArray(refs)) return out;
+    for (const x of refs) {
+      const d = r.resolveDict(x);
+      if (d && nm(d.get('TransformMethod')) === method) {
+        const tp = r.resolveDict(d.get('TransformParams'));
+        if (tp) out.push(tp);
+      }
+    }
+  } catch {
+    /* malformed /Reference: no transform */
+  }
+  return out;
+}
+
+function locksOf(r: PdfReader, dicts: PdfDict[]): FieldLock[] {
+  const out: FieldLock[] = [];
+  for (const d of dicts) {
+    const action = nm(d.get('Action'));
+    if (action !== 'All' && action !== 'Include' && action !== 'Exclude') continue;
+    let fields: string[] = [];
+    try {
+      const f = r.resolve(d.get('Fields'));
+      if (Array.isArray(f)) fields = f.map((x) => str(r.resolve(x)) ?? '').filter(Boolean);
+    } catch {
+      /* no field list */
+    }
+    out.push({ action, fields });
+  }
+  return out;
+}
+
+function findDocMdp(r: PdfReader): SigCtx['docMdp'] {
+  try {
+    const perms = r.resolveDict(r.catalog.get('Perms'));
+    const ref = perms?.get('DocMDP');
+    const sig = r.resolveDict(ref);
+    if (!sig) return null;
+    const tp = transformParams(r, sig, 'DocMDP')[0];
+    const p = tp?.get('P');
+    return { sigRef: ref instanceof PdfRef ? ref : null, p: p === 1 || p === 3 ? p : 2 };
+  } catch {
+    return null;
+  }
+}
+
+function dssRevision(views: RevisionViews): number {
+  for (let i = 0; i < views.count; i++) {
+    try {
+      if (views.view(i).catalog.has('DSS')) return i + 1;
+    } catch {
+      /* view not available */
+    }
+  }
+  return 0;
+}
+
+function blankReport(field: string): SignatureReport {
+  return {
+    field, kind: 'signature', subFilter: null, revision: 0, byteRange: null,
+    indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', integrity: 'broken',
+    coversWholeRevision: false, coversWholeDocument: false, modificationsAfter: 'none', changesAfter: [],
+    docMdpPermission: null, signer: null,
+    signingTime: { claimed: null, claimedSource: null, proven: null, provenBy: null },
+    level: 'NONE', digestAlgorithm: null, signatureAlgorithm: null, certificateChain: [],
+    revocation: { status: 'not-checked', source: null }, timestamps: [], findings: [], summary_vi: '', summary_en: '',
+  };
+}
+
+/** Outcome accumulator: the worst indication wins, TOTAL_FAILED over INDETERMINATE. */
+class Outcome {
+  indication: Indication = 'TOTAL_PASSED';
+  sub: SubIndication | null = null;
+  set(i: Indication, s: SubIndication): void {
+    if (i === 'TOTAL_PASSED') return;
+    if (this.indication === 'TOTAL_PASSED' || (this.indication === 'INDETERMINATE' && i === 'TOTAL_FAILED')) {
+      this.indication = i;
+      this.sub = s;
+    }
+  }
+}
+
+function chainOutcome(chain: ChainResult, proven: Date | null, out: Outcome, findings: Finding[]): void {
+  switch (chain.status) {
+    case 'valid':
+      return;
+    case 'no-chain':
+      out.set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
+      findings.push(finding('CHAIN_NOT_TRUSTED', 'error'));
+      return;
+    case 'revoked': {
+      const at = chain.revocation.revokedAt ? new Date(chain.revocation.revokedAt) : null;
+      findings.push(finding('CERT_REVOKED', 'error', { at: at ? ` (${at.toISOString()})` : '' }));
+      if (proven && at && proven < at) return; // proven to exist before revocation
+      out.set('TOTAL_FAILED', 'REVOKED');
+      return;
+    }
+    case 'revocation-unknown':
+      out.set('INDETERMINATE', 'TRY_LATER');
+      findings.push(finding('REVOCATION_UNKNOWN', 'warning', { detail: chain.detail_en }));
+      return;
+    case 'expired':
+      out.set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE');
+      findings.push(finding('CERT_EXPIRED_NO_POE', 'error'));
+      return;
+    case 'not-yet-valid':
+      out.set('INDETERMINATE', 'OUT_OF_BOUNDS_NOT_REVOKED');
+      findings.push(finding('CERT_NOT_YET_VALID', 'error'));
+      return;
+    default:
+      out.set('INDETERMINATE', 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
+      findings.push(finding('CHAIN_INVALID', 'error', { detail: chain.detail_en }));
+  }
+}
+
+function checkDeadline(opts: VerifyPdfOptions): void {
+  if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new Deadline('deadline');
+}
+
+async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ revision: number; genTime: Date }>): Promise<SignatureReport> {
+  const rep = blankReport(f.name);
+  const out = new Outcome();
+  const sig = f.sig!;
+  rep.kind = nm(sig.get('Type')) === 'DocTimeStamp' || nm(sig.get('SubFilter')) === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
+  rep.subFilter = nm(sig.get('SubFilter'));
+  rep.byteRange = f.byteRange;
+  const mStr = str(sig.get('M'));
+  const contents = f.contents && f.contents.some((b) => b !== 0) ? f.contents : null;
+
+  // 1. ByteRange sanity
+  const br = checkByteRange({
+    byteRange: (() => { try { return ctx.reader.resolve(sig.get('ByteRange')); } catch { return undefined; } })(),
+    contents: f.contentsSpan ? { start: f.contentsSpan[0], end: f.contentsSpan[1] } : null,
+    contentsLength: contents ? contents.length : 0,
+    fileLength: ctx.src.length,
+    revisionEnds: ctx.revisionEnds,
+  });
+  rep.findings.push(...br.findings);
+  rep.revision = br.revision;
+  rep.coversWholeRevision = br.coversWholeRevision;
+  rep.coversWholeDocument = br.coversWholeDocument && ctx.globalFacts.length === 0;
+  if (!br.ok) out.set('TOTAL_FAILED', 'FORMAT_FAILURE');
+  if (!contents || !br.ranges) {
+    rep.indication = out.indication;
+    rep.subIndication = out.sub ?? 'FORMAT_FAILURE';
+    return finish(rep);
+  }
+  const ranges = br.ranges;
+  const digestOf = (alg: DigestName) => ctx.hasher(alg, ranges);
+  checkDeadline(ctx.opts);
+
+  // 2. CMS (or the document timestamp token)
+  let cms: SignedDataCheck;
+  let docTs: TimestampCheck | null = null;
+  if (rep.kind === 'document-timestamp') {
+    docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestOf }, ctx.opts.validateChain, {
+      pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
+    });
+    cms = docTs.cms;
+    rep.timestamps.push(docTs.report);
+    rep.integrity = docTs.report.imprintValid && docTs.report.signatureValid ? 'intact' : 'broken';
+    if (docTs.report.indication !== 'TOTAL_PASSED') out.set(docTs.report.indication, docTs.report.subIndication ?? 'FORMAT_FAILURE');
+    rep.findings.push(...docTs.report.findings);
+    if (docTs.genTime) rep.signingTime = { claimed: null, claimedSource: null, proven: docTs.genTime.toISOString(), provenBy: 'document-timestamp' };
+  } else {
+    const encapsulated = rep.subFilter === 'adbe.pkcs7.sha1';
+    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf });
+    if (encapsulated && cms.eContent && cms.parsed) {
+      // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges (SHA-1 is refused by policy anyway)
+      const sha1 = await digestOf('SHA-1');
+      if (!cms.eContent.every((b, i) => sha1[i] === b) || cms.eContent.length !== sha1.length) {
+        cms.messageDigestOk = false;
+        cms.findings.push(finding('HASH_MISMATCH', 'error'));
+        cms.failure = { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' };
+      }
+      cms.findings.push(finding('DIGEST_NOT_ACCEPTED', 'error', { alg: 'SHA-1 (adbe.pkcs7.sha1)' }));
+      if (!cms.failure) cms.failure = { indication: 'TOTAL_FAILED', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' };
+    }
+    rep.findings.push(...cms.findings);
+    rep.integrity = cms.messageDigestOk && cms.signatureOk ? 'intact' : 'broken';
+    if (cms.failure) out.set(cms.failure.indication, cms.failure.subIndication);
+    const claimed = cms.signingTime ? cms.signingTime.toISOString() : mStr ? pdfDateToIso(mStr) : null;
+    rep.signingTime.claimed = claimed;
+    rep.signingTime.claimedSource = cms.signingTime ? 'signing-time-attribute' : claimed ? 'M' : null;
+  }
+  rep.digestAlgorithm = cms.digestAlgorithm;
+  rep.signatureAlgorithm = cms.signatureAlgorithm;
+  if (cms.signerCert && rep.kind === 'signature') rep.signer = signerIdentity(cms.signerCert);
+  if (cms.signerCert && rep.kind === 'document-timestamp') rep.signer = signerIdentity(cms.signerCert);
+  checkDeadline(ctx.opts);
+
+  // 3. Signature timestamps
+  let proven: Date | null = docTs?.genTime ?? null;
+  if (rep.kind === 'signature' && cms.signatureValue) {
+    for (const tok of cms.timestampTokens) {
+      const ts = await verifyTimestampToken(tok, 'signature-timestamp', { kind: 'bytes', data: cms.signatureValue }, ctx.opts.validateChain, {
+        pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
+      });
+      rep.timestamps.push(ts.report);
+      for (const x of ts.report.findings) rep.findings.push({ ...x, severity: x.severity === 'error' ? 'warning' : x.severity });
+      if (ts.report.indication === 'TOTAL_PASSED' && ts.genTime && (!proven || ts.genTime < proven)) {
+        proven = ts.genTime;
+        rep.signingTime.proven = ts.genTime.toISOString();
+        rep.signingTime.provenBy = 'signature-timestamp';
+      }
+    }
+    if (!proven) {
+      const later = docTimestamps.filter((d) => d.revision > rep.revision).sort((a, b) => a.genTime.getTime() - b.genTime.getTime())[0];
+      if (later) {
+        proven = later.genTime;
+        rep.signingTime.proven = later.genTime.toISOString();
+        rep.signingTime.provenBy = 'document-timestamp';
+      }
+    }
+    if (proven && rep.signingTime.claimed && new Date(rep.signingTime.claimed).getTime() > proven.getTime() + 5 * 60_000) {
+      rep.findings.push(finding('TS_ORDER', 'warning', { claimed: rep.signingTime.claimed, proven: proven.toISOString() }));
+    }
+  }
+
+  // 4. Certificate path and revocation (only when the signature itself holds)
+  if (cms.signerCert && rep.kind === 'signature' && rep.integrity === 'intact') {
+    const leaf = new Uint8Array(cms.signerCert.toSchema().toBER());
+    const ku = cms.signerCert.extensions?.find((e) => e.extnID === '2.5.29.15');
+    if (ku) {
+      const bits = (ku.parsedValue as { valueBlock?: { valueHexView?: Uint8Array } })?.valueBlock?.valueHexView;
+      if (bits && bits.length > 0 && (bits[0] & 0xc0) === 0) {
+        rep.findings.push(finding('KEY_USAGE', 'error'));
+        out.set('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE');
+      }
+    }
+    if (!ctx.opts.validateChain) {
+      rep.findings.push(finding('PKI_UNAVAILABLE', 'warning'));
+      out.set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
+    } else {
+      const req = {
+        leaf, pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...ctx.dss.certs],
+        at: ctx.now, purpose: 'signature' as const,
+        crls: [...cms.revocation.crls, ...ctx.dss.crls], ocsps: [...cms.revocation.ocsps, ...ctx.dss.ocsps],
+      };
+      let chain = await ctx.opts.validateChain(req);
+      if (chain.status === 'expired' && proven) chain = await ctx.opts.validateChain({ ...req, at: proven });
+      rep.certificateChain = chain.chain;
+      rep.revocation = chain.revocation;
+      chainOutcome(chain, proven, out, rep.findings);
+      if (chain.status === 'valid' && chain.revocation.status === 'good') {
+        rep.findings.push(finding('REVOCATION_OK', 'info', { source: chain.revocation.source ?? '?' }));
+      }
+    }
+  }
+  checkDeadline(ctx.opts);
+
+  // 5. Changes after signing
+  if (rep.revision > 0) {
+    const facts: ChangeFact[] = [];
+    for (let i = rep.revision; i < ctx.views.count; i++) facts.push(...ctx.views.updateFacts(i));
+    facts.push(...ctx.globalFacts);
+    const isCert = ctx.docMdp?.sigRef && f.sigRef && ctx.docMdp.sigRef.num === f.sigRef.num;
+    if (isCert) rep.docMdpPermission = ctx.docMdp!.p;
+    const locks = [
+      ...locksOf(ctx.reader, transformParams(ctx.reader, sig, 'FieldMDP')),
+      ...locksOf(ctx.reader, [ctx.reader.resolveDict(f.field.get('Lock'))].filter((x): x is PdfDict => !!x)),
+    ];
+    const policy: MdpPolicy = { docMdp: ctx.docMdp?.p ?? null, locks, defaultPermission: ctx.opts.defaultPermission ?? 2 };
+    rep.changesAfter = judge(facts, policy);
+    rep.modificationsAfter = summarise(rep.changesAfter);
+    if (rep.modificationsAfter === 'disallowed') {
+      rep.findings.push(finding('MOD_DISALLOWED', 'error'));
+      out.set('TOTAL_FAILED', 'SIG_CONSTRAINTS_FAILURE');
+    } else if (!rep.coversWholeDocument) {
+      rep.findings.push(finding('NOT_WHOLE_DOCUMENT', 'info', { rev: rep.revision, total: ctx.views.count, n: ctx.views.count - rep.revision }));
+    }
+  }
+
+  // 6. Level
+  if (rep.kind === 'signature' && rep.integrity === 'intact') {
+    const bb = rep.subFilter === 'ETSI.CAdES.detached' && (cms.ess === 'v2' || cms.ess === 'v1');
+    if (bb) {
+      rep.level = 'B-B';
+      const hasSigTs = rep.timestamps.some((t) => t.kind === 'signature-timestamp' && t.indication === 'TOTAL_PASSED');
+      const laterDocTs = docTimestamps.filter((d) => d.revision > rep.revision);
+      if (hasSigTs || laterDocTs.length > 0) {
+        rep.level = 'B-T';
+        if (ctx.dss.present && ctx.dssRevision > rep.revision && (ctx.dss.ocsps.length > 0 || ctx.dss.crls.length > 0)) {
+          rep.level = 'B-LT';
+          if (laterDocTs.some((d) => d.revision >= ctx.dssRevision)) rep.level = 'B-LTA';
+        }
+      }
+    }
+  }
+  rep.indication = out.indication;
+  rep.subIndication = out.sub;
+  return finish(rep);
+}
+
+function finish(rep: SignatureReport): SignatureReport {
+  const t = text(`SUM_${rep.indication}`);
+  rep.summary_vi = t.vi;
+  rep.summary_en = t.en;
+  if (rep.indication === 'TOTAL_PASSED') {
+    rep.findings.push(finding(rep.modificationsAfter === 'none' ? 'MOD_NONE' : 'MOD_ALLOWED', 'info'));
+  }
+  return rep;
+}
+
+function trailingFacts(src: ByteSource, reader: PdfReader): ChangeFact[] {
+  const facts: ChangeFact[] = [];
+  if (reader.recovered) {
+    facts.push({ revision: reader.revisions.length || 1, rule: 'xref-recovered', category: 'forbidden', objects: [],
+      message_vi: 'Bảng tham chiếu chéo bị hỏng, tài liệu phải dựng lại (có thể đã bị chèn nội dung).',
+      message_en: 'The cross-reference data is broken and had to be rebuilt (content may have been injected).' });
+  }
+  const last = reader.revisions[reader.revisions.length - 1];
+  if (last && last.end !== null && last.end < src.length) {
+    const tail = src.read(last.end, Math.min(src.length - last.end, 1 << 16));
+    const junk = tail.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0x00 && b !== 0x0c);
+    if (junk || src.length - last.end > tail.length) {
+      facts.push({ revision: reader.revisions.length + 1, rule: 'data-after-last-revision', category: 'forbidden', objects: [],
+        message_vi: 'Có dữ liệu nối thêm sau phiên bản cuối mà không có bảng tham chiếu (tấn công lưu gia tăng).',
+        message_en: 'Data was appended after the last revision without a cross-reference section (incremental saving attack).' });
+    }
+  }
+  return facts;
+}
+
+function docSummary(rep: DocumentReport): void {
+  const n = rep.signatures.length;
+  const code = n === 0 && !rep.error ? 'DOC_NO_SIGNATURES' : `DOC_${rep.verdict}`;
+  const t = text(code, { n });
+  rep.summary_vi = t.vi;
+  rep.summary_en = t.en;
+}
+
+/** Verify all signatures of the PDF in `src`. Never throws: failures become the report. */
+export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOptions): Promise<DocumentReport> {
+  const now = opts.now ?? new Date();
+  const rep: DocumentReport = {
+    file, verdict: 'TOTAL_FAILED', signatures: [], revisions: 0, validationTime: now.toISOString(), findings: [], summary_vi: '', summary_en: '',
+  };
+  try {
+    const reader = PdfReader.open(src, { allowEncrypted: true });
+    if (reader.trailer.has('Encrypt')) rep.findings.push(finding('DOC_ENCRYPTED', 'warning'));
+    rep.revisions = reader.revisions.length;
+    const views = new RevisionViews(src, reader);
+    const fields = reader.signatureFields().filter((f) => f.sig !== null);
+    if (fields.length === 0) rep.findings.push(finding('DOC_NO_SIGNATURES', 'warning'));
+    const ctx: SigCtx = {
+      reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src), opts, now,
+      dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader),
+      revisionEnds: reader.revisions.map((r) => r.end ?? -1),
+    };
+    if (ctx.dss.present) ctx.dssRevision = dssRevision(views);
+    // document timestamps first: they prove time for earlier signatures
+    const order = [...fields].sort((a, b) => (isDocTs(b) ? 1 : 0) - (isDocTs(a) ? 1 : 0));
+    const docTimestamps: Array<{ revision: number; genTime: Date }> = [];
+    const byField = new Map<SignatureField, SignatureReport>();
+    for (const f of order) {
+      checkDeadline(opts);
+      const s = await verifyOne(f, ctx, docTimestamps);
+      byField.set(f, s);
+      if (s.kind === 'document-timestamp' && s.integrity === 'intact' && s.signingTime.proven && s.indication !== 'TOTAL_FAILED') {
+        docTimestamps.push({ revision: s.revision, genTime: new Date(s.signingTime.proven) });
+      }
+    }
+    rep.signatures = fields.map((f) => byField.get(f)!).sort((a, b) => a.revision - b.revision);
+    rep.verdict = documentVerdict(rep.signatures);
+  } catch (e) {
+    if (e instanceof Deadline) {
+      const f = finding('DOC_TIMEOUT', 'error', { ms: opts.deadline ? Math.max(0, opts.deadline - now.getTime()) : 0 });
+      rep.error = { code: 'VERIFY_TIMEOUT', message_vi: f.message_vi, message_en: f.message_en };
+    } else {
+      const a = toAppError(e);
+      const detail = a.code === 'INTERNAL' ? (e instanceof Error ? e.message : String(e)) : a.message_en;
+      const f = finding('DOC_UNPARSEABLE', 'error', { detail });
+      rep.error = { code: a.code === 'INTERNAL' ? 'VERIFY_UNPARSEABLE' : a.code, message_vi: a.code === 'INTERNAL' ? f.message_vi : a.message_vi, message_en: f.message_en };
+    }
+    rep.findings.push({ code: rep.error.code, severity: 'error', message_vi: rep.error.message_vi, message_en: rep.error.message_en });
+    rep.verdict = 'TOTAL_FAILED';
+  }
+  docSummary(rep);
+  return rep;
+}
+
+function isDocTs(f: SignatureField): boolean {
+  return !!f.sig && (nm(f.sig.get('Type')) === 'DocTimeStamp' || nm(f.sig.get('SubFilter')) === 'ETSI.RFC3161');
+}
