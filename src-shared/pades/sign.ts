@@ -1,0 +1,311 @@
+// PAdES signing orchestration (ETSI EN 319 142-1 levels B-B, B-T, B-LT, B-LTA) over a ByteSource.
+// Each step is one incremental update appended to the input; the earlier bytes are never touched:
+//   1. signature field + widget (+ appearance) + /V signature dictionary with placeholders, the
+//      byte ranges hashed incrementally, the CAdES CMS (with a signature timestamp for B-T+)
+//      written into /Contents;
+//   2. B-LT: a /DSS dictionary with the certificates, OCSP responses and CRLs;
+//   3. B-LTA: a document timestamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161).
+// Offline (TSA/OCSP unreachable) falls back to B-B and reports what is pending;
+// `extendPdf` adds it later. The result is the bytes to append: output = input ++ appended.
+
+import { VanthuError } from '../errors';
+import { buildSignatureAppearance, type AppearanceSpec } from '../appearance/index';
+import { BytesSource, ConcatSource, type ByteSource } from '../pdf/bytesource';
+import { PdfDict, PdfName, type PdfValue } from '../pdf/objects';
+import { PdfReader, nameOf } from '../pdf/reader';
+import { pdfDate, textString } from '../pdf/serialize';
+import { IncrementalWriter } from '../pdf/writer';
+import type { HashAlgorithm, SignatureScheme, Signer } from '../sign/signer';
+import { webCryptoDigest } from './digest';
+import { addDss } from './dss';
+import { addSignatureField } from './field';
+import { byteRangePlaceholder, contentsPlaceholder, fillContents, hashByteRanges, patchByteRange, BYTERANGE_MARK, CONTENTS_MARK } from './placeholder';
+import { isOfflineError, type PadesServices } from './services';
+import { certificatesOfCms } from './cms-certs';
+
+export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+export type Pending = 'timestamp' | 'validation-data';
+export const LEVELS: PadesLevel[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+
+/** A visible signature: the appearance spec of src-shared/appearance, placed on a page. */
+export interface VisibleSignature {
+  /** 0-based page index (default 0; attachment/copy kinds always use page 1). */
+  pageIndex?: number;
+  /** For attachment/copy, `pageBox` and `signingTime` may be left out: they are filled in. */
+  appearance: AppearanceSpec;
+}
+
+export interface SignPdfOptions {
+  level?: PadesLevel;
+  hash?: HashAlgorithm;
+  scheme?: SignatureScheme;
+  tsaUrl?: string;
+  reason?: string;
+  location?: string;
+  /** Signer's name for /Name (default: none; viewers read it from the certificate). */
+  name?: string;
+  contactInfo?: string;
+  /** Claimed signing time for /M and the appearance (default now). */
+  signingTime?: Date;
+  fieldName?: string;
+  visible?: VisibleSignature;
+  /** Bytes reserved for the CMS (default: estimate from the signer and level). */
+  contentsSize?: number;
+}
+
+export interface SignPdfResult {
+  /** Bytes to append to the input: output = input ++ appended. */
+  appended: Uint8Array;
+  fieldName: string;
+  requestedLevel: PadesLevel;
+  /** The level actually reached (lower than requested when offline). */
+  level: PadesLevel;
+  pending: Pending[];
+  byteRange: [number, number, number, number];
+  warnings: string[];
+}
+
+const NOT_CERTIFIABLE = () =>
+  new VanthuError('PDF_CERTIFIED_NO_CHANGES', 'Tài liệu đã được chứng thực và không cho phép thêm chữ ký.', 'The document is certified with no changes allowed (DocMDP P=1); it cannot be signed again.');
+
+function checkDocMdp(reader: PdfReader): void {
+  const perms = reader.resolveDict(reader.catalog.get('Perms'));
+  const mdp = perms ? reader.resolveDict(perms.get('DocMDP')) : null;
+  if (!mdp) return;
+  const refs = reader.resolve(mdp.get('Reference'));
+  if (!Array.isArray(refs)) return;
+  for (const r of refs) {
+    const d = reader.resolveDict(r);
+    const params = d ? reader.resolveDict(d.get('TransformParams')) : null;
+    const p = params ? reader.resolve(params.get('P')) : undefined;
+    if (p === 1) throw NOT_CERTIFIABLE();
+  }
+}
+
+function defaultHash(signer: Signer): HashAlgorithm {
+  if (signer.key.type === 'ec' && signer.key.bits >= 384) return 'SHA-384';
+  return 'SHA-256';
+}
+
+function defaultScheme(signer: Signer): SignatureScheme {
+  const k = signer.schemes[0] ?? (signer.key.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1v15');
+  return { kind: k } as SignatureScheme;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const n = parts.reduce((a, p) => a + p.length, 0);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+interface SignatureUpdate {
+  tail: Uint8Array;
+  fieldName: string;
+  byteRange: [number, number, number, number];
+  cms: Uint8Array;
+}
+
+/** One incremental update holding a new signature field whose /Contents is produced by `produce`. */
+async function signatureUpdate(
+  src: ByteSource,
+  sigDict: PdfDict,
+  contentsBytes: number,
+  hash: HashAlgorithm,
+  services: PadesServices,
+  produce: (digest: Uint8Array) => Promise<Uint8Array>,
+  field: { fieldName?: string; visible?: VisibleSignature; signingTime: Date },
+): Promise<SignatureUpdate> {
+  for (let attempt = 0; ; attempt++) {
+    const reader = PdfReader.open(src);
+    const w = new IncrementalWriter(reader);
+    const dict = new PdfDict(sigDict.map);
+    dict.set('ByteRange', byteRangePlaceholder() as unknown as PdfValue);
+    dict.set('Contents', contentsPlaceholder(contentsBytes) as unknown as PdfValue);
+    const sigRef = w.add(dict);
+    let rect: number[] | undefined;
+    let appearanceRef;
+    let pageIndex = field.visible?.pageIndex ?? 0;
+    if (field.visible) {
+      const spec = { ...field.visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date };
+      if (spec.kind === 'attachment' || spec.kind === 'copy') {
+        pageIndex = 0;
+        const page = reader.pages()[0];
+        if (!page) throw new VanthuError('PDF_NO_PAGES', 'Tài liệu không có trang nào.', 'The document has no pages.');
+        if (!spec.pageBox) spec.pageBox = (page.cropBox ?? page.mediaBox) as never;
+        if (!spec.signingTime) spec.signingTime = field.signingTime;
+      }
+      const res = buildSignatureAppearance(w, spec as AppearanceSpec);
+      appearanceRef = res.appearance;
+      rect = res.rect as unknown as number[];
+    }
+    const added = addSignatureField(reader, w, sigRef, { fieldName: field.fieldName, pageIndex, rect, appearance: appearanceRef });
+    const built = w.build();
+    const tail = built.bytes;
+    const placed = patchByteRange(tail, src.length, built.marks.get(BYTERANGE_MARK)!, built.marks.get(CONTENTS_MARK)!, contentsBytes);
+    const h = (services.digest ?? webCryptoDigest).create(hash);
+    hashByteRanges(src, tail, placed, h);
+    const md = await h.digest();
+    const cms = await produce(md);
+    if (cms.length > contentsBytes) {
+      if (attempt >= 2) fillContents(tail, src.length, placed, cms); // throws CONTENTS_TOO_SMALL
+      contentsBytes = cms.length + 2048;
+      continue;
+    }
+    fillContents(tail, src.length, placed, cms);
+    return { tail, fieldName: added.name, byteRange: placed.byteRange, cms };
+  }
+}
+
+/** Sign a PDF at the requested PAdES level; see the module header. */
+export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfOptions, services: PadesServices): Promise<SignPdfResult> {
+  const requested = options.level ?? 'B-B';
+  const reader = PdfReader.open(src);
+  checkDocMdp(reader);
+  const hash = options.hash ?? defaultHash(signer);
+  const scheme = options.scheme ?? defaultScheme(signer);
+  const signingTime = options.signingTime ?? new Date();
+  const warnings: string[] = [];
+  const pending: Pending[] = [];
+  const wantTs = requested !== 'B-B';
+  if (wantTs && !options.tsaUrl)
+    throw new VanthuError('TSA_URL_MISSING', `Mức ${requested} cần địa chỉ máy chủ dấu thời gian (TSA).`, `Level ${requested} needs a timestamp server (TSA) URL.`);
+
+  const sig = new PdfDict({
+    Type: new PdfName('Sig'),
+    Filter: new PdfName('Adobe.PPKLite'),
+    SubFilter: new PdfName('ETSI.CAdES.detached'),
+    M: pdfDate(signingTime),
+  });
+  if (options.name) sig.set('Name', textString(options.name));
+  if (options.reason) sig.set('Reason', textString(options.reason));
+  if (options.location) sig.set('Location', textString(options.location));
+  if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
+
+  const estimate = options.contentsSize ?? (services.estimateCmsSize ? services.estimateCmsSize(signer, requested) : 8192 + (wantTs ? 12288 : 0));
+  let timestamped = false;
+  const first = await signatureUpdate(src, sig, estimate, hash, services, async (md) => {
+    let cms = await services.buildCms({ messageDigest: md, hash, signer, scheme, signingTime });
+    timestamped = false;
+    if (wantTs) {
+      if (!services.addSignatureTimestamp) throw new VanthuError('TSA_UNSUPPORTED', 'Chưa có dịch vụ dấu thời gian.', 'No timestamp service is configured.');
+      try {
+        cms = await services.addSignatureTimestamp(cms, options.tsaUrl!, hash);
+        timestamped = true;
+      } catch (e) {
+        if (!isOfflineError(e)) throw e;
+        warnings.push(`timestamp: ${(e as Error).message}`);
+      }
+    }
+    return cms;
+  }, { fieldName: options.fieldName, visible: options.visible, signingTime });
+
+  let level: PadesLevel = 'B-B';
+  const parts = [first.tail];
+  if (wantTs && !timestamped) {
+    pending.push('timestamp');
+    if (requested === 'B-LT' || requested === 'B-LTA') pending.push('validation-data');
+  } else if (wantTs) level = 'B-T';
+
+  if (level === 'B-T' && (requested === 'B-LT' || requested === 'B-LTA')) {
+    const cur: ByteSource = new ConcatSource(src, new BytesSource(concat(parts)));
+    try {
+      const ext = await extendSource(cur, requested, options.tsaUrl!, services, hash, warnings);
+      parts.push(ext.appended);
+      level = ext.level;
+      pending.push(...ext.pending);
+    } catch (e) {
+      if (!isOfflineError(e)) throw e;
+      warnings.push(`validation data: ${(e as Error).message}`);
+      pending.push('validation-data');
+    }
+  }
+  return { appended: concat(parts), fieldName: first.fieldName, requestedLevel: requested, level, pending, byteRange: first.byteRange, warnings };
+}
+
+export interface ExtendResult {
+  appended: Uint8Array;
+  level: PadesLevel;
+  pending: Pending[];
+  warnings: string[];
+}
+
+/**
+ * Bring an already signed PDF up to B-LT (DSS with validation data for every signature and
+ * timestamp in it) or B-LTA (plus a document timestamp). Existing signatures are not touched.
+ * When a signature lacks its own timestamp (signed offline), a document timestamp is added even
+ * for B-LT, as the proof of existence B-T would have given.
+ */
+export async function extendPdf(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: string | undefined, services: PadesServices, hash: HashAlgorithm = 'SHA-256'): Promise<ExtendResult> {
+  const warnings: string[] = [];
+  const reader = PdfReader.open(src);
+  const sigs = reader.signatureFields().filter((s) => s.sig && s.contents);
+  if (sigs.length === 0) throw new VanthuError('PDF_NOT_SIGNED', 'Tài liệu chưa có chữ ký nào.', 'The document has no signature to extend.');
+  const r = await extendSource(src, level, tsaUrl, services, hash, warnings);
+  return { ...r, warnings };
+}
+
+async function extendSource(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: string | undefined, services: PadesServices, hash: HashAlgorithm, warnings: string[]): Promise<{ appended: Uint8Array; level: PadesLevel; pending: Pending[] }> {
+  const reader = PdfReader.open(src);
+  const sigs = reader.signatureFields().filter((s) => s.sig && s.contents);
+  const certs: Uint8Array[] = [];
+  let needsDocTs = level === 'B-LTA';
+  for (const s of sigs) {
+    const { certificates, hasSignatureTimestamp } = certificatesOfCms(s.contents!);
+    certs.push(...certificates);
+    if (nameOf(s.sig!.get('Type')) !== 'DocTimeStamp' && nameOf(s.sig!.get('SubFilter')) !== 'ETSI.RFC3161' && !hasSignatureTimestamp) needsDocTs = true;
+  }
+  if (!services.collectValidationData) throw new VanthuError('LTV_UNSUPPORTED', 'Chưa có dịch vụ thu thập dữ liệu kiểm tra.', 'No validation-data service is configured.');
+  const vd = await services.collectValidationData(dedupe(certs));
+  for (const wmsg of vd.warnings ?? []) warnings.push(wmsg);
+  const w = new IncrementalWriter(reader);
+  addDss(reader, w, vd);
+  const dssTail = w.build().bytes;
+  const parts = [dssTail];
+  let reached: PadesLevel = 'B-LT';
+  const pending: Pending[] = [];
+  if (needsDocTs) {
+    if (!tsaUrl || !services.timestamp) throw new VanthuError('TSA_URL_MISSING', 'Cần địa chỉ máy chủ dấu thời gian (TSA).', 'A timestamp server (TSA) URL is needed.');
+    const cur = new ConcatSource(src, new BytesSource(dssTail));
+    try {
+      const ts = await documentTimestamp(cur, tsaUrl, services, hash);
+      parts.push(ts.tail);
+      if (level === 'B-LTA') reached = 'B-LTA';
+    } catch (e) {
+      if (!isOfflineError(e)) throw e;
+      warnings.push(`document timestamp: ${(e as Error).message}`);
+      pending.push('timestamp');
+    }
+  }
+  return { appended: concat(parts), level: reached, pending };
+}
+
+/** Append a document timestamp signature (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161). */
+export async function documentTimestamp(src: ByteSource, tsaUrl: string, services: PadesServices, hash: HashAlgorithm = 'SHA-256'): Promise<SignatureUpdate> {
+  if (!services.timestamp) throw new VanthuError('TSA_UNSUPPORTED', 'Chưa có dịch vụ dấu thời gian.', 'No timestamp service is configured.');
+  const dict = new PdfDict({
+    Type: new PdfName('DocTimeStamp'),
+    Filter: new PdfName('Adobe.PPKLite'),
+    SubFilter: new PdfName('ETSI.RFC3161'),
+  });
+  return signatureUpdate(src, dict, 16384, hash, services, (md) => services.timestamp!(md, hash, tsaUrl), { signingTime: new Date() });
+}
+
+function dedupe(list: Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (const c of list) {
+    let k = `${c.length}:`;
+    for (let i = 0; i < c.length; i += Math.max(1, c.length >> 6)) k += c[i].toString(16);
+    k += c.subarray(c.length - 32).join(',');
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  return out;
+}
+
