@@ -1,8 +1,7 @@
 // Injected network functions for online revocation fetching (src-shared never calls fetch
-// itself). Hosts pass implementations; every call is bounded by a timeout here.
-export interface HttpResponse { status: number; body: Uint8Array; headers: Record<string, string>; }
-export type HttpPost = (url: string, body: Uint8Array, contentType: string) => Promise<HttpResponse>;
-export type HttpGet = (url: string) => Promise<HttpResponse>;
+// itself). The types are the CMS layer's (src-shared/cms/net.ts) so one host implementation
+// serves TSA, OCSP and CRL fetching; every call made here is bounded by a timeout.
+export type { HttpGet, HttpPost, HttpResponse } from '../cms/net';
 
 export class FetchTimeout extends Error {
   constructor(url: string, ms: number) { super(`timeout after ${ms} ms: ${url}`); }
