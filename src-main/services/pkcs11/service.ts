@@ -82,6 +82,7 @@ export class TokenService extends EventEmitter {
   private known = new Map<string, TokenSummary>();
   private polling = false;
   private tick = 0;
+  private signalling = new Set<string>();
 
   constructor(opts: TokenServiceOptions = {}) {
     super();
@@ -305,15 +306,19 @@ export class TokenService extends EventEmitter {
   }
 
   /**
-   * One watch step. Modules that support C_WaitForSlotEvent(CKF_DONT_BLOCK) are rescanned when
-   * they report an event (and every 10th step as a safety net); the others every step.
+   * One watch step. A module proves it supports slot events when C_WaitForSlotEvent
+   * (CKF_DONT_BLOCK) has reported one; from then on it is rescanned only on an event (and every
+   * 10th step as a safety net). Modules that never report events (SoftHSM2 always answers
+   * CKR_NO_EVENT) or answer CKR_FUNCTION_NOT_SUPPORTED get their slot list polled every step.
    */
   async pollOnce(): Promise<void> {
     await this.modules();
     if (!this.loadedPaths.length) return;
     const first = this.tick++ === 0;
     const ev = await this.client.call('pollSlotEvents', {});
-    const rescan = ev.filter((m) => first || m.events === 'unsupported' || m.events.length > 0 || this.tick % 10 === 0).map((m) => m.module);
+    for (const m of ev) if (m.events !== 'unsupported' && m.events.length > 0) this.signalling.add(m.module);
+    const rescan = ev.filter((m) => first || !this.signalling.has(m.module) || m.events.length > 0 || this.tick % 10 === 0)
+      .map((m) => m.module);
     if (!rescan.length) return;
     const now = this.usable(await this.client.call('listTokens', { modules: rescan }));
     const seen = new Set<string>();
