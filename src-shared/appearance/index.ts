@@ -17,11 +17,13 @@ import {
   signerImageBand, type Rect,
 } from './layout';
 import { decodePng, physicalWidthPt } from './png';
+import { formMatrix, normalizeRotation, rectFromVisual, rectToVisual, visualBox, type Rotation } from './rotation';
 import { stackLines } from './text';
 import { formatVnIso } from './time';
 
 export { defaultTextRect, sealRectForSigner, estimateSignerImageRect, DEFAULT_SEAL_MM, MM, type Rect, type TextRectOptions } from './layout';
 export { formatVnIso } from './time';
+export { normalizeRotation, type Rotation } from './rotation';
 export { decodePng, physicalWidthPt, type DecodedPng } from './png';
 export { TrueTypeFont } from './font/truetype';
 export { subsetTrueType } from './font/subset';
@@ -47,6 +49,8 @@ export interface SignerAppearanceSpec {
   /** Title/name size in pt, default 13; shrunk so each line fits the width. */
   fontSize?: number;
   padding?: number;
+  /** The page's /Rotate; the content is turned so it reads upright. `rect` stays in page space. */
+  pageRotation?: number;
 }
 
 export interface OrganisationAppearanceSpec {
@@ -61,6 +65,8 @@ export interface OrganisationAppearanceSpec {
   sealSizePt?: number;
   /** Explicit seal rect; overrides the placement computed from the signer. */
   rect?: Rect;
+  /** The page's /Rotate: "left" then means the reader's left on the rotated page. */
+  pageRotation?: number;
 }
 
 interface TextAppearanceBase {
@@ -74,8 +80,10 @@ interface TextAppearanceBase {
   fontSize?: number;
   /** Replace the default lines entirely. */
   lines?: string[];
-  /** Explicit rect; default `defaultTextRect(pageBox, lines)`. */
+  /** Explicit rect (page space); default `defaultTextRect` at the reader's top right. */
   rect?: Rect;
+  /** The page's /Rotate: the text goes to the top right as the page is displayed, upright. */
+  pageRotation?: number;
 }
 
 export interface AttachmentAppearanceSpec extends TextAppearanceBase {
@@ -132,15 +140,21 @@ export function buildSignatureAppearance(sink: ObjectSink, spec: AppearanceSpec)
   }
 }
 
-function formXObject(sink: ObjectSink, rect: Rect, content: string, resources: PdfDict): PdfRef {
+/** A form of `w` × `h` in visual orientation; /Matrix turns it for a rotated page. */
+function formXObject(sink: ObjectSink, w: number, h: number, rot: Rotation, content: string, resources: PdfDict): PdfRef {
   return sink.add(flateStream(new PdfDict({
     Type: name('XObject'),
     Subtype: name('Form'),
     FormType: 1,
-    BBox: [0, 0, rectWidth(rect), rectHeight(rect)],
-    Matrix: [1, 0, 0, 1, 0, 0],
+    BBox: [0, 0, w, h],
+    Matrix: formMatrix(rot),
     Resources: resources,
   }), ascii(content)));
+}
+
+/** Width and height of a page-space rect as the reader sees it. */
+function visualSize(rect: Rect, rot: Rotation): [number, number] {
+  return rot === 90 || rot === 270 ? [rectHeight(rect), rectWidth(rect)] : [rectWidth(rect), rectHeight(rect)];
 }
 
 function drawImage(box: Rect, nameOfImage: string): string {
@@ -149,8 +163,8 @@ function drawImage(box: Rect, nameOfImage: string): string {
 
 function buildSigner(sink: ObjectSink, spec: SignerAppearanceSpec): AppearanceResult {
   const rect = normalizeRect(spec.rect);
-  const w = rectWidth(rect);
-  const h = rectHeight(rect);
+  const rot = normalizeRotation(spec.pageRotation);
+  const [w, h] = visualSize(rect, rot);
   const pad = spec.padding ?? 2;
   const titleLines = (Array.isArray(spec.title) ? spec.title : spec.title.split('\n')).map((s) => s.trim()).filter(Boolean);
   const bold = new EmbeddedFont(spec.fonts.bold ?? spec.fonts.regular, sink);
@@ -181,22 +195,27 @@ function buildSigner(sink: ObjectSink, spec: SignerAppearanceSpec): AppearanceRe
   content += 'Q\n';
 
   const fontRef = bold.finish();
-  const appearance = formXObject(sink, rect, content, new PdfDict({
+  const appearance = formXObject(sink, w, h, rot, content, new PdfDict({
     Font: new PdfDict({ F1: fontRef }),
     XObject: new PdfDict({ Im1: image }),
   }));
-  const imageRect: Rect = [rect[0] + imgBox[0], rect[1] + imgBox[1], rect[0] + imgBox[2], rect[1] + imgBox[3]];
-  return { appearance, rect, imageRect };
+  return { appearance, rect, imageRect: rectFromVisual(rect, rot, imgBox) };
 }
 
 function buildOrganisation(sink: ObjectSink, spec: OrganisationAppearanceSpec): AppearanceResult {
   const png = decodePng(spec.sealImage);
   const sealW = spec.sealSizePt ?? physicalWidthPt(png) ?? DEFAULT_SEAL_MM * MM;
   const sealH = (sealW * png.height) / png.width;
+  const rot = normalizeRotation(spec.pageRotation);
   let rect: Rect;
   if (spec.rect) rect = normalizeRect(spec.rect);
-  else if (spec.signerRect) rect = sealRectForSigner(spec.signerRect, sealW, spec.signerImageRect, sealH);
-  else {
+  else if (spec.signerRect) {
+    // Place in the reader's orientation, relative to the signer widget, then map back.
+    const frame = normalizeRect(spec.signerRect);
+    const vSigner = rectToVisual(frame, rot, frame);
+    const vImage = spec.signerImageRect ? rectToVisual(frame, rot, normalizeRect(spec.signerImageRect)) : undefined;
+    rect = rectFromVisual(frame, rot, sealRectForSigner(vSigner, sealW, vImage, sealH));
+  } else {
     throw new VanthuError(
       'APPEARANCE_SEAL_POSITION_MISSING',
       'Cần vị trí chữ ký của người ký duyệt (hoặc vị trí con dấu) để đặt hình con dấu.',
@@ -204,10 +223,10 @@ function buildOrganisation(sink: ObjectSink, spec: OrganisationAppearanceSpec): 
     );
   }
   const image = imageXObject(sink, png);
-  const box = fitCentered([0, 0, rectWidth(rect), rectHeight(rect)], png.width / png.height);
-  const appearance = formXObject(sink, rect, drawImage(box, 'Im1'), new PdfDict({ XObject: new PdfDict({ Im1: image }) }));
-  const imageRect: Rect = [rect[0] + box[0], rect[1] + box[1], rect[0] + box[2], rect[1] + box[3]];
-  return { appearance, rect, imageRect };
+  const [w, h] = visualSize(rect, rot);
+  const box = fitCentered([0, 0, w, h], png.width / png.height);
+  const appearance = formXObject(sink, w, h, rot, drawImage(box, 'Im1'), new PdfDict({ XObject: new PdfDict({ Im1: image }) }));
+  return { appearance, rect, imageRect: rectFromVisual(rect, rot, box) };
 }
 
 function buildText(sink: ObjectSink, spec: AttachmentAppearanceSpec | CopyAppearanceSpec): AppearanceResult {
@@ -216,11 +235,13 @@ function buildText(sink: ObjectSink, spec: AttachmentAppearanceSpec | CopyAppear
   const font = new EmbeddedFont(spec.fonts.regular, sink);
   const pad = 1;
   const block = stackLines(font, lines, fs);
+  const rot = normalizeRotation(spec.pageRotation);
   const rect = spec.rect
     ? normalizeRect(spec.rect)
-    : defaultTextRect(spec.pageBox, lines, { fontSize: fs, measure: (s) => font.measure(s, fs), padding: pad, height: block.height });
-  const w = rectWidth(rect);
-  const h = rectHeight(rect);
+    : rectFromVisual(spec.pageBox, rot, defaultTextRect(visualBox(spec.pageBox, rot), lines, {
+      fontSize: fs, measure: (s) => font.measure(s, fs), padding: pad, height: block.height,
+    }));
+  const [w, h] = visualSize(rect, rot);
   let content = 'q\n0 g\n';
   lines.forEach((s, i) => {
     const enc = font.encode(s);
@@ -229,6 +250,6 @@ function buildText(sink: ObjectSink, spec: AttachmentAppearanceSpec | CopyAppear
   });
   content += 'Q\n';
   const fontRef = font.finish();
-  const appearance = formXObject(sink, rect, content, new PdfDict({ Font: new PdfDict({ F1: fontRef }) }));
+  const appearance = formXObject(sink, w, h, rot, content, new PdfDict({ Font: new PdfDict({ F1: fontRef }) }));
   return { appearance, rect };
 }

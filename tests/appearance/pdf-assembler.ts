@@ -82,7 +82,7 @@ export function assemblePdf(
   sink: MemorySink,
   pageBox: [number, number, number, number],
   placed: PlacedAppearance[],
-  opts: { drawInContent?: boolean; pageText?: string } = {},
+  opts: { drawInContent?: boolean; rotate?: number } = {},
 ): Uint8Array {
   const catalog = sink.reserve();
   const pages = sink.reserve();
@@ -104,6 +104,7 @@ export function assemblePdf(
     Type: name('Page'), Parent: pages, MediaBox: pageBox, Contents: contents,
     Resources: new PdfDict({ XObject: xobjects }), Annots: widgets,
   }));
+  if (opts.rotate) (sink.objects[page.num] as PdfDict).set('Rotate', opts.rotate);
   sink.set(pages, new PdfDict({ Type: name('Pages'), Kids: [page], Count: 1 }));
   sink.set(catalog, new PdfDict({
     Type: name('Catalog'), Pages: pages, AcroForm: new PdfDict({ Fields: widgets, SigFlags: 1 }),

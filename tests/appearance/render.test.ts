@@ -185,6 +185,52 @@ describe('visible signature appearances rendered by poppler', () => {
   });
 });
 
+describe('appearances on rotated pages (/Rotate)', () => {
+  // Raster coordinates are the page as displayed, so "top right" and "left" are the reader's.
+  for (const rotate of [90, 180, 270]) {
+    it(`puts upright attachment text at the displayed top right of a page rotated ${rotate}°`, () => {
+      const sink = new MemorySink();
+      const r = buildSignatureAppearance(sink, {
+        kind: 'attachment', pageBox: A4, documentNumber: '15/QĐ-UBND', signingTime: TIME, fonts: fonts(), pageRotation: rotate,
+      });
+      const raster = renderPdf(assemblePdf(sink, A4, [r], { rotate }), `attachment-rotate-${rotate}`);
+      const dark = raster.bbox(isDark)!;
+      expect(dark).toBeDefined();
+      expect(dark[2]).toBeLessThanOrEqual(raster.width - 20 * MM + 1);
+      expect(dark[2]).toBeGreaterThan(raster.width - 20 * MM - 3);
+      expect(dark[3]).toBeGreaterThan(raster.height - 25 * MM);
+      // Upright: two lines of ~120 pt are much wider than tall.
+      expect(dark[2] - dark[0]).toBeGreaterThan(3 * (dark[3] - dark[1]));
+      const text = pdftotext(path.join(ARTIFACTS, `attachment-rotate-${rotate}.pdf`));
+      expect(text).toContain('15/QĐ-UBND');
+    });
+  }
+
+  it('keeps the seal on the reader\'s left of the signer image on a page rotated 90°', () => {
+    const sink = new MemorySink();
+    const rect: Rect = [300, 300, 420, 520]; // tall in page space = wide when displayed
+    const s = buildSignatureAppearance(sink, {
+      kind: 'signer', rect, signatureImage: sampleSignature(), fonts: fonts(), title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'],
+      fullName: 'Nguyễn Văn An', pageRotation: 90,
+    });
+    const o = buildSignatureAppearance(sink, {
+      kind: 'organisation', sealImage: sampleSeal(), signerRect: s.rect, signerImageRect: s.imageRect, pageRotation: 90,
+    });
+    const raster = renderPdf(assemblePdf(sink, A4, [s, o], { rotate: 90 }), 'signer-and-seal-rotate-90');
+    const blue = raster.bbox(isBlue)!;
+    const red = raster.bbox(isRed)!;
+    // The signature reads left to right: wider than tall once displayed.
+    expect(blue[2] - blue[0]).toBeGreaterThan(2 * (blue[3] - blue[1]));
+    expect(red[2]).toBeGreaterThan(blue[0]);
+    expect(red[2]).toBeLessThan((blue[0] + blue[2]) / 2);
+    const cy = (red[1] + red[3]) / 2;
+    expect(cy).toBeGreaterThan(blue[1] - 10);
+    expect(cy).toBeLessThan(blue[3] + 10);
+    // The title is above the image as displayed.
+    expect(raster.count(isDark, [0, blue[3] + 2, raster.width, raster.height])).toBeGreaterThan(100);
+  });
+});
+
 describe('bad appearance input', () => {
   const expectCode = (f: () => unknown, code: string) => {
     let err: unknown;
