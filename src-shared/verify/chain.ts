@@ -12,9 +12,13 @@ export interface ChainRequest {
   /** The time at which the chain must be valid (signing time proven or claimed, else now). */
   at: Date;
   purpose: 'signature' | 'timestamp';
-  /** Revocation data found offline: DSS, adbe-revocationInfoArchival, CMS crls. */
-  crls: Uint8Array[];
-  ocsps: Uint8Array[];
+  /** Revocation data found offline, by where it came from. */
+  evidence: {
+    /** adbe-revocationInfoArchival and CMS crls of the signature itself. */
+    cms: { crls: Uint8Array[]; ocsps: Uint8Array[] };
+    /** The PDF's Document Security Store. */
+    dss: { crls: Uint8Array[]; ocsps: Uint8Array[] };
+  };
 }
 
 export type ChainStatus =

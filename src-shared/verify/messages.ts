@@ -44,7 +44,7 @@ const T: Record<string, Template> = {
   REVOCATION_UNKNOWN: { vi: 'Không xác định được tình trạng thu hồi của chứng thư số: {detail}.', en: 'The revocation status of the certificate could not be established: {detail}.' },
   REVOCATION_OK: { vi: 'Chứng thư số chưa bị thu hồi (nguồn: {source}).', en: 'The certificate is not revoked (source: {source}).' },
   KEY_USAGE: { vi: 'Chứng thư số không cho phép ký số (keyUsage).', en: 'The certificate does not allow digital signatures (keyUsage).' },
-  PKI_UNAVAILABLE: { vi: 'Chưa có mô-đun kiểm tra đường dẫn chứng thư.', en: 'The certificate path validation module is not available.' },
+  PKI_UNAVAILABLE: { vi: 'Chưa cấu hình chứng thư gốc tin cậy nên không kiểm tra được chuỗi chứng thư.', en: 'No trust anchors are configured, so the certificate chain cannot be validated.' },
   // Timestamps
   TS_INVALID: { vi: 'Dấu thời gian không hợp lệ: {detail}.', en: 'The timestamp is not valid: {detail}.' },
   TS_IMPRINT_MISMATCH: { vi: 'Dấu thời gian không khớp với giá trị chữ ký.', en: 'The timestamp imprint does not match the signature value.' },

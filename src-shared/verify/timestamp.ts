@@ -94,7 +94,7 @@ export async function verifyTimestampToken(
         leaf: new Uint8Array(cms.signerCert.toSchema().toBER()),
         pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...extra.pool],
         at: genTime, purpose: 'timestamp',
-        crls: [...cms.revocation.crls, ...extra.crls], ocsps: [...cms.revocation.ocsps, ...extra.ocsps],
+        evidence: { cms: cms.revocation, dss: { crls: extra.crls, ocsps: extra.ocsps } },
       });
       report.chainValid = chain.status === 'valid';
       if (chain.status === 'no-chain') degrade('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', finding('TS_CHAIN', 'warning', { detail: chain.detail_en }));

@@ -330,7 +330,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       const req = {
         leaf, pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...ctx.dss.certs],
         at: ctx.now, purpose: 'signature' as const,
-        crls: [...cms.revocation.crls, ...ctx.dss.crls], ocsps: [...cms.revocation.ocsps, ...ctx.dss.ocsps],
+        evidence: { cms: cms.revocation, dss: { crls: ctx.dss.crls, ocsps: ctx.dss.ocsps } },
       };
       let chain = await ctx.opts.validateChain(req);
       if (chain.status === 'expired' && proven) chain = await ctx.opts.validateChain({ ...req, at: proven });
