@@ -52,7 +52,12 @@ function toNode(b: asn1js.AsnType): DerNode {
 
 /** Parse one DER element; throws DerError on malformed input or trailing garbage. */
 export function parseDer(bytes: Uint8Array): DerNode {
-  const res = asn1js.fromBER(bytes);
+  let res: ReturnType<typeof asn1js.fromBER>;
+  try {
+    res = asn1js.fromBER(bytes);
+  } catch (e) {
+    throw new DerError('malformed DER: ' + (e instanceof Error ? e.message : String(e)));
+  }
   if (res.offset === -1) throw new DerError('malformed DER: ' + (res.result.error || 'unknown'));
   const node = toNode(res.result);
   if (node.raw.length !== bytes.length) throw new DerError('trailing data after DER element');

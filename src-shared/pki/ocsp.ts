@@ -72,7 +72,8 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
       const rc = ctxChild(st, 0);
       if (rc) r.reason = Number(decodeInt(rc.kids[0].content));
     }
-    const nu = ctxChild(sr, 0);
+    // nextUpdate is the [0] after thisUpdate (certStatus "good" is also tagged [0])
+    const nu = sr.kids.slice(3).find((k) => isCtx(k, 0));
     if (nu) r.nextUpdate = timeOf(nu.kids[0]);
     out.responses.push(r);
   }

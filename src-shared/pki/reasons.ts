@@ -29,6 +29,7 @@ export function reason(code: string, idx: number | undefined, n: number | undefi
     PKI_POLICY: [`Không có chính sách chứng thư hợp lệ cho ${w.vi}`, `There is no valid set of policies for ${w.en}`],
     PKI_POLICY_MAPPING_ANY: [`${cap(w.vi)} ánh xạ chính sách "anyPolicy"`, `${cap(w.en)} contains a policy mapping for anyPolicy`],
     PKI_REVOKED: [`${cap(w.vi)} đã bị thu hồi`, `${cap(w.en)} has been revoked`],
+    PKI_INTERNAL: [`Không hoàn tất được việc kiểm tra chuỗi chứng thư`, `Certificate path validation could not be completed`],
     PKI_REVOCATION_UNKNOWN: [`Không xác định được tình trạng thu hồi của ${w.vi}`, `The revocation status of ${w.en} could not be determined`],
   };
   const m = M[code] ?? [`Lỗi kiểm tra chứng thư`, `Certificate validation error`];

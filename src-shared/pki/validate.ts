@@ -253,7 +253,13 @@ export async function validatePathImpl(target: Uint8Array, opts: ValidatePathOpt
     inProgress: new Set(),
   };
   if (opts.revocation) ctx.session = new RevocationSession(opts.revocation, opts.time, env, (c, depth) => validateNested(c, ctx, depth));
-  return validateParsed(t, ctx);
+  try {
+    return await validateParsed(t, ctx);
+  } catch (e) {
+    // malformed revocation data or an unexpected structure: never a silent VALID, never a crash
+    const msg = e instanceof Error ? e.message : String(e);
+    return { status: 'INDETERMINATE', reason: reason('PKI_INTERNAL', undefined, undefined, { en: msg, vi: msg }), chain: [target], revocationChecked: !!opts.revocation };
+  }
 }
 
 /** Validate a CRL/OCSP signer certificate to the same anchors; cycles count as accepted. */
