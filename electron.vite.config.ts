@@ -4,6 +4,11 @@ import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+// electron-vite reads Electron's major version from the installed `electron` package to pick the
+// Node/Chrome build targets. electron is an optional dependency (absent where its binary cannot
+// be downloaded), so the version we ship is stated here too; the build then works without it.
+process.env.ELECTRON_MAJOR_VER ??= '41';
+
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
