@@ -70,11 +70,16 @@ export interface OrganisationAppearanceSpec {
 }
 
 interface TextAppearanceBase {
-  /** The page box (CropBox or MediaBox) of page 1, to place the text at its top right. */
-  pageBox: Rect;
+  /**
+   * The page box (CropBox or MediaBox) of page 1, to place the text at its top right. Optional in
+   * the type because signPdf fills it from the document; building without it (and without
+   * `rect`) is an error.
+   */
+  pageBox?: Rect;
   /** Số/ký hiệu of the main document (attachment) or of the copy (copy), e.g. '15/QĐ-UBND'. */
   documentNumber: string;
-  signingTime: Date;
+  /** The signing time shown; signPdf fills it with the signature's time when left out. */
+  signingTime?: Date;
   fonts: AppearanceFonts;
   /** Default 10 pt. */
   fontSize?: number;
@@ -121,6 +126,9 @@ function rectError(detail: string): VanthuError {
 /** The text lines of an attachment or copy appearance (defaults of Decree 30 Phụ lục I). */
 export function textLinesFor(spec: AttachmentAppearanceSpec | CopyAppearanceSpec): string[] {
   if (spec.lines) return spec.lines;
+  if (!spec.signingTime) {
+    throw new VanthuError('APPEARANCE_TIME_MISSING', 'Thiếu thời gian ký để hiển thị.', 'The signing time to display is missing.');
+  }
   const time = formatVnIso(spec.signingTime);
   if (spec.kind === 'attachment') return [spec.documentNumber, time];
   return [spec.copyForm, spec.copyingAgency, spec.documentNumber, time];
@@ -236,9 +244,14 @@ function buildText(sink: ObjectSink, spec: AttachmentAppearanceSpec | CopyAppear
   const pad = 1;
   const block = stackLines(font, lines, fs);
   const rot = normalizeRotation(spec.pageRotation);
+  const pageBox = spec.pageBox;
+  if (!spec.rect && !(pageBox && rectWidth(normalizeRect(pageBox)) > 0 && rectHeight(normalizeRect(pageBox)) > 0)) {
+    throw new VanthuError('APPEARANCE_PAGE_BOX_MISSING', 'Thiếu kích thước trang để đặt chữ ký ở góc trên bên phải.',
+      'The page box is needed to place the signature at the top right.');
+  }
   const rect = spec.rect
     ? normalizeRect(spec.rect)
-    : rectFromVisual(spec.pageBox, rot, defaultTextRect(visualBox(spec.pageBox, rot), lines, {
+    : rectFromVisual(pageBox!, rot, defaultTextRect(visualBox(pageBox!, rot), lines, {
       fontSize: fs, measure: (s) => font.measure(s, fs), padding: pad, height: block.height,
     }));
   const [w, h] = visualSize(rect, rot);

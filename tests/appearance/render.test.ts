@@ -257,6 +257,15 @@ describe('bad appearance input', () => {
     }), 'APPEARANCE_RECT_TOO_SMALL');
   });
 
+  it('needs the page box and the signing time for attachment and copy text', () => {
+    expectCode(() => buildSignatureAppearance(new MemorySink(), {
+      kind: 'attachment', documentNumber: '15/QĐ-UBND', signingTime: TIME, fonts: fonts(),
+    }), 'APPEARANCE_PAGE_BOX_MISSING');
+    expectCode(() => buildSignatureAppearance(new MemorySink(), {
+      kind: 'copy', pageBox: A4, documentNumber: '05/SY-VP', fonts: fonts(), copyForm: 'SAO LỤC', copyingAgency: 'VĂN PHÒNG',
+    }), 'APPEARANCE_TIME_MISSING');
+  });
+
   it('needs the signer rect or an explicit rect to place a seal', () => {
     expectCode(() => buildSignatureAppearance(new MemorySink(), { kind: 'organisation', sealImage: sampleSeal() }),
       'APPEARANCE_SEAL_POSITION_MISSING');
