@@ -1,6 +1,7 @@
 // `vanthu tokens [--json] [--pkcs11-module PATH]...`: which PKCS#11 modules loaded (or why not),
 // the tokens present and their certificates (subject, Vietnamese identifiers, issuer, serial,
-// validity, key usage), signing-capable ones first. Exit code 0 when at least one module loaded.
+// validity, key usage), signing-capable ones first. With --pkcs11-module only the given modules
+// are used, else the discovery list. Exit code 0 when at least one module loaded.
 
 import { toAppError } from '../../src-shared/errors';
 import { TokenService, type TokenCertificate } from '../services/pkcs11/index';
@@ -32,7 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write('Usage: vanthu tokens [--json] [--pkcs11-module PATH]...\nLiệt kê trình điều khiển, thiết bị ký số và chứng thư số / Lists PKCS#11 modules, tokens and certificates.\n');
     return 0;
   }
-  const service = new TokenService({ modules: args.modules, idleLogoutMs: 0 });
+  // An explicit --pkcs11-module means exactly those modules; otherwise full discovery.
+  const service = new TokenService({ modules: args.modules, builtinModules: args.modules.length === 0, idleLogoutMs: 0 });
   try {
     const modules = await service.modules();
     const tokens = await service.listTokens();
