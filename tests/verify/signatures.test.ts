@@ -1,0 +1,125 @@
+// Signatures made by our PAdES signer and by poppler's `pdfsig -add-signature`, verified end to end
+// with the test root as trust anchor, revocation from the loopback OCSP/CRL server or from the
+// PDF's DSS, timestamps from the loopback TSA.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyFile } from '../../src-main/services/verify';
+import { extendPdf, defaultPadesServices } from '../../src-shared/pades';
+import { BytesSource } from '../../src-shared/pdf/bytesource';
+import { createNodeNet } from '../../src-main/services/net/http';
+import { concat, makeWorld, save, signOurs, signPdfsig, type World } from './fixtures';
+
+let w: World;
+beforeAll(async () => {
+  w = await makeWorld('sig');
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const opts = () => ({ trust: [w.rootPem], cacheDir: null, isolate: false });
+
+describe('signatures made by our signer', () => {
+  it('passes a B-B RSA signature when the test root is trusted', async () => {
+    const file = save(w, 'bb-rsa.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
+    const r = await verifyFile(file, opts());
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    const s = r.signatures[0];
+    expect(s).toMatchObject({ indication: 'TOTAL_PASSED', subIndication: null, integrity: 'intact', coversWholeRevision: true, coversWholeDocument: true, modificationsAfter: 'none', level: 'B-B' });
+    expect(s.signer?.commonName).toBeTruthy();
+    expect(s.revocation.status).toBe('good');
+    expect(s.signingTime.claimed).not.toBeNull();
+    expect(s.signingTime.proven).toBeNull();
+  });
+
+  it('is INDETERMINATE (no chain) without the test root', async () => {
+    const file = save(w, 'bb-rsa-untrusted.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
+    const r = await verifyFile(file, { cacheDir: null, isolate: false });
+    expect(r.verdict).toBe('INDETERMINATE');
+    expect(r.signatures[0].subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+    expect(r.signatures[0].integrity).toBe('intact');
+  });
+
+  it('passes ECDSA P-256 and RSASSA-PSS signatures', async () => {
+    const ec = save(w, 'bb-p256.pdf', await signOurs(w, w.base, w.pki.signers.p256, { level: 'B-B' }));
+    const pss = save(w, 'bb-pss.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B', scheme: { kind: 'rsa-pss' } }));
+    const [a, b] = [await verifyFile(ec, opts()), await verifyFile(pss, opts())];
+    expect(a.verdict).toBe('TOTAL_PASSED');
+    expect(a.signatures[0].signatureAlgorithm).toMatch(/ecdsa/i);
+    expect(b.verdict).toBe('TOTAL_PASSED');
+    expect(b.signatures[0].signatureAlgorithm).toMatch(/PSS/);
+  });
+
+  it('proves the signing time with a signature timestamp (B-T)', async () => {
+    const file = save(w, 'bt.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-T' }));
+    const r = await verifyFile(file, opts());
+    const s = r.signatures[0];
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    expect(s.level).toBe('B-T');
+    expect(s.signingTime.provenBy).toBe('signature-timestamp');
+    expect(s.timestamps[0]).toMatchObject({ kind: 'signature-timestamp', imprintValid: true, signatureValid: true, chainValid: true });
+  });
+
+  it('reports a revoked signer certificate as TOTAL_FAILED / REVOKED', async () => {
+    const revoked = await w.pki.issue({ name: 'signer-revoked', keyType: 'rsa2048', subject: [['C', 'VN'], ['CN', 'Người ký bị thu hồi']], issuer: w.pki.intermediate });
+    const file = save(w, 'revoked.pdf', await signOurs(w, w.base, revoked, { level: 'B-B' }));
+    w.rev.revoke(revoked.serialHex, { date: new Date(Date.now() - 3600_000) });
+    const r = await verifyFile(file, opts());
+    expect(r.verdict).toBe('TOTAL_FAILED');
+    expect(r.signatures[0].subIndication).toBe('REVOKED');
+    expect(r.signatures[0].revocation.status).toBe('revoked');
+  });
+
+  it('is INDETERMINATE / TRY_LATER offline without any revocation data, never silently valid', async () => {
+    const file = save(w, 'offline.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
+    const r = await verifyFile(file, { ...opts(), offline: true });
+    expect(r.verdict).toBe('INDETERMINATE');
+    expect(r.signatures[0].subIndication).toBe('TRY_LATER');
+    expect(r.signatures[0].findings.map((f) => f.code)).toContain('REVOCATION_UNKNOWN');
+  });
+
+  it('passes offline from the DSS after a B-LT extension, and keeps the signature valid after the update', async () => {
+    const signed = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-T' });
+    const services = defaultPadesServices({
+      net: createNodeNet({ timeoutMs: 10_000 }),
+      collectValidationData: async (certs) => {
+        // gather what a host would: CRLs of both CAs from the loopback server
+        const get = createNodeNet({ timeoutMs: 10_000 }).get;
+        const crls = [];
+        for (const u of ['root', 'intermediate']) crls.push((await get(`${w.rev.crlBaseUrl}/${u}.crl`)).body);
+        return { certs, crls, ocsps: [] };
+      },
+    });
+    const ext = await extendPdf(new BytesSource(signed), 'B-LT', undefined, services);
+    const file = save(w, 'blt.pdf', concat(signed, ext.appended));
+    const r = await verifyFile(file, { ...opts(), offline: true });
+    const s = r.signatures[0];
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    expect(s.modificationsAfter).toBe('allowed');
+    expect(s.coversWholeDocument).toBe(false);
+    expect(s.revocation.source).toBe('dss');
+    expect(s.level).toBe('B-LT');
+  });
+
+  it('keeps the first signature valid after a second signature is appended', async () => {
+    const once = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B', fieldName: 'KyDuyet' });
+    const twice = await signOurs(w, once, w.pki.signers.p256, { level: 'B-B', fieldName: 'PhatHanh' });
+    const r = await verifyFile(save(w, 'twice.pdf', twice), opts());
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    expect(r.signatures.map((s) => s.field)).toEqual(['KyDuyet', 'PhatHanh']);
+    expect(r.signatures[0].modificationsAfter).toBe('allowed');
+    expect(r.signatures[0].changesAfter.every((c) => c.verdict === 'allowed')).toBe(true);
+    expect(r.signatures[1].modificationsAfter).toBe('none');
+  });
+});
+
+describe('signatures made by pdfsig -add-signature', () => {
+  it('passes with the test root trusted and is INDETERMINATE without it', async () => {
+    const bytes = signPdfsig(w, w.basePath, w.pki.signers.rsa2048, `${w.dir}/pdfsig-signed.pdf`);
+    const file = save(w, 'pdfsig.pdf', bytes);
+    const trusted = await verifyFile(file, opts());
+    expect(trusted.verdict).toBe('TOTAL_PASSED');
+    expect(trusted.signatures[0]).toMatchObject({ field: 'PdfsigSig', integrity: 'intact', coversWholeDocument: true });
+    const untrusted = await verifyFile(file, { cacheDir: null, isolate: false });
+    expect(untrusted.verdict).toBe('INDETERMINATE');
+  });
+});
