@@ -186,6 +186,7 @@ export class SyncEngine {
           this.stats.rejected++;
           await db.conflicts.put({ id: item.id, docId: item.docId, intent: item.intent, error: r.error ?? { code: 'REJECTED', message_vi: 'Bị từ chối.', message_en: 'Rejected.' }, at: new Date().toISOString(), resolved: 0 });
           if (doc) patch.conflicts = doc.conflicts + 1;
+          if (item.intent.kind === 'add_version') await db.versions.update([item.docId, item.intent.sha256], { rejected: true });
         } else {
           if (r.outcome === 'applied') this.stats.applied++; else this.stats.duplicates++;
           const res = r.result ?? {};

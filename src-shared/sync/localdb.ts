@@ -36,6 +36,8 @@ export interface LocalVersion {
   /** Version number assigned by the gateway; null while only local. */
   no: number | null;
   createdAt: string;
+  /** Set when the gateway rejected this version (kept, with its file, for the conflict view). */
+  rejected?: boolean;
 }
 
 export interface LocalFile {

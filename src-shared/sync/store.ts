@@ -108,7 +108,7 @@ export class LocalStore {
   /** Head version as known locally (server-numbered or local-pending, newest last). */
   async headVersion(docId: string): Promise<LocalVersion | undefined> {
     const vs = await this.db.versions.where('docId').equals(docId).toArray();
-    return orderVersions(vs).at(-1);
+    return orderVersions(vs.filter((v) => !v.rejected)).at(-1);
   }
 
   async versions(docId: string): Promise<LocalVersion[]> {
@@ -222,7 +222,8 @@ export class LocalStore {
   async latestVersionFor(conflictId: string): Promise<LocalVersion | undefined> {
     const c = await this.db.conflicts.get(conflictId);
     if (!c) return undefined;
-    return this.headVersion(c.docId);
+    const vs = await this.db.versions.where('docId').equals(c.docId).toArray();
+    return orderVersions(vs.filter((v) => v.no !== null)).at(-1);
   }
 
   /** Put stuck outbox items back in the queue (the "Thử lại" action). */
