@@ -92,7 +92,8 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
   const t = root.kids[0];
   let i = 0;
   if (isUniv(t.kids[0], U.INTEGER)) i++;
-  i++; // signature alg
+  const innerAlg = t.kids[i++];
+  if (!innerAlg || !bytesEqual(innerAlg.raw, root.kids[1].raw)) throw new DerError('CRL signature algorithm mismatch');
   const issuerN = t.kids[i++];
   const thisUpdate = timeOf(t.kids[i++]);
   let nextUpdate: Date | undefined;

@@ -17,7 +17,8 @@ export interface DerNode {
 
 export class DerError extends Error {}
 
-function headerLength(raw: Uint8Array): number {
+/** Header length and declared content length of a DER TLV (definite lengths only). */
+function header(raw: Uint8Array): { hl: number; len: number } {
   let i = 1;
   if ((raw[0] & 0x1f) === 0x1f) {
     while (i < raw.length && raw[i] & 0x80) i++;
@@ -25,9 +26,17 @@ function headerLength(raw: Uint8Array): number {
   }
   const l = raw[i];
   if (l === undefined) throw new DerError('truncated header');
-  if (l < 0x80) return i + 1;
-  if (l === 0x80) return i + 1; // indefinite (BER); content includes EOC, kids are authoritative
-  return i + 1 + (l & 0x7f);
+  if (l < 0x80) return { hl: i + 1, len: l };
+  const nb = l & 0x7f;
+  if (nb === 0 || nb > 4) throw new DerError('indefinite or oversized length');
+  let len = 0;
+  for (let k = 1; k <= nb; k++) {
+    const b = raw[i + k];
+    if (b === undefined) throw new DerError('truncated length');
+    len = len * 256 + b;
+  }
+  if (len < 0x80 || raw[i + 1] === 0) throw new DerError('non-minimal length encoding');
+  return { hl: i + 1 + nb, len };
 }
 
 function toNode(b: asn1js.AsnType): DerNode {
@@ -38,16 +47,20 @@ function toNode(b: asn1js.AsnType): DerNode {
   };
   const raw = blk.valueBeforeDecodeView;
   const cons = blk.idBlock.isConstructed;
+  const { hl, len } = header(raw);
+  // asn1js is lenient about children overrunning their parent: enforce exact DER framing
+  if (raw.length !== hl + len) throw new DerError('length does not match content');
   const kids: DerNode[] = [];
   if (cons && Array.isArray(blk.valueBlock.value)) {
+    let sum = 0;
     for (const k of blk.valueBlock.value as asn1js.AsnType[]) {
-      if ((k as unknown as { idBlock: { tagClass: number; tagNumber: number } }).idBlock.tagClass === 1 &&
-          (k as unknown as { idBlock: { tagNumber: number } }).idBlock.tagNumber === 0 &&
-          (k as unknown as { valueBeforeDecodeView: Uint8Array }).valueBeforeDecodeView.length === 2) continue; // EOC
-      kids.push(toNode(k));
+      const kn = toNode(k);
+      sum += kn.raw.length;
+      kids.push(kn);
     }
+    if (sum !== len) throw new DerError('constructed content length mismatch');
   }
-  return { cls: blk.idBlock.tagClass - 1, tag: blk.idBlock.tagNumber, cons, raw, content: raw.subarray(headerLength(raw)), kids };
+  return { cls: blk.idBlock.tagClass - 1, tag: blk.idBlock.tagNumber, cons, raw, content: raw.subarray(hl), kids };
 }
 
 /** Parse one DER element; throws DerError on malformed input or trailing garbage. */
@@ -129,7 +142,10 @@ export function bitsOf(n: DerNode): boolean[] {
   for (let i = 0; i < total; i++) out.push(((c[1 + (i >> 3)] >> (7 - (i & 7))) & 1) === 1);
   return out;
 }
+/** Octets of a BIT STRING that must be a whole number of bytes (signatures, keys): strict. */
 export function bitStringBytes(n: DerNode): Uint8Array {
+  if (n.cls !== 0 || n.tag !== U.BITSTRING || n.cons) throw new DerError('expected BIT STRING');
+  if (n.content.length === 0 || n.content[0] !== 0) throw new DerError('BIT STRING with unused bits');
   return n.content.subarray(1);
 }
 

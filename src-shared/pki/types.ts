@@ -68,7 +68,10 @@ export interface CertRevocation {
   source?: RevocationSource;
   revokedAt?: Date;
   reasonCode?: number;
+  /** English detail (reason of revocation, or why the status is unknown) */
   detail?: string;
+  /** the same in Vietnamese */
+  detailVi?: string;
 }
 
 export interface PathResult {

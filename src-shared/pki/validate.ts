@@ -212,7 +212,7 @@ export async function validateParsed(target: ParsedCert, ctx: Ctx): Promise<Path
           }
         }
         result = {
-          status, reason: why, chain, revocationChecked: true, revocation: revs.map(({ detailVi: _d, ...r }) => r),
+          status, reason: why, chain, revocationChecked: true, revocation: revs,
           validPolicies: status === 'VALID' ? p.policies : undefined,
         };
       }
