@@ -148,16 +148,36 @@ export function buildSignatureAppearance(sink: ObjectSink, spec: AppearanceSpec)
   }
 }
 
+/**
+ * Private key of a signer appearance form: the image box in form (visual) space, so a later
+ * organisation signature can put the seal over the image's left third (see
+ * signerImageRectFromAppearance). Viewers ignore unknown keys.
+ */
+export const IMAGE_BOX_KEY = 'VanthuImageBox';
+
 /** A form of `w` × `h` in visual orientation; /Matrix turns it for a rotated page. */
-function formXObject(sink: ObjectSink, w: number, h: number, rot: Rotation, content: string, resources: PdfDict): PdfRef {
-  return sink.add(flateStream(new PdfDict({
+function formXObject(sink: ObjectSink, w: number, h: number, rot: Rotation, content: string, resources: PdfDict, imageBox?: Rect): PdfRef {
+  const dict = new PdfDict({
     Type: name('XObject'),
     Subtype: name('Form'),
     FormType: 1,
     BBox: [0, 0, w, h],
     Matrix: formMatrix(rot),
     Resources: resources,
-  }), ascii(content)));
+  });
+  if (imageBox) dict.set(IMAGE_BOX_KEY, imageBox.map((v) => Math.round(v * 1000) / 1000));
+  return sink.add(flateStream(dict, ascii(content)));
+}
+
+/**
+ * The signer image rect on the page, read back from an earlier signer widget: `form` is the
+ * dictionary of its /AP /N stream, `widgetRect` its /Rect, `pageRotation` the page's /Rotate.
+ * Undefined when the appearance was not made by us (then sealRectForSigner estimates it).
+ */
+export function signerImageRectFromAppearance(form: PdfDict, widgetRect: Rect, pageRotation?: number): Rect | undefined {
+  const box = form.get(IMAGE_BOX_KEY);
+  if (!Array.isArray(box) || box.length !== 4 || !box.every((v) => typeof v === 'number')) return undefined;
+  return rectFromVisual(normalizeRect(widgetRect), normalizeRotation(pageRotation), box as Rect);
 }
 
 /** Width and height of a page-space rect as the reader sees it. */
@@ -206,7 +226,7 @@ function buildSigner(sink: ObjectSink, spec: SignerAppearanceSpec): AppearanceRe
   const appearance = formXObject(sink, w, h, rot, content, new PdfDict({
     Font: new PdfDict({ F1: fontRef }),
     XObject: new PdfDict({ Im1: image }),
-  }));
+  }), imgBox);
   return { appearance, rect, imageRect: rectFromVisual(rect, rot, imgBox) };
 }
 

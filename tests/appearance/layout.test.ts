@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildSignatureAppearance, defaultTextRect, estimateSignerImageRect, formatVnIso, sealRectForSigner, subsetTrueType, TrueTypeFont,
+  buildSignatureAppearance, defaultTextRect, signerImageRectFromAppearance, estimateSignerImageRect, formatVnIso, sealRectForSigner, subsetTrueType, TrueTypeFont,
   type Rect,
 } from '../../src-shared/appearance';
 import { PdfDict, PdfName, PdfStream } from '../../src-shared/pdf/objects';
@@ -61,6 +61,27 @@ describe('sealRectForSigner', () => {
     const centre = (x: Rect) => [(x[0] + x[2]) / 2, (x[1] + x[3]) / 2];
     expect(Math.abs(centre(est)[1]! - centre(r.imageRect!)[1]!)).toBeLessThan(6);
     expect(Math.abs(centre(est)[0]! - centre(r.imageRect!)[0]!)).toBeLessThan(1);
+  });
+});
+
+describe('signerImageRectFromAppearance', () => {
+  for (const pageRotation of [0, 90, 180, 270]) {
+    it(`reads the signer image rect back from the appearance form (page rotated ${pageRotation}°)`, () => {
+      const sink = new MemorySink();
+      const rect: Rect = [300, 200, 430, 420];
+      const r = buildSignatureAppearance(sink, {
+        kind: 'signer', rect, signatureImage: sampleSignature(), fonts: fonts(), title: 'CHỦ TỊCH', fullName: 'Phạm Minh Chính', pageRotation,
+      });
+      const form = sink.objects[r.appearance.num] as PdfStream;
+      const back = signerImageRectFromAppearance(form.dict, r.rect, pageRotation)!;
+      back.forEach((v, i) => expect(v).toBeCloseTo(r.imageRect![i]!, 2));
+      // Inside the widget.
+      expect(back[0]).toBeGreaterThanOrEqual(rect[0]);
+      expect(back[2]).toBeLessThanOrEqual(rect[2]);
+    });
+  }
+  it('returns undefined for an appearance not made by us', () => {
+    expect(signerImageRectFromAppearance(new PdfDict({ BBox: [0, 0, 10, 10] }), [0, 0, 10, 10])).toBeUndefined();
   });
 });
 
