@@ -18,7 +18,7 @@ import {
 } from './layout';
 import { decodePng, physicalWidthPt } from './png';
 import { formMatrix, normalizeRotation, rectFromVisual, rectToVisual, visualBox, type Rotation } from './rotation';
-import { stackLines } from './text';
+import { stackLines, wrapLine } from './text';
 import { formatVnIso } from './time';
 
 export { defaultTextRect, sealRectForSigner, estimateSignerImageRect, DEFAULT_SEAL_MM, MM, type Rect, type TextRectOptions } from './layout';
@@ -87,6 +87,11 @@ interface TextAppearanceBase {
   lines?: string[];
   /** Explicit rect (page space); default `defaultTextRect` at the reader's top right. */
   rect?: Rect;
+  /**
+   * Longer lines are wrapped at spaces. Default: the page width less the 30 mm left and 20 mm
+   * right margins of Decree 30 (or the width of `rect`).
+   */
+  maxWidth?: number;
   /** The page's /Rotate: the text goes to the top right as the page is displayed, upright. */
   pageRotation?: number;
 }
@@ -259,16 +264,19 @@ function buildOrganisation(sink: ObjectSink, spec: OrganisationAppearanceSpec): 
 
 function buildText(sink: ObjectSink, spec: AttachmentAppearanceSpec | CopyAppearanceSpec): AppearanceResult {
   const fs = spec.fontSize ?? 10;
-  const lines = textLinesFor(spec);
   const font = new EmbeddedFont(spec.fonts.regular, sink);
   const pad = 1;
-  const block = stackLines(font, lines, fs);
   const rot = normalizeRotation(spec.pageRotation);
   const pageBox = spec.pageBox;
   if (!spec.rect && !(pageBox && rectWidth(normalizeRect(pageBox)) > 0 && rectHeight(normalizeRect(pageBox)) > 0)) {
     throw new VanthuError('APPEARANCE_PAGE_BOX_MISSING', 'Thiếu kích thước trang để đặt chữ ký ở góc trên bên phải.',
       'The page box is needed to place the signature at the top right.');
   }
+  const maxWidth = spec.maxWidth ?? (spec.rect
+    ? visualSize(normalizeRect(spec.rect), rot)[0] - 2 * pad
+    : rectWidth(visualBox(pageBox!, rot)) - 50 * MM);
+  const lines = textLinesFor(spec).flatMap((l) => wrapLine(font, l, fs, Math.max(maxWidth, fs)));
+  const block = stackLines(font, lines, fs);
   const rect = spec.rect
     ? normalizeRect(spec.rect)
     : rectFromVisual(pageBox!, rot, defaultTextRect(visualBox(pageBox!, rot), lines, {

@@ -22,3 +22,23 @@ export function stackLines(font: EmbeddedFont, lines: string[], size: number): T
   const lead = size * LEADING;
   return { baselines: lines.map((_, i) => head + i * lead), height: head + (lines.length - 1) * lead + tail };
 }
+
+/**
+ * Break `line` at spaces so that no piece is wider than `maxWidth` at `size` pt. A single word
+ * wider than that stays whole (it is never cut inside a word).
+ */
+export function wrapLine(font: EmbeddedFont, line: string, size: number, maxWidth: number): string[] {
+  if (font.measure(line, size) <= maxWidth) return [line];
+  const words = line.split(' ');
+  const out: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (cur && font.measure(next, size) > maxWidth) {
+      out.push(cur);
+      cur = w;
+    } else cur = next;
+  }
+  if (cur) out.push(cur);
+  return out;
+}

@@ -155,6 +155,22 @@ describe('visible signature appearances rendered by poppler', () => {
     qpdfCheck(pdfPath);
   });
 
+  it('wraps a copying agency name too long for the page at spaces, inside the margins', () => {
+    const agency = 'SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN TỈNH HẢI DƯƠNG — CHI CỤC THỦY LỢI VÀ PHÒNG CHỐNG THIÊN TAI KHU VỰC PHÍA BẮC';
+    const { raster, pdfPath } = build('copy-wrapped', (sink) => [
+      buildSignatureAppearance(sink, {
+        kind: 'copy', pageBox: A4, documentNumber: '07/SL-CCTL', signingTime: TIME, fonts: fonts(), copyForm: 'SAO LỤC', copyingAgency: agency,
+      }),
+    ]);
+    const dark = raster.bbox(isDark)!;
+    expect(dark[0]).toBeGreaterThanOrEqual(30 * MM - 1);
+    expect(dark[2]).toBeLessThanOrEqual(A4[2] - 20 * MM + 1);
+    const lines = pdftotext(pdfPath).split('\n').map((s) => s.trim()).filter(Boolean);
+    expect(lines.length).toBe(5);
+    expect(lines.slice(1, 3).join(' ')).toBe(agency);
+    expect(lines[4]).toBe(formatVnIso(TIME));
+  });
+
   it('gives back the exact Vietnamese sentence through pdftotext (ToUnicode of the embedded subset)', () => {
     const sentence = 'Ủy ban nhân dân tỉnh Hải Dương — Quyết định số 15/QĐ-UBND';
     const { pdfPath } = build('vietnamese-text', (sink) => [
