@@ -133,7 +133,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     }
     crl.entries.set(currentIssuer + '|' + serial, { date, reason });
   }
-  if (crlCache.size > 2000) crlCache.clear();
+  if (crlCache.size > 64) crlCache.clear();
   crlCache.set(key, crl);
   return crl;
 }

@@ -12,6 +12,8 @@ import { RevocationSession, type RevocationEnv } from './revocation';
 
 const MAX_PATH_DEPTH = 16;
 const MAX_CANDIDATES = 64;
+/** bound on DFS steps so that adversarial pools (many same-named certificates) cannot explode */
+const MAX_BUILD_STEPS = 4096;
 const MAX_RECURSION = 4;
 
 export interface Candidate { anchor: ParsedCert; certs: ParsedCert[]; }
@@ -29,6 +31,7 @@ export interface Ctx {
 /** Enumerate candidate paths target→anchor (returned anchor-side first). */
 export function* buildPaths(target: ParsedCert, pool: ParsedCert[], anchors: ParsedCert[]): Generator<Candidate> {
   let yielded = 0;
+  let steps = 0;
   const issuersOf = (c: ParsedCert, list: ParsedCert[]) => {
     const k = nameKey(c.issuer);
     const hits = list.filter((x) => nameKey(x.subject) === k);
@@ -43,6 +46,7 @@ export function* buildPaths(target: ParsedCert, pool: ParsedCert[], anchors: Par
     }
     if (stack.length >= MAX_PATH_DEPTH) return;
     for (const i of issuersOf(cur, pool)) {
+      if (++steps > MAX_BUILD_STEPS) return;
       if (stack.includes(i) || anchors.includes(i)) continue;
       if (stack.some((s) => bytesEqual(s.der, i.der))) continue;
       stack.push(i);
