@@ -38,10 +38,11 @@ function certsOf(sd: pkijs.SignedData): Uint8Array[] {
   return out;
 }
 
-export function certificatesOfCms(contents: Uint8Array): { certificates: Uint8Array[]; hasSignatureTimestamp: boolean } {
+/** Certificate sets of a CMS: [its own certificates, then those of each signature-timestamp token]. */
+export function certificatesOfCms(contents: Uint8Array): { chains: Uint8Array[][]; hasSignatureTimestamp: boolean } {
   const sd = signedDataOf(contents);
-  if (!sd) return { certificates: [], hasSignatureTimestamp: false };
-  const certificates = certsOf(sd);
+  if (!sd) return { chains: [], hasSignatureTimestamp: false };
+  const chains: Uint8Array[][] = [certsOf(sd)];
   let hasSignatureTimestamp = false;
   for (const si of sd.signerInfos) {
     for (const attr of si.unsignedAttrs?.attributes ?? []) {
@@ -49,9 +50,9 @@ export function certificatesOfCms(contents: Uint8Array): { certificates: Uint8Ar
       hasSignatureTimestamp = true;
       for (const v of attr.values) {
         const tsd = signedDataOf(new Uint8Array(v.toBER(false)));
-        if (tsd) certificates.push(...certsOf(tsd));
+        if (tsd) chains.push(certsOf(tsd));
       }
     }
   }
-  return { certificates, hasSignatureTimestamp };
+  return { chains, hasSignatureTimestamp };
 }

@@ -1,6 +1,6 @@
 // The seams between PAdES orchestration and the CMS/network building blocks of src-shared/cms.
 // Each function is injectable (tests, other hosts); `defaultPadesServices(net)` wires the crypto
-// engineer's implementations. The PDF layer never imports crypto; this module is the only bridge.
+
 
 import type { HashAlgorithm, SignatureScheme, Signer } from '../sign/signer';
 import type { DigestProvider } from './digest';
@@ -20,6 +20,8 @@ export interface ValidationData {
   crls: Uint8Array[];
   /** Problems met while collecting (e.g. no revocation source for a certificate). */
   warnings?: string[];
+  /** True when revocation data could not be fetched because the network was unreachable. */
+  offline?: boolean;
 }
 
 export interface PadesServices {
@@ -29,8 +31,9 @@ export interface PadesServices {
   addSignatureTimestamp?(cms: Uint8Array, tsaUrl: string, hash: HashAlgorithm): Promise<Uint8Array>;
   /** An RFC 3161 TimeStampToken (ContentInfo DER) over `digest` (document timestamps, B-LTA). */
   timestamp?(digest: Uint8Array, hash: HashAlgorithm, tsaUrl: string): Promise<Uint8Array>;
-  /** Chains, OCSP responses and CRLs for the certificates found in signatures/timestamps (B-LT). */
-  collectValidationData?(certificates: Uint8Array[]): Promise<ValidationData>;
+  /** Chains, OCSP responses and CRLs for the certificate sets found in signatures/timestamps (B-LT);
+   *  each inner list is the certificates of one CMS (signer or TSA first, in any order). */
+  collectValidationData?(chains: Uint8Array[][]): Promise<ValidationData>;
   /** Upper bound of the CMS size in bytes for `signer` at `level`. */
   estimateCmsSize?(signer: Signer, level: string): number;
   /** Incremental hashing (default: WebCrypto, buffered). */

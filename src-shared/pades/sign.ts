@@ -252,16 +252,17 @@ export async function extendPdf(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl
 async function extendSource(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: string | undefined, services: PadesServices, hash: HashAlgorithm, warnings: string[]): Promise<{ appended: Uint8Array; level: PadesLevel; pending: Pending[] }> {
   const reader = PdfReader.open(src);
   const sigs = reader.signatureFields().filter((s) => s.sig && s.contents);
-  const certs: Uint8Array[] = [];
+  const chains: Uint8Array[][] = [];
   let needsDocTs = level === 'B-LTA';
   for (const s of sigs) {
-    const { certificates, hasSignatureTimestamp } = certificatesOfCms(s.contents!);
-    certs.push(...certificates);
+    const { chains: found, hasSignatureTimestamp } = certificatesOfCms(s.contents!);
+    chains.push(...found.filter((c) => c.length > 0));
     if (nameOf(s.sig!.get('Type')) !== 'DocTimeStamp' && nameOf(s.sig!.get('SubFilter')) !== 'ETSI.RFC3161' && !hasSignatureTimestamp) needsDocTs = true;
   }
   if (!services.collectValidationData) throw new VanthuError('LTV_UNSUPPORTED', 'Chưa có dịch vụ thu thập dữ liệu kiểm tra.', 'No validation-data service is configured.');
-  const vd = await services.collectValidationData(dedupe(certs));
+  const vd = await services.collectValidationData(chains);
   for (const wmsg of vd.warnings ?? []) warnings.push(wmsg);
+  if (vd.offline) throw new VanthuError('NET_UNREACHABLE', 'Không kết nối được máy chủ OCSP/CRL.', 'The OCSP/CRL servers cannot be reached.');
   const w = new IncrementalWriter(reader);
   addDss(reader, w, vd);
   const dssTail = w.build().bytes;
@@ -295,17 +296,4 @@ export async function documentTimestamp(src: ByteSource, tsaUrl: string, service
   return signatureUpdate(src, dict, 16384, hash, services, (md) => services.timestamp!(md, hash, tsaUrl), { signingTime: new Date() });
 }
 
-function dedupe(list: Uint8Array[]): Uint8Array[] {
-  const seen = new Set<string>();
-  const out: Uint8Array[] = [];
-  for (const c of list) {
-    let k = `${c.length}:`;
-    for (let i = 0; i < c.length; i += Math.max(1, c.length >> 6)) k += c[i].toString(16);
-    k += c.subarray(c.length - 32).join(',');
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(c);
-  }
-  return out;
-}
 

@@ -23,6 +23,8 @@ export interface Revision {
   trailer: PdfDict;
   /** Offset just past this revision's `%%EOF` marker and its end-of-line, or null if not found. */
   end: number | null;
+  /** Offset just past the `%%EOF` marker itself (signers differ on covering the EOL after it). */
+  eofOffset: number | null;
   /** Object numbers this revision's cross-reference section lists (new, changed or freed). */
   changedObjects: number[];
   /** Offset of the xref stream of a hybrid-reference section (/XRefStm), if any. */
@@ -127,9 +129,18 @@ export class PdfReader {
       if (e instanceof VanthuError) throw e;
       this.recover(e);
     }
-    if (!(this.trailer.get('Root') instanceof PdfRef) || !(this.getObject(this.trailer.get('Root') as PdfRef) instanceof PdfDict)) {
+    const rootOk = () => {
+      const root = this.trailer.get('Root');
+      if (!(root instanceof PdfRef)) return false;
+      try {
+        return this.getObject(root) instanceof PdfDict;
+      } catch {
+        return false;
+      }
+    };
+    if (!rootOk()) {
       if (!this.recovered) this.recover(new Error('no usable /Root'));
-      if (!(this.getObject(this.trailer.get('Root') as PdfRef) instanceof PdfDict))
+      if (!rootOk())
         throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng: không tìm thấy danh mục tài liệu.', 'The PDF is corrupt: its document catalog (/Root) cannot be found.');
     }
     if (this.trailer.has('Encrypt') && !this.options.allowEncrypted)
@@ -175,7 +186,7 @@ export class PdfReader {
         kind: sec.kind,
         xrefOffset: sec.offset,
         trailer: sec.trailer,
-        end: this.findEof(sec.end),
+        ...this.findEof(sec.end),
         changedObjects: [...merged.keys()].sort((a, b) => a - b),
         xrefStm: stm?.offset,
       });
@@ -244,15 +255,16 @@ export class PdfReader {
   }
 
   /** Offset just past the first `%%EOF` (and its EOL) at or after `from`, within a short distance. */
-  private findEof(from: number): number | null {
+  private findEof(from: number): { end: number | null; eofOffset: number | null } {
     const buf = this.src.read(from, 4096);
     const i = indexOfBytes(buf, ascii('%%EOF'));
-    if (i < 0) return null;
-    let end = from + i + 5;
+    if (i < 0) return { end: null, eofOffset: null };
+    const eofOffset = from + i + 5;
+    let end = eofOffset;
     const after = this.src.read(end, 2);
     if (after[0] === 13) end += after[1] === 10 ? 2 : 1;
     else if (after[0] === 10) end += 1;
-    return end;
+    return { end, eofOffset };
   }
 
   /** Rebuild the cross-reference data by scanning the whole file for `N G obj`. */
@@ -311,6 +323,7 @@ export class PdfReader {
       xrefOffset: -1,
       trailer,
       end: this.src.length,
+      eofOffset: this.src.length,
       changedObjects: [...this.xref.keys()].sort((a, b) => a - b),
     });
   }
