@@ -59,3 +59,4 @@ export async function signerFromCliOptions(o: CliSignerOptions): Promise<TokenSi
     throw e;
   }
 }
+export { padesFileSigner } from './pades-file';

@@ -1,5 +1,5 @@
 // Shared setup of the token tests: a test PKI, SoftHSM2 in a temp dir with two tokens
-// ("Văn thư A": RSA-2048 + EC P-256 + the CA certificates, "Văn thư B": RSA-3072), a log file
+// ("Văn thư A": RSA-2048 + EC P-256 + the CA certificates, "Văn thư B": RSA-3072 + issuing CA), a log file
 // for the service, and openssl-based signature verification.
 
 import { execFileSync } from 'node:child_process';
@@ -28,6 +28,7 @@ export async function makeFixture(name: string): Promise<Fixture> {
   importCertificate(hsm, LABEL_A, PIN_A, pki.root.derPath, 'c2', 'root');
   initToken(hsm, LABEL_B, PIN_B);
   importEntity(hsm, LABEL_B, PIN_B, pki.signers.rsa3072!, 'b1');
+  importCertificate(hsm, LABEL_B, PIN_B, pki.intermediate.derPath, 'c1', 'intermediate');
   const artifacts = path.join(repoRoot, 'test-artifacts', 'pkcs11');
   mkdirSync(artifacts, { recursive: true });
   const logFile = path.join(artifacts, `${name}.log`);
