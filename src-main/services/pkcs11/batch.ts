@@ -40,6 +40,11 @@ export interface BatchResult {
 /** Errors after which no further file can be signed with this token session. */
 const STOPPING = new Set(['TOKEN_REMOVED', 'TOKEN_TIMEOUT', 'TOKEN_DRIVER_CRASHED', 'TOKEN_PIN_LOCKED', 'TOKEN_NOT_LOGGED_IN', 'TOKEN_CANCELLED']);
 
+/** True for error codes after which a batch must stop (token gone, hung, locked, logged out). */
+export function batchStopping(code: string): boolean {
+  return STOPPING.has(code);
+}
+
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.part`);
   try {

@@ -8,7 +8,7 @@ export { TokenService } from './service';
 export type { TokenServiceOptions, TokenSummary, TokenCertificate, ModuleStatus } from './service';
 export { createTokenSigner } from './signer';
 export type { TokenSigner, TokenSignerOptions } from './signer';
-export { signBatch } from './batch';
+export { signBatch, batchStopping } from './batch';
 export type { BatchFile, BatchOptions, BatchProgress, BatchResult } from './batch';
 export { WorkerClient, forkWorkerFactory, resolveWorkerEntry } from './client';
 export type { WorkerChannel, WorkerFactory } from './client';
