@@ -3,6 +3,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
+import { toArrayBuffer } from '../crypto/bytes';
 import { digest, hashOid } from '../crypto/hash';
 import { OID } from '../crypto/oids';
 
@@ -11,7 +12,7 @@ export function contentTypeAttribute(contentType: string): pkijs.Attribute {
 }
 
 export function messageDigestAttribute(md: Uint8Array): pkijs.Attribute {
-  return new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: md.slice().buffer })] });
+  return new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(md) })] });
 }
 
 /** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise. */
@@ -32,12 +33,12 @@ export async function signingCertificateV2Attribute(cert: pkijs.Certificate, cer
       new asn1js.Sequence({
         value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })],
       }),
-      new asn1js.Integer({ valueHex: cert.serialNumber.valueBlock.valueHexView.slice().buffer }),
+      new asn1js.Integer({ valueHex: toArrayBuffer(cert.serialNumber.valueBlock.valueHexView) }),
     ],
   });
   const idParts: asn1js.AsnType[] = [];
   if (hash !== 'SHA-256') idParts.push(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: hashOid(hash) })] }));
-  idParts.push(new asn1js.OctetString({ valueHex: certHash.slice().buffer }), issuerSerial);
+  idParts.push(new asn1js.OctetString({ valueHex: toArrayBuffer(certHash) }), issuerSerial);
   const value = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: idParts })] })] });
   return new pkijs.Attribute({ type: OID.signingCertificateV2, values: [value] });
 }

@@ -6,7 +6,7 @@
 import * as pkijs from 'pkijs';
 import type { AppError } from '../errors';
 import { VanthuError, toAppError } from '../errors';
-import { bytesEqual, toHex } from '../crypto/bytes';
+import { bytesEqual, toArrayBuffer, toHex } from '../crypto/bytes';
 import { certificateDer, parseCertificate, serialHex, subjectCommonName } from '../crypto/certificate';
 import { isSelfSigned, isSignedBy } from '../crypto/verify-signed';
 import { fetchCrl, crlStatus } from './crl';
@@ -52,7 +52,7 @@ function certificatesFromCaIssuers(body: Uint8Array): pkijs.Certificate[] {
     return [parseCertificate(body)];
   } catch {
     try {
-      const ci = pkijs.ContentInfo.fromBER(body.slice().buffer);
+      const ci = pkijs.ContentInfo.fromBER(toArrayBuffer(body));
       const sd = new pkijs.SignedData({ schema: ci.content });
       return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
     } catch {

@@ -30,9 +30,14 @@ export function fromHex(h: string): Uint8Array {
   return out;
 }
 
-/** A fresh ArrayBuffer holding exactly these bytes (pkijs/asn1js and WebCrypto want ArrayBuffers). */
+/**
+ * A fresh ArrayBuffer holding exactly these bytes (pkijs/asn1js and WebCrypto want ArrayBuffers).
+ * Never `b.slice().buffer`: on a Node Buffer slice() is a view and .buffer is the shared pool.
+ */
 export function toArrayBuffer(b: Uint8Array): ArrayBuffer {
-  return b.slice().buffer as ArrayBuffer;
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out.buffer;
 }
 
 /** Overwrite with zeros (best effort wipe of key material). */

@@ -25,7 +25,7 @@ const CURVES: Record<string, { name: string; bits: number }> = {
 export function describeSpki(spki: pkijs.PublicKeyInfo): KeyDescription {
   const alg = spki.algorithm.algorithmId;
   if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
-    const rsa = pkijs.RSAPublicKey.fromBER(spki.subjectPublicKey.valueBlock.valueHexView.slice().buffer);
+    const rsa = pkijs.RSAPublicKey.fromBER(toArrayBuffer(spki.subjectPublicKey.valueBlock.valueHexView));
     let mod = rsa.modulus.valueBlock.valueHexView;
     let i = 0;
     while (i < mod.length && mod[i] === 0) i++;

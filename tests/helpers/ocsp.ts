@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { bytesEqual } from '../../src-shared/crypto/bytes';
+import { bytesEqual, toArrayBuffer } from '../../src-shared/crypto/bytes';
 import { anyHashFromOid, digest } from '../../src-shared/crypto/hash';
 import { OID } from '../../src-shared/crypto/oids';
 import type { TestEntity, TestPki, TestPkiOptions } from './pki';
@@ -83,7 +83,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     if (mode === 'unauthorized') return { status: 200, body: ocspStatusOnly(6), type };
     let req: pkijs.OCSPRequest;
     try {
-      req = pkijs.OCSPRequest.fromBER(body.slice().buffer);
+      req = pkijs.OCSPRequest.fromBER(toArrayBuffer(body));
     } catch {
       return { status: 200, body: ocspStatusOnly(1), type };
     }
@@ -113,11 +113,11 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     }
     const basic = new pkijs.BasicOCSPResponse();
     const keyId = await digest('SHA-1', new Uint8Array(signerEntity.cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
-    basic.tbsResponseData.responderID = new asn1js.OctetString({ valueHex: keyId.slice().buffer });
+    basic.tbsResponseData.responderID = new asn1js.OctetString({ valueHex: toArrayBuffer(keyId) });
     basic.tbsResponseData.producedAt = now;
     basic.tbsResponseData.responses = responses;
     const nonce = req.tbsRequest.requestExtensions?.find((e) => e.extnID === OID.ocspNonce);
-    if (nonce) basic.tbsResponseData.responseExtensions = [new pkijs.Extension({ extnID: OID.ocspNonce, extnValue: nonce.extnValue.valueBlock.valueHexView.slice().buffer })];
+    if (nonce) basic.tbsResponseData.responseExtensions = [new pkijs.Extension({ extnID: OID.ocspNonce, extnValue: toArrayBuffer(nonce.extnValue.valueBlock.valueHexView) })];
     if (signerEntity !== ca) basic.certs = [signerEntity.cert];
     await basic.sign(signerEntity.privateKey, signerEntity.keyType === 'p384' ? 'SHA-384' : 'SHA-256');
     const resp = new pkijs.OCSPResponse({
@@ -154,7 +154,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     crl.crlExtensions = new pkijs.Extensions({
       extensions: [
         new pkijs.Extension({ extnID: '2.5.29.20', extnValue: new asn1js.Integer({ value: crlNumber++ }).toBER(false) }),
-        new pkijs.Extension({ extnID: '2.5.29.35', extnValue: new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: aki.slice().buffer }) }).toSchema().toBER(false) }),
+        new pkijs.Extension({ extnID: '2.5.29.35', extnValue: new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: toArrayBuffer(aki) }) }).toSchema().toBER(false) }),
       ],
     });
     await crl.sign(ca.privateKey, ca.keyType === 'p384' ? 'SHA-384' : 'SHA-256');

@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm, Signer } from '../../src-shared/sign/signer';
 import { buildSignedData } from '../../src-shared/cms/signed-data';
+import { toArrayBuffer } from '../../src-shared/crypto/bytes';
 import { digest } from '../../src-shared/crypto/hash';
 import { OID } from '../../src-shared/crypto/oids';
 import { signerFor, type TestEntity } from './pki';
@@ -71,7 +72,7 @@ export async function startTsa(tsa: TestEntity, opts: TsaOptions = {}): Promise<
     if (mode === 'garbage') return { status: 200, body: new TextEncoder().encode('<html>not a timestamp</html>') };
     let req: pkijs.TimeStampReq;
     try {
-      req = pkijs.TimeStampReq.fromBER(body.slice().buffer);
+      req = pkijs.TimeStampReq.fromBER(toArrayBuffer(body));
     } catch {
       return { status: 200, body: statusOnly(2, 'bad request', 2) };
     }
@@ -100,7 +101,7 @@ export async function startTsa(tsa: TestEntity, opts: TsaOptions = {}): Promise<
       signer, hash, scheme: signer.key.type === 'ec' ? { kind: 'ecdsa' } : { kind: 'rsa-pkcs1v15' },
       eContentType: OID.tstInfo, eContent, messageDigest: await digest(hash, eContent), certificates,
     });
-    const tokenAsn = asn1js.fromBER(token.slice().buffer).result;
+    const tokenAsn = asn1js.fromBER(toArrayBuffer(token)).result;
     const resp = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Integer({ value: 0 })] }), tokenAsn] });
     return { status: 200, body: new Uint8Array(resp.toBER(false)) };
   }

@@ -1,0 +1,133 @@
+// PKCS#12 signer: files written by OpenSSL 3 (PBES2/PBKDF2/AES-256, SHA-256 MAC) and legacy
+// 3DES files open with the right password and sign CMS that openssl verifies; wrong password,
+// missing key or certificate, RC2, garbage and weak keys fail with their own error codes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openPkcs12 } from '../../src-main/services/p12';
+import { buildCadesDetached } from '../../src-shared/cms/cades';
+import { digest } from '../../src-shared/crypto/hash';
+import { encodeDigestInfo, decodeDigestInfo } from '../../src-shared/crypto/digest-info';
+import { ecdsaDerToRaw, ecdsaRawToDer } from '../../src-shared/crypto/ecdsa';
+import { makeTestPki, writePkcs12, type TestPki } from '../helpers/pki';
+
+let pki: TestPki;
+let work: string;
+const content = new TextEncoder().encode('Tờ trình số 12/TTr-STC');
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'vanthu-p12-'));
+  pki = await makeTestPki(join(work, 'pki'));
+});
+
+function p12Export(args: string[], out: string, password: string): Uint8Array {
+  execFileSync('openssl', ['pkcs12', '-export', ...args, '-out', out, '-passout', 'env:PW'], { env: { ...process.env, PW: password }, stdio: 'pipe' });
+  return readFileSync(out);
+}
+
+async function cmsVerifies(signer: Awaited<ReturnType<typeof openPkcs12>>, hash: 'SHA-256' | 'SHA-384' = 'SHA-256'): Promise<boolean> {
+  const cms = await buildCadesDetached({ messageDigest: await digest(hash, content), hash, signer });
+  const cp = join(work, `v-${Math.random().toString(36).slice(2)}.p7s`);
+  const dp = join(work, 'content.bin');
+  writeFileSync(cp, cms);
+  writeFileSync(dp, content);
+  return spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cp, '-content', dp, '-CAfile', pki.root.pemPath, '-purpose', 'any', '-out', '/dev/null']).status === 0;
+}
+
+describe('openPkcs12', () => {
+  it.each(['rsa2048', 'rsa3072', 'p256', 'p384'] as const)('opens the OpenSSL 3 default %s file and signs CMS that openssl verifies', async (t) => {
+    const signer = await openPkcs12(readFileSync(pki.signers[t].p12Path!), pki.password);
+    expect(Buffer.from(signer.certificate)).toEqual(Buffer.from(pki.signers[t].der));
+    expect(signer.chain.map((c) => Buffer.from(c))).toEqual([Buffer.from(pki.intermediate.der), Buffer.from(pki.root.der)]);
+    expect(signer.key).toEqual(t.startsWith('rsa') ? { type: 'rsa', bits: t === 'rsa2048' ? 2048 : 3072 } : { type: 'ec', bits: t === 'p256' ? 256 : 384, namedCurve: t === 'p256' ? 'P-256' : 'P-384' });
+    expect(signer.schemes).toEqual(t.startsWith('rsa') ? ['rsa-pss', 'rsa-pkcs1v15'] : ['ecdsa']);
+    expect(await cmsVerifies(signer, t === 'p384' ? 'SHA-384' : 'SHA-256')).toBe(true);
+    await signer.close();
+  });
+
+  it('opens a legacy pbeWithSHAAnd3-KeyTripleDES-CBC file with a SHA-1 MAC', async () => {
+    const out = join(work, 'legacy-3des.p12');
+    writePkcs12(pki.signers.rsa2048, out, pki.password, work, true);
+    expect(execFileSync('openssl', ['pkcs12', '-in', out, '-info', '-noout', '-passin', `pass:${pki.password}`], { encoding: 'utf8', stdio: 'pipe' }) + '').toBeDefined();
+    const signer = await openPkcs12(readFileSync(out), pki.password);
+    expect(await cmsVerifies(signer)).toBe(true);
+    await signer.close();
+  });
+
+  it('accepts a Vietnamese UTF-8 password', async () => {
+    const pw = 'Mật khẩu ký số 2026';
+    const bytes = p12Export(['-inkey', pki.signers.p256.keyPemPath, '-in', pki.signers.p256.pemPath, '-certfile', pki.chainPemPath], join(work, 'utf8.p12'), pw);
+    const signer = await openPkcs12(bytes, pw);
+    expect(await cmsVerifies(signer)).toBe(true);
+    await signer.close();
+    await expect(openPkcs12(bytes, 'Mat khau ky so 2026')).rejects.toMatchObject({ code: 'P12_BAD_PASSWORD' });
+  });
+
+  it('says P12_BAD_PASSWORD for a wrong password, without the password in the message', async () => {
+    const e = await openPkcs12(readFileSync(pki.signers.rsa2048.p12Path!), 'sai-mat-khau-123').catch((x) => x);
+    expect(e).toMatchObject({ code: 'P12_BAD_PASSWORD' });
+    expect(e.message_vi).toContain('Mật khẩu');
+    expect(JSON.stringify(e) + e.message + String(e.stack)).not.toContain('sai-mat-khau-123');
+  });
+
+  it('says P12_NO_KEY when the file has only certificates or only a key', async () => {
+    const certsOnly = p12Export(['-nokeys', '-in', pki.signers.rsa2048.pemPath], join(work, 'certs-only.p12'), 'x');
+    await expect(openPkcs12(certsOnly, 'x')).rejects.toMatchObject({ code: 'P12_NO_KEY' });
+    const keyOnly = p12Export(['-nocerts', '-inkey', pki.signers.rsa2048.keyPemPath], join(work, 'key-only.p12'), 'x');
+    await expect(openPkcs12(keyOnly, 'x')).rejects.toMatchObject({ code: 'P12_NO_KEY' });
+  });
+
+  it('says P12_UNSUPPORTED for RC2-40 encrypted certificates (openssl -legacy)', async () => {
+    const bytes = p12Export(['-legacy', '-inkey', pki.signers.rsa2048.keyPemPath, '-in', pki.signers.rsa2048.pemPath], join(work, 'rc2.p12'), 'x');
+    await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'P12_UNSUPPORTED', message_en: expect.stringContaining('RC2') });
+  });
+
+  it('says P12_INVALID for something that is not PKCS#12', async () => {
+    await expect(openPkcs12(new TextEncoder().encode('%PDF-1.7 not a key file'), 'x')).rejects.toMatchObject({ code: 'P12_INVALID' });
+    const truncated = readFileSync(pki.signers.rsa2048.p12Path!).subarray(0, 300);
+    await expect(openPkcs12(truncated, pki.password)).rejects.toMatchObject({ code: expect.stringMatching(/^P12_(INVALID|BAD_PASSWORD)$/) });
+  });
+
+  it('refuses an RSA-1024 key under the algorithm policy', async () => {
+    const k = join(work, 'weak.key');
+    const c = join(work, 'weak.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-subj', '/CN=Khoa yeu', '-keyout', k, '-out', c, '-days', '30'], { stdio: 'pipe' });
+    const bytes = p12Export(['-inkey', k, '-in', c], join(work, 'weak.p12'), 'x');
+    await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'KEY_TOO_WEAK' });
+  });
+
+  it('stops signing after close()', async () => {
+    const signer = await openPkcs12(readFileSync(pki.signers.rsa2048.p12Path!), pki.password);
+    await signer.close();
+    await signer.close();
+    await expect(signer.sign(content, 'SHA-256', { kind: 'rsa-pkcs1v15' })).rejects.toMatchObject({ code: 'SIGNER_CLOSED' });
+  });
+});
+
+describe('encoding helpers for tokens', () => {
+  it('DigestInfo for SHA-256/384/512 matches what openssl pkeyutl recovers from a PKCS#1 v1.5 signature', async () => {
+    for (const hash of ['SHA-256', 'SHA-384', 'SHA-512'] as const) {
+      const signer = await openPkcs12(readFileSync(pki.signers.rsa2048.p12Path!), pki.password);
+      const sig = await signer.sign(content, hash, { kind: 'rsa-pkcs1v15' });
+      await signer.close();
+      const sp = join(work, `sig-${hash}.bin`);
+      writeFileSync(sp, sig);
+      const pub = join(work, 'pub.pem');
+      execFileSync('openssl', ['x509', '-in', pki.signers.rsa2048.pemPath, '-pubkey', '-noout', '-out', pub]);
+      const recovered = new Uint8Array(execFileSync('openssl', ['pkeyutl', '-verifyrecover', '-pubin', '-inkey', pub, '-in', sp]));
+      expect(Buffer.from(recovered)).toEqual(Buffer.from(encodeDigestInfo(hash, await digest(hash, content))));
+      expect(decodeDigestInfo(recovered)?.hash).toBe(hash);
+    }
+  });
+
+  it('converts ECDSA raw r‖s to DER and back, including high-bit and leading-zero integers', () => {
+    const raw = new Uint8Array(64);
+    raw[0] = 0x80; raw[31] = 1; // r with the top bit set → needs a 0x00 pad
+    raw[32] = 0; raw[33] = 0; raw[63] = 7; // s with leading zeros → minimal encoding
+    const der = ecdsaRawToDer(raw);
+    expect(Buffer.from(der).toString('hex')).toBe(`3026022100${'80'}${'00'.repeat(30)}01020107`);
+    expect(Buffer.from(ecdsaDerToRaw(der, 32))).toEqual(Buffer.from(raw));
+  });
+});
