@@ -14,7 +14,13 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          // The PKCS#11 worker runs in its own utilityProcess (see src-main/electron/token-worker.ts).
+          'pkcs11-worker': resolve(__dirname, 'src-main/services/pkcs11/worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { channelNames, EVENT_PREFIX, IPC_PREFIX } from '../../src-shared/ipc/contract';
 import { createRouter } from '../services/ipc/router';
-import { createHandlers, type ServiceContext } from '../services/handlers';
-import { EventBus } from '../services/events';
+import { createHandlers } from '../services/handlers';
+import { createServiceContext } from '../services/context';
 import { applySessionPolicy, hardenWebContents, isTrustedSender, APP_ORIGIN } from './security';
 import { registerSchemePrivileges, serveRenderer } from './protocol';
 import { SafeStorageProtector } from './safe-storage-protector';
+import { utilityProcessWorkerFactory } from './token-worker';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ownWindows = new Set<number>();
@@ -38,13 +39,14 @@ function start(): void {
   applySessionPolicy();
   serveRenderer(path.join(here, '../renderer'));
 
-  const events = new EventBus();
-  const context: ServiceContext = {
+  const context = createServiceContext({
     runtime: 'electron',
     profileDir: app.getPath('userData'),
     keys: new SafeStorageProtector(),
-    events,
-  };
+    tokenWorkerFactory: utilityProcessWorkerFactory(path.join(here, 'pkcs11-worker.js')),
+  });
+  const events = context.events;
+  app.on('before-quit', () => void context.close());
   const router = createRouter(createHandlers(context), {
     warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
   });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRouter } from '../services/ipc/router';
 import { createHandlers, type ServiceContext } from '../services/handlers';
-import { EventBus } from '../services/events';
-import { FileKeyProtector } from '../services/secrets/key-protector';
+import type { EventBus } from '../services/events';
+import { createServiceContext } from '../services/context';
 import { defaultProfileDir } from '../services/paths';
 import { gatewayOriginsFromEnv } from '../services/csp';
 import { startHostServer, type HostServer } from './server';
@@ -21,14 +21,9 @@ export function repoRoot(): string {
 }
 
 export async function startHostApp(opts: { port?: number; profileDir?: string; rendererDir?: string; secret?: string } = {}): Promise<HostApp> {
-  const events = new EventBus();
   const profileDir = opts.profileDir ?? defaultProfileDir();
-  const context: ServiceContext = {
-    runtime: 'host',
-    profileDir,
-    keys: new FileKeyProtector(profileDir),
-    events,
-  };
+  const context = createServiceContext({ runtime: 'host', profileDir });
+  const events = context.events;
   const router = createRouter(createHandlers(context), {
     warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
   });
@@ -40,5 +35,13 @@ export async function startHostApp(opts: { port?: number; profileDir?: string; r
     secret: opts.secret,
     csp: { connectOrigins: gatewayOriginsFromEnv() },
   });
-  return Object.assign(server, { events, context });
+  const closeServer = server.close.bind(server);
+  return Object.assign(server, {
+    events,
+    context,
+    async close() {
+      await closeServer();
+      await context.close();
+    },
+  });
 }

@@ -5,18 +5,25 @@ import type { Handlers } from './ipc/router';
 import { appInfo } from './app-info';
 import type { KeyProtector } from './secrets/key-protector';
 import type { EventBus } from './events';
+import type { TokenService } from './pkcs11/index';
+import { featureHandlers } from './features';
 
 export interface ServiceContext {
   runtime: 'electron' | 'host';
   profileDir: string;
   keys: KeyProtector;
   events: EventBus;
+  /** The PKCS#11 token service, created on first use. */
+  tokens: () => TokenService;
+  /** Trust anchor files/folders for verification (deployment configuration). */
+  trustPaths: string[];
   /** Called by `app.lock`: logs tokens out, forgets unlocked material. */
   onLock?: () => Promise<void> | void;
 }
 
 export function createHandlers(ctx: ServiceContext): Handlers {
   return {
+    ...featureHandlers(ctx),
     'app.info': () => appInfo(ctx.runtime),
     'app.echo': (req) => ({ text: req.text, receivedAt: new Date().toISOString() }),
     'app.lock': async () => {

@@ -5,6 +5,9 @@ import { useEffect, useState } from 'react';
 import { vanthu } from './vanthu';
 import { IpcCallError } from '../../src-shared/ipc/client';
 import type { Res } from '../../src-shared/ipc/contract';
+import { SignDesk } from './desks/SignDesk';
+import { VerifyDesk } from './desks/VerifyDesk';
+import { TokensDesk } from './desks/TokensDesk';
 
 type Info = Res<'app.info'>;
 
@@ -47,7 +50,12 @@ function Overview() {
   );
 }
 
-const desks = [{ id: 'overview', label: 'Tổng quan', render: () => <Overview /> }] as const;
+const desks = [
+  { id: 'overview', label: 'Tổng quan', render: () => <Overview /> },
+  { id: 'sign', label: 'Ký số', render: () => <SignDesk /> },
+  { id: 'verify', label: 'Xác minh', render: () => <VerifyDesk /> },
+  { id: 'tokens', label: 'Thiết bị ký', render: () => <TokensDesk /> },
+] as const;
 
 export function App() {
   const [desk, setDesk] = useState<string>('overview');

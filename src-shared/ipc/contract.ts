@@ -4,6 +4,16 @@
 // clients are all generated from this table, so a channel cannot exist on one side only.
 
 import { z } from 'zod';
+import {
+  DocumentReportSchema,
+  SignBatchRequest,
+  SignBatchResponse,
+  SignedFile,
+  SignPdfRequest,
+  TokenList,
+  TokenLoginRequest,
+  VerifyPdfRequest,
+} from './features';
 
 export const AppErrorSchema = z.object({
   code: z.string(),
@@ -41,6 +51,15 @@ export const channels = {
   'secrets.unwrapKey': {
     request: z.object({ wrappedB64: z.string().max(8192) }).strict(),
     response: z.object({ keyB64: z.string() }),
+  },
+  'sign.pdf': { request: SignPdfRequest, response: SignedFile },
+  'sign.batch': { request: SignBatchRequest, response: SignBatchResponse },
+  'verify.pdf': { request: VerifyPdfRequest, response: DocumentReportSchema },
+  'tokens.list': { request: Empty, response: TokenList },
+  'tokens.login': { request: TokenLoginRequest, response: z.object({ loggedIn: z.boolean() }) },
+  'tokens.logout': {
+    request: z.object({ tokenLabel: z.string().max(64).optional() }).strict(),
+    response: z.object({ loggedOut: z.number().int() }),
   },
 } as const;
 

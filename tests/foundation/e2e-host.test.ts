@@ -12,8 +12,7 @@ import { launchChromium } from '../helpers/browser';
 import { artifactsDir, repoRoot, startHost, type TestHost } from '../helpers/host';
 import { createRouter } from '../../src-main/services/ipc/router';
 import { createHandlers } from '../../src-main/services/handlers';
-import { EventBus } from '../../src-main/services/events';
-import { FileKeyProtector } from '../../src-main/services/secrets/key-protector';
+import { createServiceContext } from '../../src-main/services/context';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -96,9 +95,7 @@ describe('Playwright binding bridge (the preload surface, injected)', () => {
   it('gives the renderer the same window.vanthu surface and validates payloads', async () => {
     const host = await startHost();
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-bind-'));
-    const router = createRouter(
-      createHandlers({ runtime: 'host', profileDir, keys: new FileKeyProtector(profileDir), events: new EventBus() }),
-    );
+    const router = createRouter(createHandlers(createServiceContext({ runtime: 'host', profileDir })));
     // Bundle the very client the preload uses into an init script.
     const bundle = await build({
       stdin: {

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../src-main/services/ipc/router';
 import { createHandlers } from '../../src-main/services/handlers';
-import { EventBus } from '../../src-main/services/events';
-import { FileKeyProtector } from '../../src-main/services/secrets/key-protector';
+import { createServiceContext } from '../../src-main/services/context';
 import { VanthuError } from '../../src-shared/errors';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-ipc-'));
-const handlers = createHandlers({ runtime: 'host', profileDir, keys: new FileKeyProtector(profileDir), events: new EventBus() });
+const handlers = createHandlers(createServiceContext({ runtime: 'host', profileDir }));
 const trusted = { trusted: true, origin: 'test' };
 
 describe('IPC router', () => {

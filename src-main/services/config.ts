@@ -1,0 +1,51 @@
+// Deployment configuration, so IT staff can configure a province's installs centrally:
+// a machine-wide folder (Windows %ProgramData%\VanThuSo, Linux /etc/vanthu-so, macOS
+// /Library/Application Support/VanThuSo) and the user's profile folder may each hold
+//   config.json   { "tsaUrl", "gatewayUrl", "pkcs11Modules": [...], "tokenTimeoutMs", "idleLogoutMinutes" }
+//   trust/        trust anchors (PEM/DER): the national root and the Government CA roots
+// The machine-wide file wins over the profile's (an official cannot loosen policy).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const ConfigFile = z
+  .object({
+    tsaUrl: z.string().url().optional(),
+    gatewayUrl: z.string().url().optional(),
+    pkcs11Modules: z.array(z.string()).optional(),
+    tokenTimeoutMs: z.number().int().positive().optional(),
+    idleLogoutMinutes: z.number().positive().optional(),
+  })
+  .strict();
+export type VanthuConfig = z.infer<typeof ConfigFile> & { trustPaths: string[]; problems: string[] };
+
+export function machineConfigDir(): string {
+  if (process.env.VANTHU_MACHINE_CONFIG_DIR) return process.env.VANTHU_MACHINE_CONFIG_DIR;
+  if (process.platform === 'win32') return path.join(process.env.ProgramData ?? 'C:\\ProgramData', 'VanThuSo');
+  if (process.platform === 'darwin') return '/Library/Application Support/VanThuSo';
+  return '/etc/vanthu-so';
+}
+
+export function loadConfig(profileDir: string): VanthuConfig {
+  const problems: string[] = [];
+  const read = (dir: string) => {
+    const file = path.join(dir, 'config.json');
+    if (!fs.existsSync(file)) return {};
+    try {
+      const parsed = ConfigFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (parsed.success) return parsed.data;
+      problems.push(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    } catch (e) {
+      problems.push(`${file}: ${(e as Error).message}`);
+    }
+    return {};
+  };
+  const dirs = [profileDir, machineConfigDir()];
+  const merged = Object.assign({}, read(dirs[0]), read(dirs[1]));
+  const trustPaths = [
+    ...(process.env.VANTHU_TRUST ?? '').split(path.delimiter).filter(Boolean),
+    ...dirs.map((d) => path.join(d, 'trust')).filter((d) => fs.existsSync(d)),
+  ];
+  return { ...merged, trustPaths, problems };
+}

@@ -1,0 +1,150 @@
+// IPC handlers of the document features: signing, verification and tokens. Thin adapters from
+// the contract's base64/JSON shapes to the plain-Node services; no feature logic lives here.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Handlers } from './ipc/router';
+import type { ServiceContext } from './handlers';
+import { signDocuments, type SignRequest } from './signing/sign-documents';
+import type { VisibleChoice } from './signing/visible';
+import { verifyFile } from './verify/index';
+import type { Req } from '../../src-shared/ipc/contract';
+import { certificateInfo } from './pkcs11/index';
+import { VanthuError } from '../../src-shared/errors';
+
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
+
+function toSignRequest(o: SignOptions): SignRequest {
+  const v = o.visible;
+  const visible: VisibleChoice | undefined = v && {
+    kind: v.kind,
+    pageIndex: v.pageIndex,
+    rect: v.rect ? [v.rect[0], v.rect[1], v.rect[0] + v.rect[2], v.rect[1] + v.rect[3]] : undefined,
+    signatureImage: v.signatureImageB64 ? b64(v.signatureImageB64) : undefined,
+    sealImage: v.sealImageB64 ? b64(v.sealImageB64) : undefined,
+    title: v.title,
+    fullName: v.fullName,
+    documentNumber: v.documentNumber,
+    copyForm: v.copyForm,
+    copyingAgency: v.copyingAgency,
+  };
+  const c = o.credential;
+  return {
+    level: o.level ?? 'B-B',
+    tsaUrl: o.tsaUrl,
+    reason: o.reason,
+    location: o.location,
+    visible,
+    credential: c.kind === 'p12' ? { kind: 'p12', p12: b64(c.p12B64), password: c.password } : c,
+  };
+}
+
+export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
+  const sign = async (items: { name: string; dataB64: string }[], o: SignOptions, taskId: string) => {
+    const results = await signDocuments(
+      items.map((i) => ({ name: i.name, bytes: b64(i.dataB64) })),
+      toSignRequest(o),
+      {
+        tokens: ctx.tokens,
+        onProgress: (done, total, item, ok) => ctx.events.emit('progress', { taskId, done, total, item, status: ok ? 'ok' : 'failed' }),
+      },
+    );
+    return results.map((r) => ({
+      name: r.name,
+      ok: r.ok,
+      error: r.error,
+      file: r.file && { ...r.file, bytes: undefined, signedB64: Buffer.from(r.file.bytes).toString('base64') },
+    }));
+  };
+
+  return {
+    'sign.pdf': async (req) => {
+      const { name, dataB64, ...o } = req;
+      const [r] = await sign([{ name, dataB64 }], o as SignOptions, `single-${randomBytes(4).toString('hex')}`);
+      if (!r.ok || !r.file) throw new VanthuError(r.error?.code ?? 'SIGN_FAILED', r.error?.message_vi ?? 'Ký không thành công.', r.error?.message_en ?? 'Signing failed.');
+      const { bytes: _drop, ...file } = r.file;
+      return file;
+    },
+    'sign.batch': async (req) => {
+      const { taskId, items, ...o } = req;
+      const results = await sign(items, o as SignOptions, taskId);
+      return { results: results.map((r) => ({ ...r, file: r.file && (({ bytes: _b, ...f }) => f)(r.file) })) };
+    },
+    'verify.pdf': async (req) => {
+      // The verifier works on files (random access, bounded worker); the upload goes to a
+      // private temp file that is removed afterwards.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-verify-'));
+      const file = path.join(dir, 'document.pdf');
+      try {
+        fs.writeFileSync(file, b64(req.dataB64), { mode: 0o600 });
+        const report = await verifyFile(file, { offline: req.offline, trust: ctx.trustPaths, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
+        return { ...report, file: req.name };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    'tokens.list': async () => {
+      const service = ctx.tokens();
+      const modules = await service.modules();
+      const tokens = await service.listTokens();
+      return {
+        modules: modules.map((m) => ({ path: m.path, vendor: m.vendor, loaded: m.loaded, reason: m.reason })),
+        tokens: await Promise.all(
+          tokens.map(async (t) => {
+            const certs = await service.listCertificates(t);
+            return {
+              label: t.label,
+              manufacturer: t.manufacturer,
+              model: t.model,
+              serial: t.serial,
+              module: t.module,
+              pinState: String(t.pin),
+              protectedAuthPath: t.protectedAuthPath,
+              loggedIn: t.loggedIn,
+              certificates: certs
+                .map((c) => ({ c, info: c.info ?? certificateInfo(c.der) }))
+                .sort((a, b) => Number(b.info.signingCapable) - Number(a.info.signingCapable))
+                .map(({ c, info }) => ({
+                  keyId: c.keyId,
+                  subjectCN: info.subject.cn ?? null,
+                  subjectO: info.subject.o ?? null,
+                  issuerCN: info.issuer.cn ?? null,
+                  serialNumber: info.serialNumber,
+                  notBefore: info.notBefore,
+                  notAfter: info.notAfter,
+                  validity: info.validity,
+                  signingCapable: info.signingCapable,
+                  identifiers: info.identifiers,
+                  warnings: info.warnings,
+                })),
+            };
+          }),
+        ),
+      };
+    },
+    'tokens.login': async (req) => {
+      const service = ctx.tokens();
+      const token = await service.findToken(req.tokenLabel);
+      const pin = req.pin === undefined ? null : Buffer.from(req.pin, 'utf8');
+      try {
+        await service.login(token, pin);
+      } finally {
+        pin?.fill(0);
+      }
+      return { loggedIn: true };
+    },
+    'tokens.logout': async (req) => {
+      const service = ctx.tokens();
+      if (!req.tokenLabel) {
+        await service.lockAll();
+        return { loggedOut: 1 };
+      }
+      await service.logout(await service.findToken(req.tokenLabel));
+      return { loggedOut: 1 };
+    },
+  };
+}
