@@ -1,0 +1,32 @@
+// The CLI's signer session: a PKCS#12 file opened with the password from VANTHU_P12_PASSWORD or
+// a no-echo prompt (never argv, never logged), through src-main/services/p12.
+
+import { readFileSync } from 'node:fs';
+import * as pkijs from 'pkijs';
+import { VanthuError } from '../../src-shared/errors';
+import type { Signer } from '../../src-shared/sign/signer';
+import { openPkcs12 } from '../services/p12/index';
+import { promptSecret } from './node-io';
+
+export async function loadP12Signer(path: string): Promise<Signer> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    throw new VanthuError('P12_UNREADABLE', `Không đọc được tệp khóa PKCS#12: ${path}`, `Cannot read the PKCS#12 key file: ${path}`);
+  }
+  const env = process.env.VANTHU_P12_PASSWORD;
+  const password = env !== undefined ? env : await promptSecret(`Mật khẩu PKCS#12 / PKCS#12 password for ${path}: `);
+  return openPkcs12(bytes, password);
+}
+
+/** The signer certificate's common name (for the visible signer appearance's default name). */
+export function signerCommonName(signer: Signer): string | undefined {
+  try {
+    const cert = pkijs.Certificate.fromBER(signer.certificate.slice().buffer);
+    const cn = cert.subject.typesAndValues.find((t) => t.type === '2.5.4.3');
+    return cn ? String(cn.value.valueBlock.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+// Node edges for the CLI: an incremental node:crypto digest provider (constant memory on large
+// files), the all-or-nothing output writer (temp file in the target directory, fsync, rename),
+// and a no-echo password prompt. PINs and passwords are never logged.
+
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { DigestProvider } from '../../src-shared/pades/digest';
+import { VanthuError } from '../../src-shared/errors';
+
+export const nodeDigest: DigestProvider = {
+  create(hash) {
+    const h = createHash(hash.replace('-', '').toLowerCase());
+    return {
+      update: (d) => void h.update(d),
+      digest: async () => new Uint8Array(h.digest()),
+    };
+  },
+};
+
+/**
+ * Write `input ++ appended` to `outPath` atomically: copy to a temp file next to the target,
+ * append, fsync, rename. On failure the temp file is removed and the target is untouched.
+ */
+export function writeAppended(inputPath: string, expectedSize: number, appended: Uint8Array, outPath: string): void {
+  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    copyFileSync(inputPath, tmp);
+    if (statSync(tmp).size !== expectedSize)
+      throw new VanthuError('INPUT_CHANGED', 'Tệp đầu vào đã thay đổi trong khi ký.', 'The input file changed while it was being signed.');
+    const fd = openSync(tmp, 'r+');
+    try {
+      let off = 0;
+      while (off < appended.length) off += writeSync(fd, appended, off, appended.length - off, expectedSize + off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, outPath);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    throw e;
+  }
+}
+
+/** Read a secret from the terminal without echo. Rejects when stdin is not a TTY. */
+export function promptSecret(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    if (!stdin.isTTY) {
+      reject(new VanthuError('P12_PASSWORD_MISSING', 'Chưa có mật khẩu PKCS#12 (đặt VANTHU_P12_PASSWORD).', 'No PKCS#12 password: set VANTHU_P12_PASSWORD or run in a terminal.'));
+      return;
+    }
+    process.stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    let buf = '';
+    const onData = (d: Buffer) => {
+      for (const ch of d.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          resolve(buf);
+          return;
+        }
+        if (ch === '\u0003') {
+          done();
+          reject(new VanthuError('CANCELLED', 'Đã hủy.', 'Cancelled.'));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
+        else buf += ch;
+      }
+    };
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,273 @@
+// `vanthu sign`: sign one or many PDFs with one signer session (PKCS#12 now), at PAdES level
+// B-B … B-LTA, invisible or with a Decree 30 visible appearance. Each output is written to a temp
+// file and renamed (never a partial file); a bad input does not stop the batch.
+
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toAppError, VanthuError } from '../../src-shared/errors';
+import { FileSource } from '../services/pdf-io/file-source';
+import { PdfReader } from '../../src-shared/pdf/reader';
+import { signPdf, LEVELS, type PadesLevel, type SignPdfOptions, type VisibleSignature } from '../../src-shared/pades/sign';
+import type { PadesServices } from '../../src-shared/pades/services';
+import type { AppearanceSpec, CopyForm } from '../../src-shared/appearance/index';
+import type { HashAlgorithm, Signer } from '../../src-shared/sign/signer';
+import { parseArgs, one, UsageError, type ParsedArgs } from './args';
+import { EXIT, EXIT_HELP } from './exit-codes';
+import { writeAppended } from './node-io';
+import { cliServices } from './services';
+import { loadP12Signer, signerCommonName } from './key';
+
+export const SIGN_USAGE = `Usage: vanthu sign [--p12 FILE] [--level B-B|B-T|B-LT|B-LTA] [--tsa URL]
+                  [--visible signer|organisation|attachment|copy --page N --rect X,Y,W,H
+                   --image PNG --seal PNG --text LINE… --title LINE… --name NAME
+                   --number SO/KY-HIEU --copy-form "SAO Y"|"SAO LỤC"|"TRÍCH SAO" --agency NAME]
+                  [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--json]
+                  (--out FILE | --out-dir DIR) IN.pdf…
+The PKCS#12 password is read from VANTHU_P12_PASSWORD or prompted for; never from argv.
+--rect is in PDF points from the page's lower-left corner. For "organisation", --rect is the
+signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.`;
+
+const SPEC = {
+  flags: ['json', 'help'],
+  values: ['p12', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
+};
+
+export interface FileResult {
+  input: string;
+  output?: string;
+  ok: boolean;
+  fieldName?: string;
+  level?: PadesLevel;
+  requestedLevel?: PadesLevel;
+  pending?: string[];
+  warnings?: string[];
+  error?: { code: string; message_vi: string; message_en: string };
+}
+
+/** Where resources/ lives: next to the repo root of this file or of the bundle (out/cli). */
+export function resourcesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '..', '../../..']) {
+    const d = resolve(here, up, 'resources');
+    if (existsSync(join(d, 'fonts'))) return d;
+  }
+  return resolve(process.cwd(), 'resources');
+}
+
+function parseRect(s: string): [number, number, number, number] {
+  const n = s.split(',').map((x) => Number(x.trim()));
+  if (n.length !== 4 || n.some((x) => !Number.isFinite(x)) || n[2] <= 0 || n[3] <= 0) throw new UsageError(`--rect must be X,Y,W,H with positive W and H, got "${s}"`);
+  return [n[0], n[1], n[0] + n[2], n[1] + n[3]];
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new VanthuError('FILE_UNREADABLE', `Không đọc được ${what}: ${path}`, `Cannot read ${what}: ${path}`);
+  }
+}
+
+/** The appearance spec for --visible, built once for the batch (the signer's box may be per file). */
+function visibleFor(args: ParsedArgs, signer: Signer, signingTime: Date, inputPath: string): VisibleSignature | undefined {
+  const kind = one(args, 'visible');
+  if (!kind) return undefined;
+  const fontsDir = join(resourcesDir(), 'fonts');
+  const fonts = {
+    regular: readInput(join(fontsDir, 'LiberationSerif-Regular.ttf'), 'font'),
+    bold: existsSync(join(fontsDir, 'LiberationSerif-Bold.ttf')) ? readInput(join(fontsDir, 'LiberationSerif-Bold.ttf'), 'font') : undefined,
+  };
+  const page = Number(one(args, 'page') ?? '1');
+  if (!Number.isInteger(page) || page < 1) throw new UsageError('--page must be a page number ≥ 1');
+  const rectArg = one(args, 'rect');
+  const rect = rectArg ? parseRect(rectArg) : undefined;
+  const text = args.values.get('text');
+  let appearance: AppearanceSpec;
+  switch (kind) {
+    case 'signer': {
+      const image = one(args, 'image');
+      if (!image) throw new UsageError('--visible signer needs --image PNG');
+      if (!rect) throw new UsageError('--visible signer needs --rect X,Y,W,H');
+      appearance = {
+        kind: 'signer',
+        rect,
+        signatureImage: readInput(image, 'signature image'),
+        title: args.values.get('title') ?? text ?? [],
+        fullName: one(args, 'name') ?? signerCommonName(signer) ?? '',
+        fonts,
+      };
+      break;
+    }
+    case 'organisation': {
+      const seal = one(args, 'seal');
+      if (!seal) throw new UsageError('--visible organisation needs --seal PNG');
+      let signerRect = rect;
+      if (!signerRect) signerRect = lastVisibleSignatureRect(inputPath, page - 1);
+      appearance = { kind: 'organisation', sealImage: readInput(seal, 'seal image'), signerRect };
+      break;
+    }
+    case 'attachment':
+    case 'copy': {
+      const number = one(args, 'number') ?? '';
+      const base = { pageBox: undefined as never, documentNumber: number, signingTime, fonts, lines: text, rect } as const;
+      if (kind === 'attachment') appearance = { kind: 'attachment', ...base };
+      else
+        appearance = {
+          kind: 'copy',
+          ...base,
+          copyForm: (one(args, 'copy-form') ?? 'SAO Y') as CopyForm,
+          copyingAgency: one(args, 'agency') ?? '',
+        };
+      break;
+    }
+    default:
+      throw new UsageError(`--visible must be signer, organisation, attachment or copy (got "${kind}")`);
+  }
+  return { pageIndex: page - 1, appearance };
+}
+
+/** The widget rect of the most recent visible signature on a page (for placing a seal). */
+function lastVisibleSignatureRect(path: string, pageIndex: number): [number, number, number, number] {
+  const src = FileSource.open(path);
+  try {
+    const r = PdfReader.open(src);
+    const page = r.pages()[pageIndex];
+    let best: [number, number, number, number] | undefined;
+    for (const f of r.signatureFields()) {
+      const rect = r.resolve(f.field.get('Rect'));
+      if (!Array.isArray(rect) || rect.length !== 4) continue;
+      const n = rect.map((x) => r.resolve(x)) as number[];
+      if (Math.abs(n[2] - n[0]) < 1 || Math.abs(n[3] - n[1]) < 1) continue;
+      const p = r.resolve(f.field.get('P'));
+      if (page && p !== undefined && p !== page.dict) continue;
+      best = [Math.min(n[0], n[2]), Math.min(n[1], n[3]), Math.max(n[0], n[2]), Math.max(n[1], n[3])];
+    }
+    if (!best) throw new UsageError('--visible organisation: no visible signer signature on that page; give --rect of the signer box');
+    return best;
+  } finally {
+    src.close();
+  }
+}
+
+/** Sign one file; never throws (the error goes into the result). */
+export async function signOneFile(input: string, output: string, signer: Signer, opts: SignPdfOptions, services: PadesServices, makeVisible?: (input: string) => VisibleSignature | undefined): Promise<FileResult> {
+  let src: FileSource | undefined;
+  try {
+    try {
+      if (!statSync(input).isFile()) throw new Error('not a file');
+      src = FileSource.open(input);
+    } catch {
+      throw new VanthuError('FILE_UNREADABLE', `Không đọc được tệp: ${input}`, `Cannot read the file: ${input}`);
+    }
+    const visible = makeVisible ? makeVisible(input) : undefined;
+    const res = await signPdf(src, signer, { ...opts, visible }, services);
+    writeAppended(input, src.length, res.appended, output);
+    return { input, output, ok: true, fieldName: res.fieldName, level: res.level, requestedLevel: res.requestedLevel, pending: res.pending, warnings: res.warnings };
+  } catch (e) {
+    return { input, ok: false, error: toAppError(e) };
+  } finally {
+    src?.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, SPEC);
+  } catch (e) {
+    process.stderr.write(`vanthu sign: ${(e as Error).message}\n${SIGN_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  if (args.flags.has('help')) {
+    process.stdout.write(`${SIGN_USAGE}\n\n${EXIT_HELP}\n`);
+    return EXIT.OK;
+  }
+  const json = args.flags.has('json');
+  const usage = (msg: string) => {
+    process.stderr.write(`vanthu sign: ${msg}\n${SIGN_USAGE}\n`);
+    return EXIT.USAGE;
+  };
+  const inputs = args.positional;
+  if (inputs.length === 0) return usage('no input PDF given');
+  const out = one(args, 'out');
+  const outDir = one(args, 'out-dir');
+  if (!!out === !!outDir) return usage('give exactly one of --out FILE or --out-dir DIR');
+  if (out && inputs.length > 1) return usage('--out takes one input; use --out-dir for several');
+  if (outDir && (!existsSync(outDir) || !statSync(outDir).isDirectory())) return usage(`--out-dir ${outDir} is not a directory`);
+  const level = (one(args, 'level') ?? 'B-B').toUpperCase() as PadesLevel;
+  if (!LEVELS.includes(level)) return usage(`--level must be one of ${LEVELS.join(', ')}`);
+  const tsa = one(args, 'tsa');
+  if (level !== 'B-B' && !tsa) return usage(`--level ${level} needs --tsa URL`);
+  const hashArg = one(args, 'hash');
+  const hash = hashArg ? (hashArg.toUpperCase().replace(/^SHA-?/, 'SHA-') as HashAlgorithm) : undefined;
+  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) return usage('--hash must be SHA-256, SHA-384 or SHA-512');
+  const p12 = one(args, 'p12');
+  if (!p12) return usage('--p12 FILE is required (PKCS#11 tokens: see "vanthu tokens")');
+
+  let signer: Signer;
+  try {
+    signer = await loadP12Signer(p12);
+  } catch (e) {
+    const err = toAppError(e);
+    if (json) process.stdout.write(JSON.stringify({ ok: false, error: err }) + '\n');
+    process.stderr.write(`vanthu sign: ${err.message_en} (${err.code})\n`);
+    return EXIT.KEY;
+  }
+  const signingTime = new Date();
+  const opts: SignPdfOptions = {
+    level,
+    hash,
+    tsaUrl: tsa,
+    reason: one(args, 'reason'),
+    location: one(args, 'location'),
+    fieldName: one(args, 'field'),
+    signingTime,
+  };
+  let makeVisible: ((input: string) => VisibleSignature | undefined) | undefined;
+  try {
+    if (one(args, 'visible')) {
+      const needsPerFile = one(args, 'visible') === 'organisation' && !one(args, 'rect');
+      const shared = needsPerFile ? undefined : visibleFor(args, signer, signingTime, inputs[0]);
+      makeVisible = (input) => (needsPerFile ? visibleFor(args, signer, signingTime, input) : shared);
+    }
+  } catch (e) {
+    await signer.close();
+    if (e instanceof UsageError) return usage(e.message);
+    const err = toAppError(e);
+    process.stderr.write(`vanthu sign: ${err.message_en}\n`);
+    return EXIT.USAGE;
+  }
+  const services = cliServices();
+  const results: FileResult[] = [];
+  try {
+    for (const input of inputs) {
+      const output = out ? resolve(out) : join(resolve(outDir!), basename(input));
+      const r = await signOneFile(input, output, signer, opts, services, makeVisible && ((i) => {
+        try {
+          return makeVisible!(i);
+        } catch (e) {
+          if (e instanceof UsageError) throw new VanthuError('VISIBLE_SPEC', e.message, e.message);
+          throw e;
+        }
+      }));
+      results.push(r);
+      if (json) process.stdout.write(JSON.stringify(r) + '\n');
+      else if (r.ok) process.stderr.write(`signed ${r.input} → ${r.output} (${r.fieldName}, ${r.level}${r.pending?.length ? `, pending: ${r.pending.join(', ')}` : ''})\n`);
+      else process.stderr.write(`FAILED ${r.input}: ${r.error!.message_en} (${r.error!.code})\n`);
+    }
+  } finally {
+    await signer.close();
+  }
+  const failed = results.filter((r) => !r.ok);
+  const pending = results.filter((r) => r.ok && r.pending && r.pending.length > 0);
+  if (!json) {
+    process.stderr.write(`${results.length - failed.length} of ${results.length} signed`);
+    if (failed.length) process.stderr.write(`; failed: ${failed.map((f) => `${f.input} (${f.error!.code})`).join(', ')}`);
+    process.stderr.write('\n');
+  }
+  if (failed.length === results.length) return EXIT.ALL_FAILED;
+  if (failed.length > 0) return EXIT.SOME_FAILED;
+  if (pending.length > 0) return EXIT.PENDING;
+  return EXIT.OK;
+}

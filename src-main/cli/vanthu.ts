@@ -1,0 +1,67 @@
+// The `vanthu` command line dispatcher: `vanthu <command> [args]`. Each command module exports
+// `run(argv): Promise<number>` (the exit code). `tokens` and `verify` belong to other areas and
+// are loaded when present.
+
+import { EXIT, EXIT_HELP } from './exit-codes';
+
+const VERSION = '0.1.0';
+
+export const HELP = `vanthu — Văn thư số command line (ký số PAdES, kiểm tra chữ ký, thiết bị ký)
+
+Usage: vanthu <command> [options]
+
+Commands:
+  sign     sign PDFs (PKCS#12), PAdES B-B | B-T | B-LT | B-LTA, invisible or visible (Decree 30)
+  extend   add validation data / document timestamp to a signed PDF (after signing offline)
+  verify   verify the signatures of PDFs
+  tokens   list PKCS#11 modules, tokens and certificates
+
+Run "vanthu <command> --help" for the options of a command.
+
+${EXIT_HELP}
+`;
+
+type Runner = (argv: string[]) => Promise<number>;
+
+async function load(cmd: string): Promise<Runner | null> {
+  switch (cmd) {
+    case 'sign':
+      return (await import('./sign')).run;
+    case 'extend':
+      return (await import('./extend')).run;
+    case 'tokens':
+    case 'verify':
+      try {
+        // optional modules written by other areas; bundlers include whichever exist
+        const m = (await import(`./${cmd}.ts`)) as { run?: Runner };
+        return m.run ?? null;
+      } catch {
+        return null;
+      }
+    default:
+      return null;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return cmd ? EXIT.OK : EXIT.USAGE;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    process.stdout.write(`vanthu ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const run = await load(cmd);
+  if (!run) {
+    process.stderr.write(`vanthu: unknown or unavailable command "${cmd}"\n\n${HELP}`);
+    return EXIT.USAGE;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    process.stderr.write(`vanthu ${cmd}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    return EXIT.INTERNAL;
+  }
+}
