@@ -16,12 +16,15 @@
 // - policy: user-initial-policy-set and the initial explicit/inhibit flags of RFC 5280 §6.1.1.
 //
 // PathResult: { status: 'VALID'|'INVALID'|'INDETERMINATE', reason?: {code, message_vi, message_en, certIndex},
-//   chain (target first, anchor last), validPolicies, revocation (per cert), revocationChecked,
+//   chain (target first, anchor last), validPolicies, userNotices (explicitText to display),
+//   revocation (per cert: status, source crl|ocsp, revokedAt, reasonCode, detail/detailVi), revocationChecked,
 //   usedCrls/usedOcsps (DER actually relied on, for a DSS/LTV update) }.
 // Reason codes: PKI_BAD_CERTIFICATE, PKI_NO_PATH, PKI_SIGNATURE_INVALID, PKI_NOT_YET_VALID, PKI_EXPIRED,
 //   PKI_NAME_CHAINING, PKI_NOT_CA, PKI_PATH_LENGTH, PKI_KEY_USAGE, PKI_UNKNOWN_CRITICAL_EXTENSION,
 //   PKI_NAME_NOT_PERMITTED, PKI_NAME_EXCLUDED, PKI_POLICY, PKI_POLICY_MAPPING_ANY, PKI_REVOKED,
 //   PKI_REVOCATION_UNKNOWN, PKI_INTERNAL (INDETERMINATE: unexpected structure, never thrown to the caller).
+// Not checked here (caller's purpose policy): extended key usage of the target, e.g. timeStamping
+// for TSA certificates, nonRepudiation for signers. DER must be strict (exact lengths).
 // Signature algorithms: RSA PKCS#1 v1.5 (SHA-1/256/384/512), RSA-PSS, ECDSA P-256/384/521, Ed25519, DSA.
 // Measured on NIST PKITS: see docs/pkits.md.
 import type { PathResult, ValidatePathOptions } from './types';

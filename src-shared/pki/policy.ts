@@ -1,6 +1,7 @@
 // RFC 5280 §6.1 certificate policy processing: the valid_policy_tree with policy mappings,
 // anyPolicy handling, pruning and the final intersection with the user-initial-policy-set.
 import { OID, type ParsedCert } from './cert';
+import { isUniv, oidOf, parseDer, stringOf } from './der';
 
 export const ANY_POLICY = OID.anyPolicy;
 
@@ -127,4 +128,36 @@ export function intersectWithInitial(root: PolicyNode | null, initial: string[],
 export function leafPolicies(root: PolicyNode | null, n: number): string[] {
   if (!root) return [];
   return [...new Set(nodesAtDepth(root, n).map((nd) => nd.validPolicy))];
+}
+
+const OID_UNOTICE = '1.3.6.1.5.5.7.2.2';
+
+/** explicitText of the user-notice qualifiers in a DER PolicyQualifiers sequence. */
+export function userNoticeTexts(qualifiers: Uint8Array | undefined): string[] {
+  if (!qualifiers) return [];
+  const out: string[] = [];
+  try {
+    for (const pqi of parseDer(qualifiers).kids) {
+      if (oidOf(pqi.kids[0]) !== OID_UNOTICE || !pqi.kids[1]) continue;
+      for (const k of pqi.kids[1].kids) {
+        if (isUniv(k, 16)) continue; // noticeRef
+        const t = stringOf(k);
+        if (t !== undefined) out.push(t);
+      }
+    }
+  } catch { /* malformed qualifiers carry no notice */ }
+  return out;
+}
+
+/**
+ * User notices of the valid policy branches: for every leaf at depth n, the qualifiers of the
+ * leaf and of its ancestors (a CA's notice applies to the policies it vouches for), leaf first.
+ */
+export function leafNotices(root: PolicyNode | null, n: number): string[] {
+  if (!root) return [];
+  const out = new Set<string>();
+  for (const leaf of nodesAtDepth(root, n)) {
+    for (let nd: PolicyNode | undefined = leaf; nd && nd.depth > 0; nd = nd.parent) for (const t of userNoticeTexts(nd.qualifiers)) out.add(t);
+  }
+  return [...out];
 }

@@ -81,6 +81,8 @@ export interface PathResult {
   chain: Uint8Array[];
   /** user-constrained policy set (authorities-constrained ∩ initial); ['2.5.29.32.0'] = any */
   validPolicies?: string[];
+  /** explicitText of user notices attached to those policies in the target certificate (to display) */
+  userNotices?: string[];
   /** per certificate revocation outcome when revocation was checked */
   revocation?: CertRevocation[];
   revocationChecked: boolean;

@@ -4,7 +4,7 @@ import { DerError, bytesEqual, toHex } from './der';
 import { KU, OID, type ParsedCert, SUPPORTED_CERT_EXTENSIONS, parseCertShared } from './cert';
 import { nameEqual, nameKey } from './names';
 import { addConstraints, checkNameConstraints, constrainedNames, emptyConstraints } from './nameconstraints';
-import { ANY_POLICY, type PolicyNode, applyMappings, intersectWithInitial, leafPolicies, newTree, processCertPolicies } from './policy';
+import { ANY_POLICY, type PolicyNode, applyMappings, intersectWithInitial, leafNotices, leafPolicies, newTree, processCertPolicies } from './policy';
 import { type WorkingKey, verifySignature, workingKeyOf } from './sig';
 import { type PkiReason, reason } from './reasons';
 import type { CertRevocation, PathResult, ValidatePathOptions } from './types';
@@ -62,6 +62,7 @@ interface Processed {
   ok: boolean;
   reason?: PkiReason;
   policies?: string[];
+  notices?: string[];
   /** working key of the issuer of certs[i] (index aligned with certs) */
   issuerKeys: WorkingKey[];
 }
@@ -162,7 +163,7 @@ export async function processPath(anchor: ParsedCert, certs: ParsedCert[], opts:
   void isCritical;
   let policies = leafPolicies(tree, n);
   if (!tree && explicitPolicy > 0) policies = [];
-  return { ok: true, policies, issuerKeys };
+  return { ok: true, policies, notices: leafNotices(tree, n), issuerKeys };
 }
 
 function rank(r: PathResult, revoked: boolean): number {
@@ -192,7 +193,7 @@ export async function validateParsed(target: ParsedCert, ctx: Ctx): Promise<Path
       if (!p.ok) {
         result = { status: 'INVALID', reason: p.reason, chain, revocationChecked };
       } else if (!ctx.opts.revocation || !ctx.session) {
-        result = { status: 'VALID', chain, revocationChecked: false, validPolicies: p.policies };
+        result = { status: 'VALID', chain, revocationChecked: false, validPolicies: p.policies, userNotices: p.notices };
       } else {
         const n = cand.certs.length;
         const revs: (CertRevocation & { detailVi?: string })[] = [];
@@ -218,6 +219,7 @@ export async function validateParsed(target: ParsedCert, ctx: Ctx): Promise<Path
         result = {
           status, reason: why, chain, revocationChecked: true, revocation: revs,
           validPolicies: status === 'VALID' ? p.policies : undefined,
+          userNotices: status === 'VALID' ? p.notices : undefined,
         };
       }
       const rk = rank(result, revoked);

@@ -19,6 +19,7 @@ interface Case {
   crls?: string[];
   revocation?: boolean;
   error?: { class: string; msg_regex: string };
+  notice?: string;
   params?: { user_initial_policy_set?: string[]; initial_explicit_policy?: boolean; initial_policy_mapping_inhibit?: boolean; initial_any_policy_inhibit?: boolean };
 }
 
@@ -94,5 +95,19 @@ describe('NIST PKITS', () => {
     expect(classPass).toBeGreaterThanOrEqual(234);
     const documented = documentedMismatches();
     expect(mismatches.map((m) => m.name).filter((n) => !documented.has(n))).toEqual([]);
+  });
+
+  it('returns the expected user notice for every case of pkits-user-notice.json', async () => {
+    const noticeCases = JSON.parse(readFileSync(path.join(corpus, 'pkits-user-notice.json'), 'utf8')) as Case[];
+    let ok = 0;
+    for (const c of noticeCases) {
+      const r = await runCase(c);
+      // the notice of the most specific (leaf-side) qualifier comes first
+      const hit = r.status === 'VALID' && r.userNotices?.[0] === c.notice;
+      if (hit) ok++;
+      else console.log(`  notice mismatch ${c.id} ${c.name}: ${r.status} ${JSON.stringify(r.userNotices)}`);
+    }
+    console.log(`PKITS user notices: ${ok}/${noticeCases.length}`);
+    expect(ok).toBe(noticeCases.length);
   });
 });
