@@ -85,7 +85,7 @@ export async function fetchCrl(get: HttpGet, url: string, opts: { issuerDer?: Ui
     throw new VanthuError('CRL_UNREACHABLE', `Không tải được danh sách thu hồi từ ${url}.`, `Cannot download the CRL from ${url} (${why}).`, { url });
   }
   if (res.status !== 200) {
-    throw new VanthuError('CRL_UNREACHABLE', `Máy chủ CRL ${url} trả lỗi HTTP ${res.status}.`, `The CRL server ${url} answered HTTP ${res.status}.`, { url });
+    throw new VanthuError('CRL_REFUSED', `Máy chủ CRL ${url} trả lỗi HTTP ${res.status}.`, `The CRL server ${url} answered HTTP ${res.status}.`, { url });
   }
   const r = await parseCrl(res.body, opts.issuerDer, url);
   const now = opts.now ?? new Date();

@@ -28,7 +28,15 @@ export interface ValidationData {
   crls: Uint8Array[];
   problems: AppError[];
   statuses: CertificateStatus[];
+  /**
+   * True when fetches were attempted and every one failed at the transport level (no server
+   * reached): the machine is offline, so signing falls back to B-B and extends later.
+   */
+  offline: boolean;
 }
+
+/** Error codes that mean "no server could be reached", as opposed to a server refusing. */
+export const UNREACHABLE_CODES: readonly string[] = ['OCSP_UNREACHABLE', 'CRL_UNREACHABLE', 'NET_UNREACHABLE', 'NET_TIMEOUT'];
 
 export interface CollectOptions {
   /** Also fetch CRLs when OCSP answered (default false). */
@@ -74,7 +82,8 @@ async function findIssuer(cert: pkijs.Certificate, pool: pkijs.Certificate[]): P
  */
 export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][], net: Net, opts: CollectOptions = {}): Promise<ValidationData> {
   const list: Uint8Array[][] = chains.length && Array.isArray(chains[0]) ? (chains as Uint8Array[][]) : [chains as Uint8Array[]];
-  const out: ValidationData = { certs: [], ocsps: [], crls: [], problems: [], statuses: [] };
+  const out: ValidationData = { certs: [], ocsps: [], crls: [], problems: [], statuses: [], offline: false };
+  const tally = { attempts: 0, unreachable: 0 };
   const pool: pkijs.Certificate[] = [];
   for (const chain of list) for (const d of chain) if (!pool.some((p) => bytesEqual(certificateDer(p), d))) pool.push(parseCertificate(d));
   const checked = new Set<string>();
@@ -96,6 +105,7 @@ export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][
       if (!issuer) {
         for (const url of caIssuersUrls(cert)) {
           if (fetched >= (opts.maxFetchedIssuers ?? 5)) break;
+          tally.attempts++;
           try {
             const res = await net.get(url);
             fetched++;
@@ -103,8 +113,9 @@ export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][
             for (const c of certificatesFromCaIssuers(res.body)) pool.push(c);
             issuer = await findIssuer(cert, pool);
             if (issuer) break;
-          } catch {
+          } catch (e) {
             // Reported below as a missing issuer.
+            if (UNREACHABLE_CODES.includes(toAppError(e).code)) tally.unreachable++;
           }
         }
       }
@@ -115,22 +126,31 @@ export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][
       }
       if (!checked.has(key)) {
         checked.add(key);
-        await statusOf(cert, issuer, net, opts, out);
+        await statusOf(cert, issuer, net, opts, out, tally);
       }
       cert = issuer;
     }
   }
+  out.offline = tally.attempts > 0 && tally.unreachable === tally.attempts;
   return out;
 }
 
-async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net: Net, opts: CollectOptions, out: ValidationData): Promise<void> {
+async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net: Net, opts: CollectOptions, out: ValidationData,
+  tally: { attempts: number; unreachable: number }): Promise<void> {
   const certDer = certificateDer(cert);
   const issuerDer = certificateDer(issuer);
   const who = nameOf(cert);
   const errors: AppError[] = [];
   let status: CertificateStatus | undefined;
 
+  const failed = (e: unknown) => {
+    const a = toAppError(e);
+    errors.push(a);
+    if (UNREACHABLE_CODES.includes(a.code)) tally.unreachable++;
+  };
+
   for (const url of ocspUrls(cert)) {
+    tally.attempts++;
     try {
       const r = await fetchOcsp(net.post, certDer, issuerDer, { url, now: opts.now });
       if (r.status === 'unknown') {
@@ -142,12 +162,13 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net:
       status = { subject: who, serialHex: serialHex(cert), status: r.status, source: 'ocsp', revocationTime: r.revocationTime };
       break;
     } catch (e) {
-      errors.push(toAppError(e));
+      failed(e);
     }
   }
 
   if (!status || opts.crlsToo) {
     for (const url of crlUrls(cert)) {
+      tally.attempts++;
       try {
         const r = await fetchCrl(net.get, url, { issuerDer, now: opts.now });
         addUnique(out.crls, r.der);
@@ -157,7 +178,7 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net:
         }
         break;
       } catch (e) {
-        errors.push(toAppError(e));
+        failed(e);
       }
     }
   }

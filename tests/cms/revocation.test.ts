@@ -113,7 +113,10 @@ describe('CRL client', () => {
   it('rejects a CRL checked against the wrong issuer and reports an unreachable server', async () => {
     await expect(fetchCrl(net.get, `${rev.crlBaseUrl}/intermediate.crl`, { issuerDer: pki.root.der })).rejects.toMatchObject({ code: 'CRL_BAD' });
     rev.setMode('down');
-    await expect(fetchCrl(net.get, `${rev.crlBaseUrl}/intermediate.crl`)).rejects.toMatchObject({ code: 'CRL_UNREACHABLE' });
+    await expect(fetchCrl(net.get, `${rev.crlBaseUrl}/intermediate.crl`)).rejects.toMatchObject({ code: 'CRL_REFUSED', message_en: expect.stringContaining('HTTP 503') });
+    const gone = await startRevocationServer();
+    await gone.close();
+    await expect(fetchCrl(net.get, `${gone.crlBaseUrl}/intermediate.crl`)).rejects.toMatchObject({ code: 'CRL_UNREACHABLE' });
   });
 });
 
@@ -123,6 +126,7 @@ describe('collectValidationData', () => {
     const tsaCerts = readTimestampToken(token).certificates;
     const vd = await collectValidationData([[pki.signers.rsa2048.der, ...pki.chainDers], [pki.tsa.der, ...tsaCerts]], net);
     expect(vd.problems).toEqual([]);
+    expect(vd.offline).toBe(false);
     const has = (d: Uint8Array) => vd.certs.some((c) => Buffer.from(c).equals(Buffer.from(d)));
     for (const e of [pki.signers.rsa2048, pki.intermediate, pki.root, pki.tsa, pki.ocsp]) expect(has(e.der)).toBe(true);
     // signer, TSA (both by the delegated responder) and the intermediate (by the root).
@@ -154,6 +158,20 @@ describe('collectValidationData', () => {
     expect(vd.problems.map((p) => p.code)).toEqual(['REVOCATION_UNAVAILABLE', 'REVOCATION_UNAVAILABLE']);
     expect(vd.problems[0].message_vi).toContain('Nguyễn Văn An');
     expect(vd.certs).toHaveLength(3);
+    // The servers answered (HTTP 503): that is not "offline".
+    expect(vd.offline).toBe(false);
+  });
+
+  it('says offline when no revocation server can be reached at all', async () => {
+    const gone = await startRevocationServer();
+    const away = await makeTestPki(join(work, 'away'), { ...gone.pkiOptions, signerTypes: ['rsa2048'], caKeyType: 'p256' });
+    await gone.close();
+    const vd = await collectValidationData([away.signers.rsa2048.der, ...away.chainDers], net);
+    expect(vd.offline).toBe(true);
+    expect(vd.ocsps).toHaveLength(0);
+    expect(vd.crls).toHaveLength(0);
+    expect(vd.problems.map((p) => p.code)).toEqual(['REVOCATION_UNAVAILABLE', 'REVOCATION_UNAVAILABLE']);
+    expect(vd.problems[0].message_en).toMatch(/cannot be reached|Cannot download/);
   });
 
   it('warns for certificates without any OCSP or CRL URL', async () => {
@@ -161,5 +179,6 @@ describe('collectValidationData', () => {
     const vd = await collectValidationData([plain.signers.rsa2048.der, ...plain.chainDers], net);
     expect(vd.problems.map((p) => p.code)).toEqual(['REVOCATION_UNAVAILABLE', 'REVOCATION_UNAVAILABLE']);
     expect(vd.problems[0].message_en).toContain('no OCSP or CRL URL');
+    expect(vd.offline).toBe(false);
   });
 });
