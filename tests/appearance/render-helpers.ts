@@ -43,20 +43,24 @@ export function renderPdf(pdf: Uint8Array, name: string): Raster {
   execFileSync('pdftoppm', ['-r', '72', '-png', '-singlefile', pdfPath, path.join(ARTIFACTS, name)]);
   const png = decodePng(readFileSync(path.join(ARTIFACTS, `${name}.png`)));
   const ch = png.color === 'rgb' ? 3 : 1;
-  const px = (ix: number, iy: number): [number, number, number] => {
+  return makeRaster(png.width, png.height, (ix, iy) => {
     const i = (iy * png.width + ix) * ch;
     return ch === 3 ? [png.pixels[i]!, png.pixels[i + 1]!, png.pixels[i + 2]!] : [png.pixels[i]!, png.pixels[i]!, png.pixels[i]!];
-  };
+  });
+}
+
+/** A raster over an image whose pixel (ix, iy) — row 0 at the top — has colour `px(ix, iy)`. */
+export function makeRaster(width: number, height: number, px: (ix: number, iy: number) => [number, number, number]): Raster {
   // Pixel (ix, iy) covers page x ∈ [ix, ix+1), y ∈ [H-iy-1, H-iy).
-  const toPage = (ix: number, iy: number) => [ix + 0.5, png.height - iy - 0.5] as const;
+  const toPage = (ix: number, iy: number) => [ix + 0.5, height - iy - 0.5] as const;
   return {
-    width: png.width,
-    height: png.height,
-    at: (x, y) => px(Math.floor(x), png.height - 1 - Math.floor(y)),
+    width,
+    height,
+    at: (x, y) => px(Math.floor(x), height - 1 - Math.floor(y)),
     count(pred, rect) {
       let n = 0;
-      for (let iy = 0; iy < png.height; iy++) {
-        for (let ix = 0; ix < png.width; ix++) {
+      for (let iy = 0; iy < height; iy++) {
+        for (let ix = 0; ix < width; ix++) {
           const [x, y] = toPage(ix, iy);
           if (rect && (x < rect[0] || x > rect[2] || y < rect[1] || y > rect[3])) continue;
           if (pred(...px(ix, iy))) n++;
@@ -66,8 +70,8 @@ export function renderPdf(pdf: Uint8Array, name: string): Raster {
     },
     bbox(pred) {
       let b: Rect | undefined;
-      for (let iy = 0; iy < png.height; iy++) {
-        for (let ix = 0; ix < png.width; ix++) {
+      for (let iy = 0; iy < height; iy++) {
+        for (let ix = 0; ix < width; ix++) {
           if (!pred(...px(ix, iy))) continue;
           const [x, y] = toPage(ix, iy);
           b = b ? [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)] : [x, y, x, y];
