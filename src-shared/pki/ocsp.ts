@@ -93,6 +93,8 @@ export type OcspOutcome =
 /** Evaluate a parsed OCSP response for `cert` issued by `issuer` at `time`. */
 export async function evaluateOcsp(
   resp: ParsedOcsp, cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, time: Date, maxAgeMs: number,
+  /** other certificates where a delegated responder may be found (e.g. the PDF's DSS /Certs) */
+  extraCerts: ParsedCert[] = [],
 ): Promise<OcspOutcome> {
   let single: SingleResponse | undefined;
   for (const r of resp.responses) {
@@ -107,9 +109,12 @@ export async function evaluateOcsp(
   if ((resp.responderName && nameEqual(resp.responderName, issuer.subject)) || (resp.responderKeyHash && bytesEqual(resp.responderKeyHash, issuerKeyHash))) {
     signerKey = issuerKey;
   } else {
+    const candidates: ParsedCert[] = [];
     for (const d of resp.certs) {
-      let rc: ParsedCert;
-      try { rc = parseCertShared(d); } catch { continue; }
+      try { candidates.push(parseCertShared(d)); } catch { /* skip unparseable */ }
+    }
+    candidates.push(...extraCerts);
+    for (const rc of candidates) {
       const idMatch = resp.responderName ? nameEqual(resp.responderName, rc.subject) : resp.responderKeyHash ? bytesEqual(resp.responderKeyHash, await digest('SHA-1', rc.publicKey)) : false;
       if (!idMatch) continue;
       if (!nameEqual(rc.issuer, issuer.subject)) continue;

@@ -101,14 +101,20 @@ export class RevocationSession {
     const mode = this.opts.mode;
     if (mode !== 'require') {
       const { crls, ocsps } = await this.local();
-      const o = await this.tryOcsp(ocsps, cert, issuer, issuerKey, notes);
+      const o = await this.tryOcsp(ocsps, cert, issuer, issuerKey, notes, ctx);
       if (o) return o;
       const c = await this.tryCrls(crls, cert, issuer, issuerKey, ctx, notes);
       if (c) return c;
     }
     if ((mode === 'online' || mode === 'require') && this.opts.fetcher) {
+      if (mode === 'online' && this.opts.cache) {
+        // a fresh response cached earlier avoids the network
+        const cached = await this.cachedOcsp(cert, issuer);
+        const oc = cached ? await this.tryOcsp([cached], cert, issuer, issuerKey, notes, ctx) : undefined;
+        if (oc) return oc;
+      }
       const fetchedOcsp = await this.fetchOcsp(cert, issuer, notes);
-      const o = await this.tryOcsp(fetchedOcsp, cert, issuer, issuerKey, notes);
+      const o = await this.tryOcsp(fetchedOcsp, cert, issuer, issuerKey, notes, ctx);
       if (o) return o;
       const fetchedCrls = await this.fetchCrls(cert, notes);
       const pool = mode === 'require' ? fetchedCrls : [...(await this.local()).crls, ...fetchedCrls];
@@ -119,9 +125,22 @@ export class RevocationSession {
     return { status: 'unknown', ...notes.detail() };
   }
 
-  private async tryOcsp(list: ParsedOcsp[], cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, notes: Notes): Promise<RevInternal | undefined> {
+  private ocspCacheKey(cert: ParsedCert, issuer: ParsedCert): string {
+    return 'ocsp:' + cert.serialHex + ':' + toHex(issuer.subject.der).slice(0, 64) + ':' + toHex(issuer.publicKey).slice(-32);
+  }
+
+  private async cachedOcsp(cert: ParsedCert, issuer: ParsedCert): Promise<ParsedOcsp | undefined> {
+    try {
+      const b = await this.opts.cache!.get(this.ocspCacheKey(cert, issuer));
+      return b ? parseOcsp(b) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async tryOcsp(list: ParsedOcsp[], cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, notes: Notes, ctx: Ctx): Promise<RevInternal | undefined> {
     for (const resp of list) {
-      const r = await evaluateOcsp(resp, cert, issuer, issuerKey, this.time, this.opts.ocspMaxAgeMs ?? 7 * 86400_000);
+      const r = await evaluateOcsp(resp, cert, issuer, issuerKey, this.time, this.opts.ocspMaxAgeMs ?? 7 * 86400_000, ctx.pool);
       if (r.ok) {
         this.shared.usedOcsps.set(toHex(resp.der), resp.der);
         if (r.status === 'good') return { status: 'good', source: 'ocsp' };
@@ -236,7 +255,7 @@ export class RevocationSession {
       if (!body) { notes.add('fetch'); continue; }
       try {
         out.push(parseOcsp(body));
-        if (this.opts.cache) await this.opts.cache.put('ocsp:' + cert.serialHex + ':' + toHex(issuer.subject.der).slice(0, 64), body, 'ocsp');
+        if (this.opts.cache) await this.opts.cache.put(this.ocspCacheKey(cert, issuer), body, 'ocsp');
       } catch { notes.add('fetch'); }
     }
     return out;

@@ -42,12 +42,13 @@ export class OpensslCa {
     return new Uint8Array(execFileSync('openssl', ['crl', '-in', pem, '-outform', 'DER']));
   }
   /** Answer a DER OCSP request as responder `signer` (the CA itself or a delegated responder). */
-  respond(req: Uint8Array, signer: TestEntity, ndays?: number): Uint8Array {
+  respond(req: Uint8Array, signer: TestEntity, ndays?: number, noCerts = false): Uint8Array {
     const reqPath = join(this.dir, `req-${process.hrtime.bigint()}.der`);
     const respPath = reqPath.replace('req-', 'resp-');
     writeFileSync(reqPath, req);
     const args = ['ocsp', '-index', join(this.dir, 'index.txt'), '-CA', this.ca.pemPath, '-rsigner', signer.pemPath, '-rkey', signer.keyPemPath, '-reqin', reqPath, '-respout', respPath];
     if (ndays !== undefined) args.push('-ndays', String(ndays));
+    if (noCerts) args.push('-resp_no_certs');
     execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     return new Uint8Array(readFileSync(respPath));
   }

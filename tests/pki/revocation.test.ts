@@ -44,9 +44,9 @@ beforeAll(async () => {
 afterAll(async () => { await srv?.close(); });
 
 const base = () => ({ intermediates: [pki.intermediate.der], anchors: [pki.root.der], time: new Date() });
-async function ocspFor(e: { der: Uint8Array }, signer = pki.ocsp, ndays?: number): Promise<Uint8Array> {
+async function ocspFor(e: { der: Uint8Array }, signer = pki.ocsp, ndays?: number, noCerts = false): Promise<Uint8Array> {
   const req = await buildOcspRequest(parseCert(e.der), parseCert(pki.intermediate.der));
-  return interCa.respond(req, signer, ndays);
+  return interCa.respond(req, signer, ndays, noCerts);
 }
 
 describe('revocation with embedded data (offline)', () => {
@@ -103,6 +103,15 @@ describe('revocation with embedded data (offline)', () => {
     expect(r.status).toBe('VALID');
   });
 
+  it('finds a delegated responder certificate in the pool when the response carries none', async () => {
+    const resp = await ocspFor(pki.signers.p256, pki.ocsp, 1, true);
+    const revocation = { mode: 'offline' as const, ocsps: [resp], crls: [rootCa.gencrl()] };
+    const withPool = await validatePath(pki.signers.p256.der, { ...base(), intermediates: [pki.intermediate.der, pki.ocsp.der], revocation });
+    expect(withPool.status).toBe('VALID');
+    const without = await validatePath(pki.signers.p256.der, { ...base(), revocation });
+    expect(without.status).toBe('INDETERMINATE');
+  });
+
   it('does not use an OCSP response for another certificate, nor a stale one', async () => {
     const other = await validatePath(pki.signers.p256.der, {
       ...base(), revocation: { mode: 'offline', ocsps: [await ocspFor(pki.signers.rsa2048, pki.ocsp, 1)], crls: [rootCa.gencrl()] },
@@ -142,6 +151,10 @@ describe('revocation fetched online from a loopback responder', () => {
     srv.requests.length = 0;
     const offline = await validatePath(pki.signers.rsa2048.der, { ...base(), revocation: { mode: 'offline', cache } });
     expect(offline.status).toBe('VALID');
+    expect(srv.requests).toEqual([]);
+    // online again: fresh cached responses are used, nothing is fetched
+    const again = await validatePath(pki.signers.rsa2048.der, { ...base(), revocation: { mode: 'online', fetcher: { get, post }, cache } });
+    expect(again.status).toBe('VALID');
     expect(srv.requests).toEqual([]);
   });
 
