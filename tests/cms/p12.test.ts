@@ -11,6 +11,7 @@ import { buildCadesDetached } from '../../src-shared/cms/cades';
 import { digest } from '../../src-shared/crypto/hash';
 import { encodeDigestInfo, decodeDigestInfo } from '../../src-shared/crypto/digest-info';
 import { ecdsaDerToRaw, ecdsaRawToDer } from '../../src-shared/crypto/ecdsa';
+import { rc2CbcDecrypt, rc2CbcEncrypt, rc2EncryptBlock } from '../../src-main/services/p12/rc2';
 import { makeTestPki, writePkcs12, type TestPki } from '../helpers/pki';
 
 let pki: TestPki;
@@ -50,7 +51,9 @@ describe('openPkcs12', () => {
   it('opens a legacy pbeWithSHAAnd3-KeyTripleDES-CBC file with a SHA-1 MAC', async () => {
     const out = join(work, 'legacy-3des.p12');
     writePkcs12(pki.signers.rsa2048, out, pki.password, work, true);
-    expect(execFileSync('openssl', ['pkcs12', '-in', out, '-info', '-noout', '-passin', `pass:${pki.password}`], { encoding: 'utf8', stdio: 'pipe' }) + '').toBeDefined();
+    const info = spawnSync('openssl', ['pkcs12', '-in', out, '-info', '-noout', '-passin', 'env:PW'], { env: { ...process.env, PW: pki.password }, encoding: 'utf8' });
+    expect(info.stderr).toContain('pbeWithSHA1And3-KeyTripleDES-CBC');
+    expect(info.stderr).toContain('MAC: sha1');
     const signer = await openPkcs12(readFileSync(out), pki.password);
     expect(await cmsVerifies(signer)).toBe(true);
     await signer.close();
@@ -79,9 +82,21 @@ describe('openPkcs12', () => {
     await expect(openPkcs12(keyOnly, 'x')).rejects.toMatchObject({ code: 'P12_NO_KEY' });
   });
 
-  it('says P12_UNSUPPORTED for RC2-40 encrypted certificates (openssl -legacy)', async () => {
-    const bytes = p12Export(['-legacy', '-inkey', pki.signers.rsa2048.keyPemPath, '-in', pki.signers.rsa2048.pemPath], join(work, 'rc2.p12'), 'x');
-    await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'P12_UNSUPPORTED', message_en: expect.stringContaining('RC2') });
+  it('opens an RC2-40 file written by openssl -legacy (old Windows export format)', async () => {
+    const bytes = p12Export(['-legacy', '-inkey', pki.signers.rsa2048.keyPemPath, '-in', pki.signers.rsa2048.pemPath, '-certfile', pki.chainPemPath], join(work, 'rc2.p12'), 'Cũ-2010');
+    // Really RC2-40 inside (openssl reports the bag algorithms on stderr).
+    const info = spawnSync('openssl', ['pkcs12', '-legacy', '-in', join(work, 'rc2.p12'), '-info', '-noout', '-passin', 'env:PW'], { env: { ...process.env, PW: 'Cũ-2010' }, encoding: 'utf8' });
+    expect(info.stderr).toContain('pbeWithSHA1And40BitRC2-CBC');
+    const signer = await openPkcs12(bytes, 'Cũ-2010');
+    expect(Buffer.from(signer.certificate)).toEqual(Buffer.from(pki.signers.rsa2048.der));
+    expect(signer.chain).toHaveLength(2);
+    expect(await cmsVerifies(signer)).toBe(true);
+    await signer.close();
+  });
+
+  it('says P12_UNSUPPORTED for an encryption algorithm it does not know', async () => {
+    const bytes = p12Export(['-inkey', pki.signers.rsa2048.keyPemPath, '-in', pki.signers.rsa2048.pemPath, '-keypbe', 'camellia-256-cbc'], join(work, 'camellia.p12'), 'x');
+    await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'P12_UNSUPPORTED' });
   });
 
   it('says P12_INVALID for something that is not PKCS#12', async () => {
@@ -103,6 +118,25 @@ describe('openPkcs12', () => {
     await signer.close();
     await signer.close();
     await expect(signer.sign(content, 'SHA-256', { kind: 'rsa-pkcs1v15' })).rejects.toMatchObject({ code: 'SIGNER_CLOSED' });
+  });
+});
+
+describe('RC2 (RFC 2268)', () => {
+  it('matches the RFC 2268 test vectors', () => {
+    const hex = (h: string) => Buffer.from(h, 'hex');
+    expect(Buffer.from(rc2EncryptBlock(hex('0000000000000000'), 63, hex('0000000000000000'))).toString('hex')).toBe('ebb773f993278eff');
+    expect(Buffer.from(rc2EncryptBlock(hex('ffffffffffffffff'), 64, hex('ffffffffffffffff'))).toString('hex')).toBe('278b27e42e2f0d49');
+    expect(Buffer.from(rc2EncryptBlock(hex('3000000000000000'), 64, hex('1000000000000001'))).toString('hex')).toBe('30649edf9be7d2c2');
+    expect(Buffer.from(rc2EncryptBlock(hex('88bca90e90875a7f0f79c384627bafb2'), 128, hex('0000000000000000'))).toString('hex')).toBe('2269552ab0f85ca6');
+  });
+
+  it.each([['rc2-40-cbc', 40, 5], ['rc2-cbc', 128, 16]] as const)('decrypts what openssl enc -%s encrypts', (cipher, bits, keyLen) => {
+    const key = Buffer.alloc(keyLen, 0).map((_, i) => (i * 37 + 11) & 0xff);
+    const iv = Buffer.from('0102030405060708', 'hex');
+    const plain = Buffer.from('Giấy mời số 07/GM-UBND — nội dung thử RC2 '.repeat(3));
+    const enc = execFileSync('openssl', ['enc', `-${cipher}`, '-provider', 'legacy', '-provider', 'default', '-K', key.toString('hex'), '-iv', iv.toString('hex')], { input: plain });
+    expect(Buffer.from(rc2CbcDecrypt(key, bits, iv, new Uint8Array(enc)))).toEqual(plain);
+    expect(Buffer.from(rc2CbcEncrypt(key, bits, iv, plain))).toEqual(enc);
   });
 });
 

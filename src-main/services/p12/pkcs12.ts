@@ -1,13 +1,15 @@
 // PKCS#12 (.p12/.pfx) reader: verifies the password MAC, decrypts PBES2 (PBKDF2 + AES/3DES, what
-// OpenSSL 3 and current Windows write) and legacy pbeWithSHAAnd3-KeyTripleDES-CBC bags, and
-// returns the PKCS#8 private key with its certificate and chain. RC2 bags are refused with
-// P12_UNSUPPORTED (Node's OpenSSL 3 has no RC2). Errors never contain the password.
+// OpenSSL 3 and current Windows write) and the legacy pbeWithSHAAnd3-KeyTripleDES-CBC and
+// pbeWithSHAAnd40/128BitRC2-CBC bags (older Windows exports, `openssl -legacy`; RC2 in our own
+// code since Node's OpenSSL 3 lacks it), and returns the PKCS#8 private key with its certificate
+// and chain. Other algorithms give P12_UNSUPPORTED. Errors never contain the password.
 import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { VanthuError } from '../../../src-shared/errors';
 import { bytesEqual, toArrayBuffer } from '../../../src-shared/crypto/bytes';
 import { bmpPassword, pkcs12Kdf, type P12Hash } from './kdf';
+import { rc2CbcDecrypt } from './rc2';
 
 export interface Pkcs12Contents {
   /** PKCS#8 PrivateKeyInfo DER; the caller must wipe it. */
@@ -167,7 +169,23 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
     if (alg === O.pbeSha2Des) { const k = new Uint8Array(24); k.set(key.subarray(0, 16)); k.set(key.subarray(0, 8), 16); key.fill(0); key = k; }
     return decipher('des-ede3-cbc', key, iv, data);
   }
-  if (alg === O.pbeShaRc2_40 || alg === O.pbeShaRc2_128) throw unsupported('RC2-CBC');
+  if (alg === O.pbeShaRc2_40 || alg === O.pbeShaRc2_128) {
+    const params = seq(parts[1]);
+    const salt = octets(params[0]);
+    const iterations = int(params[1]);
+    const bits = alg === O.pbeShaRc2_40 ? 40 : 128;
+    const pw = bmpPassword(password);
+    const key = pkcs12Kdf('sha1', pw, salt, 1, iterations, bits / 8);
+    const iv = pkcs12Kdf('sha1', pw, salt, 2, iterations, 8);
+    pw.fill(0);
+    try {
+      return rc2CbcDecrypt(key, bits, iv, data);
+    } catch {
+      throw badPassword();
+    } finally {
+      key.fill(0);
+    }
+  }
   throw unsupported(alg);
 }
 
