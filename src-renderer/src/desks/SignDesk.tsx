@@ -172,7 +172,7 @@ export function SignDesk() {
       )}
       <p>
         <button className="primary" disabled={files.length === 0} onClick={sign}>
-          Ký {files.length > 1 ? `${files.length} tệp` : ''}
+          {files.length > 1 ? `Ký ${files.length} văn bản` : 'Ký văn bản'}
         </button>{' '}
         {progress && <span data-testid="sign-progress">{progress}</span>}
       </p>

@@ -9,6 +9,10 @@ import type { Res } from '../../../src-shared/ipc/contract';
 
 type Report = Res<'verify.pdf'>;
 
+/** Times are shown in Vietnam's time zone (ICT, UTC+07:00). */
+const vnTime = (iso: string | null) =>
+  iso ? `${new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false })} (GMT+7)` : '—';
+
 const VERDICT_VI: Record<string, string> = {
   TOTAL_PASSED: 'Hợp lệ',
   INDETERMINATE: 'Chưa xác định được',
@@ -19,7 +23,7 @@ export function VerifyDesk() {
   const [report, setReport] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [offline, setOffline] = useState(true);
+  const [offline, setOffline] = useState(false);
 
   async function onFile(file: File | undefined) {
     if (!file) return;
@@ -81,7 +85,7 @@ export function VerifyDesk() {
                     <small>{s.summary_vi}</small>
                   </td>
                   <td>
-                    {s.signingTime.proven ? `${s.signingTime.proven} (dấu thời gian)` : `${s.signingTime.claimed ?? '—'} (tự khai)`}
+                    {s.signingTime.proven ? `${vnTime(s.signingTime.proven)}, theo dấu thời gian` : `${vnTime(s.signingTime.claimed)}, do người ký tự khai`}
                   </td>
                   <td>{s.level}</td>
                   <td>

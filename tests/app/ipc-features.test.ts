@@ -1,0 +1,109 @@
+// The document features behind the IPC contract, through the same router the renderer reaches:
+// sign a PDF with a PKCS#12 credential (invisible, and Decree 30 visible kinds), verify the
+// result with the deployment's trust anchors, and refuse bad input with typed errors.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRouter } from '../../src-main/services/ipc/router';
+import { createHandlers } from '../../src-main/services/handlers';
+import { createServiceContext } from '../../src-main/services/context';
+import { makeWorld, type World } from '../verify/fixtures';
+import { repoRoot } from '../helpers/host';
+
+let w: World;
+let profileDir: string;
+let router: ReturnType<typeof createRouter>;
+let ctx: ReturnType<typeof createServiceContext>;
+const trusted = { trusted: true, origin: 'test' };
+const b64 = (p: string | Uint8Array) => Buffer.from(typeof p === 'string' ? fs.readFileSync(p) : p).toString('base64');
+
+beforeAll(async () => {
+  w = await makeWorld('ipc');
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-ipc-features-'));
+  // A deployment's trust anchors live in <profile>/trust (or the machine-wide folder).
+  fs.mkdirSync(path.join(profileDir, 'trust'));
+  fs.copyFileSync(w.rootPem, path.join(profileDir, 'trust', 'test-root.pem'));
+  ctx = createServiceContext({ runtime: 'host', profileDir });
+  router = createRouter(createHandlers(ctx));
+});
+afterAll(async () => {
+  await ctx?.close();
+  await w?.close();
+  fs.rmSync(profileDir, { recursive: true, force: true });
+});
+
+const p12 = () => ({ kind: 'p12' as const, p12B64: b64(w.pki.signers.rsa2048.p12Path!), password: w.pki.password });
+
+describe('sign.pdf and verify.pdf over IPC', () => {
+  it('signs with a PKCS#12 credential and the result verifies TOTAL_PASSED with the configured trust', async () => {
+    const signed = await router.dispatch('sign.pdf', { name: 'quyet-dinh.pdf', dataB64: b64(w.base), level: 'B-B', credential: p12() }, trusted);
+    expect(signed.ok).toBe(true);
+    if (!signed.ok) return;
+    const file = signed.value as { signedB64: string; level: string; fieldName: string; name: string };
+    expect(file).toMatchObject({ level: 'B-B', name: 'quyet-dinh.signed.pdf' });
+    const bytes = Buffer.from(file.signedB64, 'base64');
+    // Incremental update: the original is a byte-for-byte prefix.
+    expect(bytes.subarray(0, w.base.length).equals(Buffer.from(w.base))).toBe(true);
+    const report = await router.dispatch('verify.pdf', { name: 'quyet-dinh.signed.pdf', dataB64: file.signedB64, offline: false }, trusted);
+    expect(report).toMatchObject({ ok: true, value: { verdict: 'TOTAL_PASSED', file: 'quyet-dinh.signed.pdf' } });
+  });
+
+  it('signs a batch with visible signer then organisation appearances, reporting progress', async () => {
+    const progress: unknown[] = [];
+    const off = ctx.events.onAny((e, p) => e === 'progress' && progress.push(p));
+    const sig = b64(path.join(repoRoot, 'resources/appearance/sample-signature.png'));
+    const seal = b64(path.join(repoRoot, 'resources/appearance/sample-seal.png'));
+    const first = await router.dispatch(
+      'sign.batch',
+      {
+        taskId: 't1',
+        items: [{ name: 'a.pdf', dataB64: b64(w.base) }, { name: 'broken.pdf', dataB64: b64(Buffer.from('%PDF-1.7\nnot really')) }],
+        level: 'B-B',
+        credential: p12(),
+        visible: { kind: 'signer', rect: [330, 120, 200, 110], signatureImageB64: sig, title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'] },
+      },
+      trusted,
+    );
+    off();
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    const results = (first.value as { results: { name: string; ok: boolean; file?: { signedB64: string }; error?: { code: string } }[] }).results;
+    expect(results.map((r) => [r.name, r.ok])).toEqual([['a.pdf', true], ['broken.pdf', false]]);
+    expect(results[1].error?.code).toBeTruthy();
+    expect(progress).toEqual([
+      expect.objectContaining({ taskId: 't1', done: 1, total: 2, status: 'ok' }),
+      expect.objectContaining({ taskId: 't1', done: 2, total: 2, status: 'failed' }),
+    ]);
+    // The clerk issues it: the seal finds the signer's box by itself.
+    const second = await router.dispatch(
+      'sign.pdf',
+      { name: 'a.pdf', dataB64: results[0].file!.signedB64, level: 'B-B', credential: p12(), visible: { kind: 'organisation', sealImageB64: seal } },
+      trusted,
+    );
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', dataB64: (second.value as { signedB64: string }).signedB64 }, trusted);
+    expect(report.ok).toBe(true);
+    if (!report.ok) return;
+    const r = report.value as { verdict: string; signatures: { indication: string; modificationsAfter: string }[] };
+    expect(r.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
+    expect(r.signatures[0].modificationsAfter).toBe('allowed');
+    expect(r.verdict).toBe('TOTAL_PASSED');
+  });
+
+  it('answers a wrong PKCS#12 password with a typed error and no output', async () => {
+    const r = await router.dispatch('sign.pdf', { name: 'a.pdf', dataB64: b64(w.base), credential: { ...p12(), password: 'sai-mat-khau' } }, trusted);
+    expect(r).toMatchObject({ ok: false, error: { code: 'P12_BAD_PASSWORD' } });
+  });
+
+  it('refuses a file name with a path in it', async () => {
+    const r = await router.dispatch('verify.pdf', { name: '../../etc/passwd', dataB64: b64(w.base) }, trusted);
+    expect(r).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
+  });
+
+  it('reports an unparseable upload as TOTAL_FAILED, not an exception', async () => {
+    const r = await router.dispatch('verify.pdf', { name: 'x.pdf', dataB64: b64(Buffer.from('hello')) }, trusted);
+    expect(r).toMatchObject({ ok: true, value: { verdict: 'TOTAL_FAILED' } });
+  });
+});
