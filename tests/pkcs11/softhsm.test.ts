@@ -125,6 +125,13 @@ describe('PKCS#11 token service with SoftHSM2', () => {
     expect(opensslVerify(fx.dir, fx.pki.signers.p256!.pemPath, data, sig, 'sha256')).toBe(true);
   });
 
+  it('signs many messages in one round trip (signMany), each verified by openssl', async () => {
+    const msgs = Array.from({ length: 5 }, (_, i) => utf8(`văn bản ${i}`));
+    const sigs = await svc.signMany(tokA, '02', 'ec', msgs, 'SHA-384', { kind: 'ecdsa' });
+    expect(sigs).toHaveLength(5);
+    sigs.forEach((sig, i) => expect(opensslVerify(fx.dir, fx.pki.signers.p256!.pemPath, msgs[i], sig, 'sha384')).toBe(true));
+  });
+
   it('chooses the second token by label and signs with its RSA-3072 key using a PIN supplied on demand', async () => {
     let asked = 0;
     const signer = await createTokenSigner({

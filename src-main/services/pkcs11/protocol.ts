@@ -56,6 +56,8 @@ export interface WorkerMethods {
   logoutAll: { params: Record<string, never>; result: void };
   isLoggedIn: { params: SlotRef; result: boolean };
   sign: { params: SlotRef & { keyId: string; plan: MechanismPlan; data: Uint8Array }; result: Uint8Array };
+  /** Several inputs with one key in one round trip; stops at the first failure. */
+  signMany: { params: SlotRef & { keyId: string; plan: MechanismPlan; data: Uint8Array[] }; result: Uint8Array[] };
   /** C_WaitForSlotEvent(CKF_DONT_BLOCK) per module: slots with events, or 'unsupported'. */
   pollSlotEvents: { params: Record<string, never>; result: { module: string; events: string[] | 'unsupported' }[] };
 }

@@ -286,6 +286,22 @@ export class TokenService extends EventEmitter {
     }
   }
 
+  /**
+   * Sign many messages with one key in a single round trip to the worker (one IPC message for
+   * the lot). The timeout grows with the count: the client's per-call timeout per 10 inputs.
+   */
+  async signMany(token: SlotRef, keyId: string, keyType: 'rsa' | 'ec', data: Uint8Array[], hash: HashAlgorithm, scheme: SignatureScheme): Promise<Uint8Array[]> {
+    if (!this.isLoggedIn(token)) {
+      throw new VanthuError('TOKEN_NOT_LOGGED_IN', 'Chưa đăng nhập thiết bị ký số (cần nhập mã PIN).', 'Not logged in to the token (PIN required).');
+    }
+    const plan = await this.plan(token, keyType, hash, scheme);
+    this.touch(token);
+    const sigs = await this.client.call('signMany',
+      { module: token.module, slot: token.slot, keyId, plan, data: data.map((d) => prepareInput(plan, hash, d)) },
+      this.client.timeoutMs * Math.max(1, Math.ceil(data.length / 10)));
+    return sigs.map((s) => finishSignature(plan, s));
+  }
+
   /** Start watching for token insertion/removal (slot events where supported, else polling). */
   startWatching(): void {
     if (this.watchTimer) return;

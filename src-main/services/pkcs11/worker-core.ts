@@ -251,6 +251,10 @@ export class Pkcs11Worker {
     return new Uint8Array(out);
   }
 
+  signMany(p: SlotRef & { keyId: string; plan: WorkerMethods['sign']['params']['plan']; data: Uint8Array[] }): Uint8Array[] {
+    return p.data.map((data) => this.sign({ ...p, data }));
+  }
+
   pollSlotEvents(): { module: string; events: string[] | 'unsupported' }[] {
     const out: { module: string; events: string[] | 'unsupported' }[] = [];
     for (const [module, lib] of this.libs) {
