@@ -3,6 +3,7 @@
 // or with --json one JSON object per file (an array when several). Exit 0 only when every file is
 // TOTAL_PASSED; 1 otherwise; 2 on bad usage.
 
+import { isMainThread } from 'node:worker_threads';
 import type { DocumentReport, SignatureReport } from '../../src-shared/verify/report';
 import { INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
 import { verifyFiles, type VerifyFileOptions } from '../services/verify/index';
@@ -103,6 +104,10 @@ function human(r: DocumentReport): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === '--serve-worker' && !isMainThread) {
+    // loaded as the verification worker of a bundled CLI: verify-file.ts is serving jobs
+    return new Promise<number>(() => undefined);
+  }
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -30,14 +30,14 @@ export type PadesLevel = 'NONE' | 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One finding, always in both languages. */
-export interface Finding {
+export type Finding = {
   code: string;
   severity: Severity;
   message_vi: string;
   message_en: string;
-}
+};
 
-export interface SignerIdentity {
+export type SignerIdentity = {
   commonName: string | null;
   /** RFC 4514-style subject string. */
   subject: string;
@@ -51,18 +51,18 @@ export interface SignerIdentity {
   notAfter: string;
   keyAlgorithm: string;
   keyBits: number;
-}
+};
 
-export interface SigningTime {
+export type SigningTime = {
   /** What the signer claims: the signing-time attribute, else the /M entry (ISO 8601). */
   claimed: string | null;
   claimedSource: 'signing-time-attribute' | 'M' | null;
   /** Time proven by a valid timestamp (signature timestamp, else the earliest later document timestamp). */
   proven: string | null;
   provenBy: 'signature-timestamp' | 'document-timestamp' | null;
-}
+};
 
-export interface TimestampReport {
+export type TimestampReport = {
   kind: 'signature-timestamp' | 'document-timestamp';
   genTime: string | null;
   tsa: string | null;
@@ -72,12 +72,12 @@ export interface TimestampReport {
   indication: Indication;
   subIndication: SubIndication | null;
   findings: Finding[];
-}
+};
 
 export type ChangeVerdict = 'allowed' | 'disallowed';
 
 /** One change found in an incremental update after a signature, named by the rule that judged it. */
-export interface ChangeEntry {
+export type ChangeEntry = {
   /** 1-based revision in which the change appears. */
   revision: number;
   rule: string;
@@ -85,17 +85,17 @@ export interface ChangeEntry {
   objects: string[];
   message_vi: string;
   message_en: string;
-}
+};
 
-export interface RevocationReport {
+export type RevocationReport = {
   status: 'good' | 'revoked' | 'unknown' | 'not-checked';
   source: 'dss' | 'cms-archival' | 'cache' | 'online' | null;
   revokedAt?: string | null;
   reason_vi?: string;
   reason_en?: string;
-}
+};
 
-export interface SignatureReport {
+export type SignatureReport = {
   field: string;
   /** 'signature' for /Type /Sig, 'document-timestamp' for /Type /DocTimeStamp. */
   kind: 'signature' | 'document-timestamp';
@@ -123,9 +123,9 @@ export interface SignatureReport {
   findings: Finding[];
   summary_vi: string;
   summary_en: string;
-}
+};
 
-export interface DocumentReport {
+export type DocumentReport = {
   file: string;
   verdict: Indication;
   signatures: SignatureReport[];
@@ -136,7 +136,7 @@ export interface DocumentReport {
   findings: Finding[];
   summary_vi: string;
   summary_en: string;
-}
+};
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
 

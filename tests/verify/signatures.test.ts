@@ -81,12 +81,12 @@ describe('signatures made by our signer', () => {
     const signed = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-T' });
     const services = defaultPadesServices({
       net: createNodeNet({ timeoutMs: 10_000 }),
-      collectValidationData: async (certs) => {
+      collectValidationData: async (chains) => {
         // gather what a host would: CRLs of both CAs from the loopback server
         const get = createNodeNet({ timeoutMs: 10_000 }).get;
         const crls = [];
         for (const u of ['root', 'intermediate']) crls.push((await get(`${w.rev.crlBaseUrl}/${u}.crl`)).body);
-        return { certs, crls, ocsps: [] };
+        return { certs: chains.flat(), crls, ocsps: [] };
       },
     });
     const ext = await extendPdf(new BytesSource(signed), 'B-LT', undefined, services);

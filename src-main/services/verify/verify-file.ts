@@ -17,7 +17,8 @@ import { FileSource } from '../pdf-io/file-source';
 import { fdRangeHasher } from './hasher';
 import { FileRevocationCache } from './revocation-cache';
 import { loadTrustAnchors } from './trust';
-import { runInWorkers } from './worker-pool';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { VERIFY_WORKER_TAG, runInWorkers } from './worker-pool';
 
 export interface VerifyFileOptions {
   /** Trust anchor files or directories (PEM/DER). */
@@ -134,3 +135,17 @@ export async function verifyFiles(files: string[], opts: VerifyFileOptions = {})
 export async function verifyFile(file: string, opts: VerifyFileOptions = {}): Promise<DocumentReport> {
   return (await verifyFiles([file], opts))[0];
 }
+
+/** Inside a verification worker: answer each WorkerJob with its DocumentReport. */
+function serveWorker(): void {
+  const port = parentPort!;
+  port.on('message', (job: WorkerJob) => {
+    verifyJob(job).then(
+      (r) => port.postMessage(r),
+      (e) => port.postMessage(failedReport(job.file, 'VERIFY_INTERNAL', 'Lỗi nội bộ khi kiểm tra.', `Internal verification error: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+  });
+  port.postMessage({ ready: true });
+}
+
+if (!isMainThread && (workerData as { tag?: string } | null)?.tag === VERIFY_WORKER_TAG) serveWorker();

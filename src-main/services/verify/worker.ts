@@ -1,8 +1,3 @@
-// Worker-thread entry for verification: receives WorkerJob messages, answers DocumentReports.
-import { parentPort } from 'node:worker_threads';
-import { verifyJob, type WorkerJob } from './verify-file';
-
-parentPort?.on('message', (job: WorkerJob) => {
-  verifyJob(job).then((r) => parentPort!.postMessage(r));
-});
-parentPort?.postMessage({ ready: true });
+// Worker-thread entry for verification when running from sources: loading verify-file.ts inside a
+// worker tagged VERIFY_WORKER_TAG makes it serve jobs (see serveWorker there).
+import './verify-file';
