@@ -1,7 +1,7 @@
 // Revocation checking for one certificate of a path: OCSP responses and CRLs from embedded data,
 // the cache and (mode online/require) the injected fetcher; RFC 5280 §6.3 CRL processing with
 // reason coverage, indirect CRL issuers (their own path validated), cRLSign, deltas, freshness.
-import { toHex } from './der';
+import { bytesEqual, toHex } from './der';
 import { type DistributionPoint, KU, OID, type ParsedCert, parseCertShared } from './cert';
 import { ALL_REASONS, type ParsedCrl, REASON_NAMES, crlIsFresh, crlScopeMatches, interimReasons, lookupEntry, parseCrl, sameScope } from './crl';
 import { nameKey } from './names';
@@ -153,13 +153,17 @@ export class RevocationSession {
   }
 
   /** Find and authenticate the key that signed `crl` for a certificate issued by `issuer`. */
-  private async crlSigner(crl: ParsedCrl, issuer: ParsedCert, issuerKey: WorkingKey, ctx: Ctx, notes: Notes): Promise<WorkingKey | undefined> {
+  private async crlSigner(crl: ParsedCrl, subject: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, ctx: Ctx, notes: Notes): Promise<WorkingKey | undefined> {
     const sameName = nameKey(crl.issuer) === nameKey(issuer.subject);
     if (sameName && (await verifySignature(issuerKey, crl.sigAlg, crl.tbs, crl.signature)).ok) {
       if (issuer.keyUsage && !issuer.keyUsage[KU.cRLSign]) { notes.add('crl-sign-ku'); return undefined; }
       return issuerKey;
     }
-    const candidates = [...ctx.pool, ...ctx.anchors].filter((c) => nameKey(c.subject) === nameKey(crl.issuer) && c !== issuer);
+    // a certificate may sign the CRL covering itself (PKITS 4.14.30) only when its key usage
+    // explicitly includes cRLSign; one without a keyUsage extension never vouches for itself
+    const selfOk = !!subject.keyUsage?.[KU.cRLSign];
+    const candidates = [...ctx.pool, ...ctx.anchors].filter((c) => nameKey(c.subject) === nameKey(crl.issuer) && c !== issuer &&
+      (selfOk || (c !== subject && !bytesEqual(c.der, subject.der))));
     let sawSig = false;
     for (const c of candidates) {
       const key = workingKeyOf(c.spki, c.keyAlg, sameName ? issuerKey : undefined);
@@ -194,7 +198,7 @@ export class RevocationSession {
         anyScope = true;
         if (crl.unknownCritical) { notes.add('unknown-critical'); continue; }
         if (!crlIsFresh(crl, this.time)) { notes.add('stale'); continue; }
-        const key = await this.crlSigner(crl, issuer, issuerKey, ctx, notes);
+        const key = await this.crlSigner(crl, cert, issuer, issuerKey, ctx, notes);
         if (!key) continue;
         // delta CRLs for this base
         let delta: ParsedCrl | undefined;

@@ -270,6 +270,9 @@ export async function validatePathImpl(target: Uint8Array, opts: ValidatePathOpt
 
 /** Validate a CRL/OCSP signer certificate to the same anchors; cycles count as accepted. */
 async function validateNested(c: ParsedCert, ctx: Ctx, depth: number): Promise<{ ok: boolean; detail?: string }> {
+  // a CRL signer whose own status is given by the CRL it signs (RFC 5280 allows it; PKITS 4.5.6,
+  // 4.14.30): the cycle is accepted — its path was already validated structurally at this point.
+  // The certificate under check itself is never accepted as its own CRL signer (revocation.ts).
   if (ctx.inProgress.has(toHex(c.der))) return { ok: true };
   if (depth > MAX_RECURSION) return { ok: false, detail: 'revocation signer recursion too deep' };
   const sub: Ctx = { ...ctx, depth, session: ctx.session?.child() };
