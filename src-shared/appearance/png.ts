@@ -99,20 +99,27 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
     compressed.set(d, o);
     o += d.length;
   }
-  let raw: Uint8Array;
-  try {
-    raw = unzlibSync(compressed);
-  } catch {
-    throw pngError('image data cannot be decompressed');
-  }
-
   const channels = CHANNELS[colorType]!;
   const bitsPerPixel = channels * depth;
   const bpp = Math.max(1, bitsPerPixel >> 3);
+  const passes = interlace ? ADAM7 : ([[0, 0, 1, 1]] as const);
+  // The exact size of the filtered data: inflating into a buffer of that size is several times
+  // faster than letting the output grow, and bounds the memory a hostile file can claim.
+  let expected = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw > 0 && ph > 0) expected += ph * (1 + Math.ceil((pw * bitsPerPixel) / 8));
+  }
+  let raw: Uint8Array;
+  try {
+    raw = unzlibSync(compressed, { out: new Uint8Array(expected) });
+  } catch {
+    throw pngError('image data cannot be decompressed');
+  }
   // Samples per pixel, each widened to 16 bits so that 16-bit tRNS keys compare exactly.
   const samples = new Uint16Array(width * height * channels);
   let pos = 0;
-  const passes = interlace ? ADAM7 : ([[0, 0, 1, 1]] as const);
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx);
     const ph = Math.ceil((height - y0) / dy);

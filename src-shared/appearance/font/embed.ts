@@ -12,8 +12,8 @@ import { buildToUnicodeCMap } from './tounicode';
 import { TrueTypeFont } from './truetype';
 
 /** A compressed stream; /Length is set here too (serializers may overwrite it with the same value). */
-export function flateStream(dict: PdfDict, data: Uint8Array): PdfStream {
-  const raw = zlibSync(data, { level: 9 });
+export function flateStream(dict: PdfDict, data: Uint8Array, level: 6 | 9 = 6): PdfStream {
+  const raw = zlibSync(data, { level });
   dict.set('Filter', name('FlateDecode'));
   dict.set('Length', raw.length);
   return new PdfStream(dict, raw);
@@ -100,7 +100,7 @@ export class EmbeddedFont {
     const scale = 1000 / m.unitsPerEm;
     const baseName = `${subsetTag(glyphs)}+${m.postScriptName}`;
 
-    const fontFile = sink.add(flateStream(new PdfDict({ Length1: bytes.length }), bytes));
+    const fontFile = sink.add(flateStream(new PdfDict({ Length1: bytes.length }), bytes, 9));
     const flags = (1 << 1) /* serif */ | (1 << 2); /* symbolic: glyphs outside Adobe standard Latin */
     const descriptor = sink.add(new PdfDict({
       Type: name('FontDescriptor'),
