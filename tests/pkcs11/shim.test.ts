@@ -13,14 +13,15 @@ import { buildShim } from './helpers/shim';
 
 let fx: Fixture;
 let shim: string;
-let flags: { hang: string; crash: string; remove: string };
+let flags: { hang: string; crash: string; remove: string; loginError: string };
 
 const WRONG = ['918273', '364519', '555093'];
 
 beforeAll(async () => {
   fx = await makeFixture('shim');
   shim = buildShim(fx.dir);
-  flags = { hang: path.join(fx.dir, 'hang'), crash: path.join(fx.dir, 'crash'), remove: path.join(fx.dir, 'removed') };
+  flags = { hang: path.join(fx.dir, 'hang'), crash: path.join(fx.dir, 'crash'), remove: path.join(fx.dir, 'removed'), loginError: path.join(fx.dir, 'login-error') };
+  process.env.SHIM_LOGIN_ERROR_FILE = flags.loginError;
   process.env.SHIM_TARGET = fx.hsm.module;
   process.env.SHIM_HANG_FILE = flags.hang;
   process.env.SHIM_CRASH_FILE = flags.crash;
@@ -98,6 +99,27 @@ describe('PIN retry counter (token with 3 tries)', () => {
       expect((await svc.listTokens()).find((x) => x.label === LABEL_B)!.pin.remaining).toBe('locked');
       await expect(svc.login(t, utf8(PIN_B))).rejects.toMatchObject({ code: 'TOKEN_PIN_LOCKED' });
     } finally {
+      await svc.close();
+      delete process.env.SHIM_PIN_TRIES;
+    }
+  });
+
+  it('reports a driver failure during login as a driver error, without spending a PIN try', async () => {
+    process.env.SHIM_PIN_TRIES = '3';
+    const svc = service();
+    try {
+      const t = await svc.findToken(LABEL_A);
+      writeFileSync(flags.loginError, '');
+      const err = await svc.login(t, utf8(PIN_A)).catch((e) => e);
+      rmSync(flags.loginError);
+      expect(err.code).toBe('TOKEN_DRIVER_ERROR');
+      expect(err.details).toMatchObject({ ckr: 'CKR_DEVICE_ERROR', fn: 'C_Login' });
+      expect(err.message_vi).toMatch(/không phải lỗi mã PIN/);
+      expect((await svc.tokenPinState(t)).remaining).toBe('many');
+      await svc.login(t, utf8(PIN_A));
+      expect(svc.isLoggedIn(t)).toBe(true);
+    } finally {
+      rmSync(flags.loginError, { force: true });
       await svc.close();
       delete process.env.SHIM_PIN_TRIES;
     }

@@ -4,6 +4,7 @@
  *   SHIM_CRASH_FILE    if this file exists, C_Sign aborts the process (a crashing driver)
  *   SHIM_REMOVE_FILE   if this file exists, the token is "pulled out": no token in the slot
  *                      list, C_GetTokenInfo -> CKR_TOKEN_NOT_PRESENT, C_Sign -> CKR_DEVICE_REMOVED
+ *   SHIM_LOGIN_ERROR_FILE  if this file exists, C_Login fails with CKR_DEVICE_ERROR (a flaky reader)
  *   SHIM_PIN_TRIES     PIN retry counter with this many tries: CKF_USER_PIN_COUNT_LOW,
  *                      FINAL_TRY and LOCKED flags, CKR_PIN_LOCKED once exhausted
  *   SHIM_PINPAD_PIN    a PIN pad: CKF_PROTECTED_AUTHENTICATION_PATH is set, an empty PIN
@@ -45,6 +46,7 @@ static CK_RV shim_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
 }
 
 static CK_RV shim_Login(CK_SESSION_HANDLE s, CK_USER_TYPE u, CK_UTF8CHAR_PTR pin, CK_ULONG len) {
+  if (flag_file("SHIM_LOGIN_ERROR_FILE")) return CKR_DEVICE_ERROR;
   int max = max_tries();
   if (max > 0 && failures >= max) return CKR_PIN_LOCKED;
   const char *pad = getenv("SHIM_PINPAD_PIN");
