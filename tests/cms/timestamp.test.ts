@@ -10,6 +10,7 @@ import { buildCadesDetached } from '../../src-shared/cms/cades';
 import { readTimestampToken, requestTimestamp, verifyTimestampToken } from '../../src-shared/cms/timestamp';
 import { addSignatureTimestamp, signatureTimestampToken, signatureValue, timestampSignature } from '../../src-shared/cms/signature-timestamp';
 import { digest } from '../../src-shared/crypto/hash';
+import { estimateCmsSize } from '../../src-shared/cms/size';
 import { createHttpPost } from '../../src-main/services/net/http';
 import { makeTestPki, signerFor, type TestPki } from '../helpers/pki';
 import { startTsa, TEST_TSA_POLICY, type TsaServer } from '../helpers/tsa';
@@ -115,6 +116,11 @@ describe('RFC 3161 client and test TSA', () => {
     writeFileSync(tp, token);
     writeFileSync(sp, signatureValue(cms));
     expect(opensslTsVerify(tp, sp).out).toContain('Verification: OK');
+    // The B-T placeholder estimate leaves room for the token and the TSA chain.
+    const est = await signerFor(pki.signers.p384);
+    expect(cmsT.length).toBeLessThanOrEqual(estimateCmsSize(est, 'B-T'));
+    expect(cms.length).toBeLessThanOrEqual(estimateCmsSize(est, 'B-B'));
+    await est.close();
   });
 
   it('refuses to attach a token that covers something else', async () => {
