@@ -1,0 +1,55 @@
+// Shared setup for the signing tests: a test PKI (crypto engineer's helper), an NSS DB trusting
+// its root for pdfsig, in-process signing with the real CMS services, and file helpers.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTestPki, signerFor, type TestPki, type TestPkiOptions, type TestKeyType } from '../helpers/pki';
+import { makeNssDb, type NssDb } from '../helpers/nss';
+import { BytesSource } from '../../src-shared/pdf/bytesource';
+import { signPdf, type SignPdfOptions, type SignPdfResult } from '../../src-shared/pades/sign';
+import { defaultPadesServices } from '../../src-shared/pades/default-services';
+import type { PadesServices } from '../../src-shared/pades/services';
+import type { Signer } from '../../src-shared/sign/signer';
+import { nodeDigest } from '../../src-main/cli/node-io';
+import { repoRoot } from '../pdf/corpus';
+
+export interface SignEnv {
+  dir: string;
+  pki: TestPki;
+  nss: NssDb;
+  signer: Signer;
+  services: PadesServices;
+}
+
+export async function makeSignEnv(opts: TestPkiOptions & { keyType?: TestKeyType } = {}): Promise<SignEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-sign-'));
+  const keyType = opts.keyType ?? 'rsa2048';
+  const pki = await makeTestPki(join(dir, 'pki'), { signerTypes: [keyType], ...opts });
+  const nss = makeNssDb(join(dir, 'nss'), pki.root.pemPath);
+  const signer = await signerFor(pki.signers[keyType]);
+  return { dir, pki, nss, signer, services: defaultPadesServices({ digest: nodeDigest }) };
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export async function signBytes(env: SignEnv, bytes: Uint8Array, opts: SignPdfOptions = {}, services = env.services, signer = env.signer): Promise<{ out: Uint8Array; res: SignPdfResult }> {
+  const res = await signPdf(new BytesSource(bytes), signer, opts, services);
+  return { out: concat(bytes, res.appended), res };
+}
+
+export function artifactDir(...parts: string[]): string {
+  const d = join(repoRoot, 'test-artifacts', 'sign', ...parts);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+export function writeArtifact(dir: string, name: string, bytes: Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
