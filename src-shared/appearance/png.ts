@@ -87,7 +87,7 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   if (!(colorType in CHANNELS) || !DEPTHS[colorType]!.includes(depth)) {
     throw pngError(`colour type ${colorType} with bit depth ${depth}`);
   }
-  if (width === 0 || height === 0 || width * height > 40_000_000) throw pngError(`image size ${width}×${height}`);
+  if (width === 0 || height === 0 || width * height > 16_777_216) throw pngError(`image size ${width}×${height}`);
   if (interlace > 1) throw pngError(`interlace method ${interlace}`);
   if (colorType === 3 && !palette) throw pngError('palette image without PLTE');
 

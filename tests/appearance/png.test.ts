@@ -8,6 +8,15 @@ import { decodePng, physicalWidthPt } from '../../src-shared/appearance/png';
 import { VanthuError } from '../../src-shared/errors';
 import { encodePng, type PngSpec } from './png-encoder';
 
+function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) {
+    c ^= x;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 const W = 13;
 const H = 11;
 const val = (x: number, y: number, c: number, max: number) => (x * 31 + y * 17 + c * 7 + x * y) % (max + 1);
@@ -116,6 +125,15 @@ describe('decodePng', () => {
     }
     throw new Error('expected an error');
   };
+
+  it('refuses an image whose header claims more than 16 megapixels before inflating anything', () => {
+    const png = Buffer.from(encodePng({ width: 4, height: 4, colorType: 6, depth: 16, sample: () => [0, 0, 0, 0] }));
+    png.writeUInt32BE(5000, 16);
+    png.writeUInt32BE(4000, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+    expectCode(() => decodePng(png), 'APPEARANCE_PNG_INVALID');
+    expect(() => decodePng(png)).toThrow(/5000×4000/);
+  });
 
   it('rejects a non-PNG, a corrupted chunk and a truncated file with a clear error', () => {
     const good = encodePng({ width: 5, height: 5, colorType: 2, depth: 8, sample: () => [1, 2, 3] });
