@@ -181,6 +181,17 @@ describe('visible signature appearances rendered by poppler', () => {
     expect(pdftotext(pdfPath).trim()).toBe(sentence);
   });
 
+  it('round-trips every Vietnamese letter with every tone, both cases, through pdftotext', () => {
+    const groups = ['aàảãáạ', 'ăằẳẵắặ', 'âầẩẫấậ', 'eèẻẽéẹ', 'êềểễếệ', 'iìỉĩíị', 'oòỏõóọ', 'ôồổỗốộ', 'ơờởỡớợ', 'uùủũúụ', 'ưừửữứự', 'yỳỷỹýỵ', 'đ'];
+    const all = [...groups, ...groups.map((g) => g.toUpperCase())];
+    const { pdfPath } = build('vietnamese-alphabet', (sink) => [
+      buildSignatureAppearance(sink, {
+        kind: 'attachment', pageBox: A4, documentNumber: '', signingTime: TIME, fonts: fonts(), lines: [all.join(' ')],
+      }),
+    ]);
+    expect(pdftotext(pdfPath).split(/\s+/).filter(Boolean)).toEqual(all);
+  });
+
   it('renders the diacritics: a letter with tone marks paints more ink than the bare letter', () => {
     const inkOf = (s: string, name: string) => {
       const { raster } = build(name, (sink) => [
