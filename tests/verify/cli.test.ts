@@ -1,0 +1,68 @@
+// `vanthu verify` as users run it: the real launcher and bundle, JSON per file, exit codes.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, makeWorld, save, signOurs, type World } from './fixtures';
+
+let w: World;
+let signedPath: string;
+beforeAll(async () => {
+  w = await makeWorld('cli');
+  signedPath = save(w, 'cli-signed.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B', fieldName: 'KyDuyet' }));
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+/** Run the CLI asynchronously: the loopback OCSP/CRL server lives in this process and must keep answering. */
+function vanthu(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/vanthu'), 'verify', ...args], { env: { ...process.env, VANTHU_PROFILE_DIR: path.join(w.dir, 'profile') } });
+    let out = '', err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('vanthu verify', () => {
+  it('prints the JSON report and exits 0 when every file is TOTAL_PASSED', async () => {
+    const r = await vanthu(['--json', '--trust', w.rootPem, signedPath]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ file: signedPath, verdict: 'TOTAL_PASSED' });
+    expect(j.signatures[0]).toMatchObject({
+      field: 'KyDuyet', indication: 'TOTAL_PASSED', subIndication: null, integrity: 'intact',
+      coversWholeRevision: true, modificationsAfter: 'none', level: 'B-B',
+    });
+    expect(j.signatures[0].signer.commonName).toBeTruthy();
+    expect(j.signatures[0].signingTime.claimed).toMatch(/^\d{4}-/);
+  });
+
+  it('gives an unparseable file TOTAL_FAILED with an error, and exits 1', async () => {
+    const junk = path.join(w.dir, 'not-a-pdf.pdf');
+    writeFileSync(junk, 'this is not a PDF at all');
+    const r = await vanthu(['--json', '--trust', w.rootPem, signedPath, junk]);
+    expect(r.code).toBe(1);
+    const [a, b] = JSON.parse(r.out);
+    expect(a.verdict).toBe('TOTAL_PASSED');
+    expect(b.verdict).toBe('TOTAL_FAILED');
+    expect(b.error.code).toBeTruthy();
+    expect(b.error.message_vi).toBeTruthy();
+  });
+
+  it('is INDETERMINATE without trust anchors and prints Vietnamese and English', async () => {
+    const r = await vanthu([signedPath]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Chưa xác định / Indeterminate');
+    expect(r.out).toContain('NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
+  it('rejects bad usage with exit code 2', async () => {
+    expect((await vanthu([])).code).toBe(2);
+    expect((await vanthu(['--bogus', signedPath])).code).toBe(2);
+  });
+});
