@@ -85,6 +85,8 @@ export interface IssueSpec {
   notAfter?: Date;
   /** Write a .p12 (default true for non-CA profiles). */
   p12?: boolean;
+  /** Use this key pair instead of generating one (must match keyType). */
+  keys?: CryptoKeyPair;
 }
 
 export interface TestPki {
@@ -200,7 +202,7 @@ interface IssueContext {
 
 async function issueCertificate(ctx: IssueContext, spec: IssueSpec | (Omit<IssueSpec, 'issuer'> & { issuer?: undefined })): Promise<TestEntity> {
   const profile = spec.profile ?? 'signer';
-  const keys = await generateKey(spec.keyType);
+  const keys = spec.keys ?? await generateKey(spec.keyType);
   const issuerKeys = spec.issuer ? { privateKey: spec.issuer.privateKey, keyType: spec.issuer.keyType } : { privateKey: keys.privateKey, keyType: spec.keyType };
 
   const cert = new pkijs.Certificate();
@@ -304,31 +306,37 @@ export async function makeTestPki(dir: string, opts: TestPkiOptions = {}): Promi
   const ctx: IssueContext = { dir, password, options: opts };
   const caKeyType = opts.caKeyType ?? 'rsa2048';
 
+  const types: TestKeyType[] = [...(opts.signerTypes ?? ['rsa2048', 'rsa3072', 'p256', 'p384'])];
+  if (!types.includes('rsa2048')) types.unshift('rsa2048');
+  // Key generation dominates; start all of it at once (WebCrypto runs it on the thread pool).
+  const pending = {
+    root: generateKey(caKeyType), intermediate: generateKey(caKeyType), tsa: generateKey('rsa2048'), ocsp: generateKey('p256'),
+    signers: Object.fromEntries(types.map((t) => [t, generateKey(t)])) as Record<TestKeyType, Promise<CryptoKeyPair>>,
+  };
+
   const root = await issueCertificate(ctx, {
-    name: 'root', keyType: caKeyType, profile: 'ca',
+    name: 'root', keyType: caKeyType, profile: 'ca', keys: await pending.root,
     subject: [['C', 'VN'], ['O', 'Ban Cơ yếu Chính phủ (thử nghiệm)'], ['CN', 'Vanthu Test Root CA – Gốc thử nghiệm']],
   });
   const intermediate = await issueCertificate(ctx, {
-    name: 'intermediate', keyType: caKeyType, profile: 'ca', issuer: root,
+    name: 'intermediate', keyType: caKeyType, profile: 'ca', issuer: root, keys: await pending.intermediate,
     subject: [['C', 'VN'], ['O', 'Ban Cơ yếu Chính phủ (thử nghiệm)'], ['OU', 'Cục Chứng thực số và Bảo mật thông tin'], ['CN', 'Vanthu Test Issuing CA – CA cấp 2']],
   });
 
-  const types = opts.signerTypes ?? ['rsa2048', 'rsa3072', 'p256', 'p384'];
-  if (!types.includes('rsa2048')) types.unshift('rsa2048');
   const signers = {} as Record<TestKeyType, TestEntity>;
   for (const t of ['rsa2048', 'rsa3072', 'p256', 'p384'] as TestKeyType[]) {
     if (types.includes(t)) {
-      signers[t] = await issueCertificate(ctx, { name: `signer-${t}`, keyType: t, subject: SIGNER_SUBJECTS[t], issuer: intermediate });
+      signers[t] = await issueCertificate(ctx, { name: `signer-${t}`, keyType: t, subject: SIGNER_SUBJECTS[t], issuer: intermediate, keys: await pending.signers[t] });
     } else {
       Object.defineProperty(signers, t, { enumerable: false, get() { throw new Error(`test PKI: signer ${t} was not created (signerTypes option)`); } });
     }
   }
   const tsa = await issueCertificate(ctx, {
-    name: 'tsa', keyType: 'rsa2048', profile: 'tsa', issuer: intermediate,
+    name: 'tsa', keyType: 'rsa2048', profile: 'tsa', issuer: intermediate, keys: await pending.tsa,
     subject: [['C', 'VN'], ['O', 'Ban Cơ yếu Chính phủ (thử nghiệm)'], ['CN', 'Dịch vụ cấp dấu thời gian thử nghiệm']],
   });
   const ocsp = await issueCertificate(ctx, {
-    name: 'ocsp', keyType: 'p256', profile: 'ocsp', issuer: intermediate,
+    name: 'ocsp', keyType: 'p256', profile: 'ocsp', issuer: intermediate, keys: await pending.ocsp,
     subject: [['C', 'VN'], ['O', 'Ban Cơ yếu Chính phủ (thử nghiệm)'], ['CN', 'Máy chủ OCSP thử nghiệm']],
   });
 
