@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TrueTypeFont } from '../../src-shared/appearance/font/truetype';
-import { closeGlyphSet, compositeComponents, subsetTrueType } from '../../src-shared/appearance/font/subset';
+import { closeGlyphSet, compositeComponents, subsetTrueType, writeFont } from '../../src-shared/appearance/font/subset';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const regular = readFileSync(path.join(root, 'resources/fonts/LiberationSerif-Regular.ttf'));
@@ -88,5 +88,35 @@ describe('TrueType subsetting of Liberation Serif', () => {
     const set = closeGlyphSet(font, [g]);
     expect(set.has(0)).toBe(true);
     expect(set.size).toBeGreaterThan(2);
+  });
+
+  it('reads and subsets a font with short (16-bit) loca offsets the same way', () => {
+    // Rebuild Liberation Serif with a short loca: every glyph offset is even once glyphs are
+    // padded, so offset / 2 fits 16 bits when the glyf table is below 128 KiB — true for a subset.
+    const text = 'Quyết định số 15/QĐ-UBND';
+    const gids = [...text].map((c) => font.glyphFor(c.codePointAt(0)!));
+    const long = new TrueTypeFont(subsetTrueType(font, gids).bytes);
+    const tables = new Map<string, Uint8Array>();
+    for (const tag of long.tables.keys()) tables.set(tag, new Uint8Array(long.tableBytes(tag)));
+    const loca = new Uint8Array(2 * (long.numGlyphs + 1));
+    const lv = new DataView(loca.buffer);
+    for (let g = 0; g <= long.numGlyphs; g++) {
+      const off = g < long.numGlyphs ? long.glyphRange(g)[0] : long.glyphRange(g - 1)[1];
+      expect(off % 2).toBe(0);
+      lv.setUint16(2 * g, off / 2);
+    }
+    tables.set('loca', loca);
+    new DataView(tables.get('head')!.buffer).setInt16(50, 0);
+    const short = new TrueTypeFont(writeFont(tables));
+    expect(short.locFormat).toBe(0);
+    const { bytes } = subsetTrueType(short, gids);
+    const sub = new TrueTypeFont(bytes);
+    for (const g of gids) {
+      const [s, e] = font.glyphRange(g);
+      const [s2, e2] = sub.glyphRange(g);
+      expect(e2 - s2).toBe(e - s);
+      expect(Buffer.from(bytes.subarray(sub.table('glyf').offset + s2, sub.table('glyf').offset + e2)))
+        .toEqual(Buffer.from(regular.subarray(font.table('glyf').offset + s, font.table('glyf').offset + e)));
+    }
   });
 });

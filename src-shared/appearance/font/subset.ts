@@ -124,7 +124,7 @@ export function subsetTrueType(font: TrueTypeFont, gids: Iterable<number>): { by
 }
 
 /** Serialize an sfnt with a sorted table directory, 4-byte aligned tables and checksums. */
-function writeFont(tables: Map<string, Uint8Array>): Uint8Array {
+export function writeFont(tables: Map<string, Uint8Array>): Uint8Array {
   const tags = [...tables.keys()].sort();
   const n = tags.length;
   let entrySelector = 0;
