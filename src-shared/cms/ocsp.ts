@@ -139,16 +139,25 @@ export async function checkOcspResponse(der: Uint8Array, certDer: Uint8Array, is
   const sigBytes = new Uint8Array(basic.signature.valueBlock.valueHexView);
   const responderCerts = basic.certs ?? [];
 
-  // Who signed: the issuer itself, or a delegated responder certified by the issuer.
+  const now = opts.now ?? new Date();
+  const skew = opts.skewMs ?? 5 * 60_000;
+
+  // Who signed: the issuer itself, or a delegated responder certified by the issuer for
+  // OCSPSigning and valid now (RFC 6960 §4.2.2.2).
   let signedOk = await verifySignedBytes(issuer, tbs, basic.signatureAlgorithm, sigBytes);
+  let expiredResponder = false;
   if (!signedOk) {
     for (const rc of responderCerts) {
       if (!rc.issuer.isEqual(issuer.subject) || !(await isSignedBy(rc, issuer))) continue;
       const eku = rc.extensions?.find((e) => e.extnID === OID.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
       if (!eku?.keyPurposes.includes(OID.kpOcspSigning)) continue;
-      if (await verifySignedBytes(rc, tbs, basic.signatureAlgorithm, sigBytes)) { signedOk = true; break; }
+      if (!(await verifySignedBytes(rc, tbs, basic.signatureAlgorithm, sigBytes))) continue;
+      if (rc.notBefore.value.getTime() > now.getTime() + skew || rc.notAfter.value.getTime() < now.getTime() - skew) { expiredResponder = true; continue; }
+      signedOk = true;
+      break;
     }
   }
+  if (!signedOk && expiredResponder) throw bad('chứng thư của máy chủ OCSP đã hết hạn hoặc chưa có hiệu lực', 'the responder certificate is expired or not yet valid');
   if (!signedOk) throw bad('chữ ký của máy chủ OCSP không hợp lệ', 'responder signature does not verify against the issuer or an authorised responder');
 
   let single: pkijs.SingleResponse | undefined;
@@ -166,8 +175,6 @@ export async function checkOcspResponse(der: Uint8Array, certDer: Uint8Array, is
     }
   }
 
-  const now = opts.now ?? new Date();
-  const skew = opts.skewMs ?? 5 * 60_000;
   const thisUpdate = single.thisUpdate;
   const nextUpdate = single.nextUpdate;
   if (thisUpdate.getTime() > now.getTime() + skew) throw bad('thời điểm thisUpdate ở tương lai', 'thisUpdate is in the future');

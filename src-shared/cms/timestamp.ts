@@ -113,6 +113,8 @@ export async function verifyTimestampToken(token: Uint8Array, extraCertificates:
   const eku = check.signerCertificate.extensions?.find((e) => e.extnID === OID.extKeyUsage);
   const purposes = eku ? (eku.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [] : [];
   if (!eku || !purposes.includes(OID.kpTimeStamping)) return { ok: false, reason: 'TSA certificate lacks the timeStamping key purpose' };
+  // RFC 3161 §2.3: the extension must be critical and timeStamping the only purpose.
+  if (!eku.critical || purposes.length !== 1) return { ok: false, reason: 'TSA certificate extendedKeyUsage must be critical and only timeStamping' };
   return { ok: true };
 }
 

@@ -82,6 +82,19 @@ describe('OCSP client and test responder', () => {
     await expect(fetchOcsp(net.post, pki.signers.rsa2048.der, pki.intermediate.der)).rejects.toMatchObject({ code: 'OCSP_BAD_RESPONSE', message_en: expect.stringContaining('signature') });
   });
 
+  it('does not accept a delegated responder whose certificate has expired', async () => {
+    const old = await pki.issue({
+      name: 'ocsp-expired', keyType: 'p256', profile: 'ocsp', issuer: pki.intermediate, subject: [['C', 'VN'], ['CN', 'OCSP hết hạn']],
+      notBefore: new Date(Date.now() - 400 * 86400_000), notAfter: new Date(Date.now() - 30 * 86400_000),
+    });
+    rev.setResponder(old);
+    try {
+      await expect(fetchOcsp(net.post, pki.signers.rsa2048.der, pki.intermediate.der)).rejects.toMatchObject({ code: 'OCSP_BAD_RESPONSE', message_en: expect.stringContaining('expired') });
+    } finally {
+      rev.setResponder(undefined);
+    }
+  });
+
   it('tells refused (tryLater, unauthorized, HTTP error) from unreachable', async () => {
     rev.setMode('try-later');
     await expect(fetchOcsp(net.post, pki.signers.rsa2048.der, pki.intermediate.der)).rejects.toMatchObject({ code: 'OCSP_REFUSED', message_en: expect.stringContaining('tryLater') });

@@ -75,6 +75,16 @@ describe('RFC 3161 client and test TSA', () => {
     tsa.setMode('ok');
   });
 
+  it('rejects tokens from a TSA certificate whose timeStamping EKU is not critical', async () => {
+    const lax = await pki.issue({ name: 'tsa-lax', keyType: 'p256', profile: 'tsa', ekuCritical: false, issuer: pki.intermediate, subject: [['C', 'VN'], ['CN', 'TSA không đúng chuẩn']] });
+    const other = await startTsa(lax);
+    try {
+      await expect(requestTimestamp(post, other.url, { data }, 'SHA-256')).rejects.toMatchObject({ code: 'TSA_BAD_RESPONSE', message_en: expect.stringContaining('critical') });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('says "refused" when the TSA answers with a rejection or an HTTP error', async () => {
     tsa.setMode('reject');
     const e = await requestTimestamp(post, tsa.url, { data }, 'SHA-256').catch((x) => x);

@@ -31,6 +31,8 @@ export interface RevocationServer {
   markUnknown(serialHex: string): void;
   /** OCSP behaviour ('down' also makes the CRL and CA endpoints answer 503). */
   setMode(mode: OcspMode): void;
+  /** Sign delegated answers with another responder entity (default pki.ocsp). */
+  setResponder(entity: TestEntity | undefined): void;
   readonly hits: { ocsp: number; crl: number; ca: number };
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
   const revoked = new Map<string, { date: Date; reason?: number }>();
   const unknown = new Set<string>();
   let mode: OcspMode = 'ok';
+  let responder: TestEntity | undefined;
   const hits = { ocsp: 0, crl: 0, ca: 0 };
   let crlNumber = 1;
 
@@ -94,7 +97,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     // Certificates issued by the intermediate are answered by the delegated responder; the
     // intermediate's own status by the root itself. 'wrong-signer' signs with an unrelated key.
     const delegated = ca === pki.intermediate;
-    const signerEntity = mode === 'wrong-signer' ? pki.signers.rsa2048 : delegated ? pki.ocsp : ca;
+    const signerEntity = mode === 'wrong-signer' ? pki.signers.rsa2048 : delegated ? responder ?? pki.ocsp : ca;
     const now = new Date();
     const responses: pkijs.SingleResponse[] = [];
     for (const r of req.tbsRequest.requestList) {
@@ -210,6 +213,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     revoke(serial, o = {}) { revoked.set(normSerial(serial), { date: o.date ?? new Date(Date.now() - 3600_000), reason: o.reason }); },
     markUnknown(serial) { unknown.add(normSerial(serial)); },
     setMode(m) { mode = m; },
+    setResponder(e) { responder = e; },
     get hits() { return hits; },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

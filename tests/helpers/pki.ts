@@ -87,6 +87,8 @@ export interface IssueSpec {
   p12?: boolean;
   /** Use this key pair instead of generating one (must match keyType). */
   keys?: CryptoKeyPair;
+  /** For 'tsa': mark extendedKeyUsage critical (default true, as RFC 3161 requires). */
+  ekuCritical?: boolean;
 }
 
 export interface TestPki {
@@ -231,7 +233,7 @@ async function issueCertificate(ctx: IssueContext, spec: IssueSpec | (Omit<Issue
     extensions.push(ext('2.5.29.19', true, new pkijs.BasicConstraints({ cA: false })));
     if (profile === 'signer') extensions.push(ext('2.5.29.15', true, keyUsage([0, 1])));
     else extensions.push(ext('2.5.29.15', true, keyUsage([0])));
-    if (profile === 'tsa') extensions.push(ext('2.5.29.37', true, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.8'] })));
+    if (profile === 'tsa') extensions.push(ext('2.5.29.37', spec.ekuCritical ?? true, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.8'] })));
     if (profile === 'ocsp') {
       extensions.push(ext('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.9'] })));
       extensions.push(ext('1.3.6.1.5.5.7.48.1.5', false, new asn1js.Null())); // id-pkix-ocsp-nocheck
