@@ -1,7 +1,7 @@
 // CRL parsing and the RFC 5280 §6.3 scope rules: issuer/indirect CRLs, issuing distribution
 // point matching, onlyContains*/onlySomeReasons, delta CRL selection, entry lookup with
 // certificateIssuer tracking and reason codes (certificateHold, removeFromCRL).
-import { DerError, U, bytesEqual, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, expectUniv, intOf, isCtx, isUniv, oidOf, parseDer, timeOf, toHex } from './der';
+import { DerError, type Tlv, U, bytesEqual, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, decodeOid, intOf, parseDer, readTlv, timeOf, tlvContent, tlvKids, tlvRaw, toHex } from './der';
 import { type AlgId, type DistributionPoint, type ParsedCert, parseAlgId, parseDistributionPoints } from './cert';
 import { type GeneralName, type Name, generalNameEqual, nameAppendRdn, nameKey, parseGeneralNames, parseName } from './names';
 
@@ -83,50 +83,69 @@ function parseIdp(v: Uint8Array): IssuingDistPoint {
 
 const crlCache = new Map<string, ParsedCrl>();
 
+function extValue(der: Uint8Array, ext: Tlv): { oid: string; critical: boolean; value: Uint8Array } {
+  const k = tlvKids(der, ext);
+  if (k.length < 2 || k[0].tag !== U.OID) throw new DerError('bad extension');
+  const critical = k.length === 3 && k[1].tag === U.BOOLEAN && der[k[1].start + k[1].hl] !== 0;
+  const v = k[k.length - 1];
+  if (v.tag !== U.OCTETSTRING || v.cls !== 0) throw new DerError('bad extnValue');
+  return { oid: decodeOid(tlvContent(der, k[0])), critical, value: tlvContent(der, v) };
+}
+
 export function parseCrl(der: Uint8Array): ParsedCrl {
   const key = toHex(der.subarray(0, 64)) + der.length + toHex(der.subarray(der.length - 64));
   const hit = crlCache.get(key);
   if (hit && bytesEqual(hit.der, der)) return hit;
-  const root = parseDer(der);
-  if (root.kids.length !== 3) throw new DerError('not a CRL');
-  const t = root.kids[0];
+  // the outer structure and the entries are walked with the light TLV reader; the small
+  // header fields (names, times, algorithm, extensions) go through the asn1js-based tree
+  const rootT = readTlv(der, 0);
+  if (rootT.end !== der.length) throw new DerError('trailing data after CRL');
+  const top = tlvKids(der, rootT);
+  if (top.length !== 3 || top[0].tag !== U.SEQUENCE) throw new DerError('not a CRL');
+  const tbsT = top[0];
+  const f = tlvKids(der, tbsT);
   let i = 0;
-  if (isUniv(t.kids[0], U.INTEGER)) i++;
-  const innerAlg = t.kids[i++];
-  if (!innerAlg || !bytesEqual(innerAlg.raw, root.kids[1].raw)) throw new DerError('CRL signature algorithm mismatch');
-  const issuerN = t.kids[i++];
-  const thisUpdate = timeOf(t.kids[i++]);
+  if (f[i] && f[i].cls === 0 && f[i].tag === U.INTEGER) i++;
+  const innerAlg = f[i++];
+  if (!innerAlg || !bytesEqual(tlvRaw(der, innerAlg), tlvRaw(der, top[1]))) throw new DerError('CRL signature algorithm mismatch');
+  const issuerT = f[i++];
+  const thisT = f[i++];
+  if (!issuerT || !thisT) throw new DerError('truncated CRL');
+  const thisUpdate = timeOf(parseDer(tlvRaw(der, thisT)));
   let nextUpdate: Date | undefined;
-  if (t.kids[i] && (isUniv(t.kids[i], U.UTCTIME) || isUniv(t.kids[i], U.GENTIME))) nextUpdate = timeOf(t.kids[i++]);
+  if (f[i] && f[i].cls === 0 && (f[i].tag === U.UTCTIME || f[i].tag === U.GENTIME)) nextUpdate = timeOf(parseDer(tlvRaw(der, f[i++])));
   const crl: ParsedCrl = {
-    der, tbs: t.raw, sigAlg: parseAlgId(root.kids[1]), signature: bitStringBytes(root.kids[2]),
-    issuer: parseName(issuerN), thisUpdate, nextUpdate, entries: new Map(),
+    der, tbs: tlvRaw(der, tbsT), sigAlg: parseAlgId(parseDer(tlvRaw(der, top[1]))), signature: bitStringBytes(parseDer(tlvRaw(der, top[2]))),
+    issuer: parseName(parseDer(tlvRaw(der, issuerT))), thisUpdate, nextUpdate, entries: new Map(),
   };
-  let revoked: ReturnType<typeof parseDer> | undefined;
-  if (isUniv(t.kids[i], U.SEQUENCE)) revoked = t.kids[i++];
-  const extsN = isCtx(t.kids[i], 0) ? t.kids[i].kids[0] : undefined;
-  if (extsN) for (const ext of extsN.kids) {
-    const oid = oidOf(ext.kids[0]);
-    const critical = isUniv(ext.kids[1], U.BOOLEAN) ? boolOf(ext.kids[1]) : false;
-    const val = expectUniv(ext.kids[ext.kids.length - 1], U.OCTETSTRING, 'extnValue').content;
-    if (critical && !KNOWN_CRL_EXT.has(oid)) crl.unknownCritical = oid;
-    if (oid === CRL_OID.crlNumber) crl.crlNumber = intOf(parseDer(val));
-    else if (oid === CRL_OID.deltaIndicator) crl.deltaBase = intOf(parseDer(val));
-    else if (oid === CRL_OID.idp) crl.idp = parseIdp(val);
-    else if (oid === CRL_OID.aki) { const k = ctxChild(parseDer(val), 0); if (k) crl.akiKeyId = k.content; }
+  let revokedT: Tlv | undefined;
+  if (f[i] && f[i].cls === 0 && f[i].tag === U.SEQUENCE) revokedT = f[i++];
+  const extsT = f[i] && f[i].cls === 2 && f[i].tag === 0 ? f[i] : undefined;
+  if (extsT) {
+    const seq = tlvKids(der, extsT)[0];
+    if (seq) for (const ext of tlvKids(der, seq)) {
+      const { oid, critical, value: val } = extValue(der, ext);
+      if (critical && !KNOWN_CRL_EXT.has(oid)) crl.unknownCritical = oid;
+      if (oid === CRL_OID.crlNumber) crl.crlNumber = intOf(parseDer(val));
+      else if (oid === CRL_OID.deltaIndicator) crl.deltaBase = intOf(parseDer(val));
+      else if (oid === CRL_OID.idp) crl.idp = parseIdp(val);
+      else if (oid === CRL_OID.aki) { const k = ctxChild(parseDer(val), 0); if (k) crl.akiKeyId = k.content; }
+    }
   }
   let currentIssuer = nameKey(crl.issuer);
-  if (revoked) for (const e of revoked.kids) {
-    const serial = toHex(e.kids[0].content);
-    const date = timeOf(e.kids[1]);
+  if (revokedT) for (const e of tlvKids(der, revokedT)) {
+    const ek = tlvKids(der, e);
+    if (ek.length < 2 || ek[0].tag !== U.INTEGER) throw new DerError('bad CRL entry');
+    const serial = toHex(tlvContent(der, ek[0]));
+    const date = timeOf({ cls: 0, tag: ek[1].tag, cons: false, raw: tlvRaw(der, ek[1]), content: tlvContent(der, ek[1]), kids: [] });
     let reason = 0;
-    if (e.kids[2]) for (const ext of e.kids[2].kids) {
-      const oid = oidOf(ext.kids[0]);
-      const critical = isUniv(ext.kids[1], U.BOOLEAN) ? boolOf(ext.kids[1]) : false;
-      const val = expectUniv(ext.kids[ext.kids.length - 1], U.OCTETSTRING, 'extnValue').content;
+    if (ek[2]) for (const ext of tlvKids(der, ek[2])) {
+      const { oid, critical, value: val } = extValue(der, ext);
       if (critical && !KNOWN_ENTRY_EXT.has(oid)) crl.unknownCritical = oid;
-      if (oid === CRL_OID.reasonCode) reason = Number(decodeInt(parseDer(val).content));
-      else if (oid === CRL_OID.certIssuer && crl.idp?.indirect) {
+      if (oid === CRL_OID.reasonCode) {
+        const rt = readTlv(val, 0);
+        reason = Number(decodeInt(tlvContent(val, rt)));
+      } else if (oid === CRL_OID.certIssuer && crl.idp?.indirect) {
         const dn = parseGeneralNames(parseDer(val)).find((g) => g.kind === 'dn');
         if (dn && dn.kind === 'dn') currentIssuer = nameKey(dn.value);
       }

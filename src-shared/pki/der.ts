@@ -63,11 +63,16 @@ function toNode(b: asn1js.AsnType): DerNode {
   return { cls: blk.idBlock.tagClass - 1, tag: blk.idBlock.tagNumber, cons, raw, content: raw.subarray(hl), kids };
 }
 
+export interface ParseLimits { maxNodes?: number; maxDepth?: number; }
+
 /** Parse one DER element; throws DerError on malformed input or trailing garbage. */
-export function parseDer(bytes: Uint8Array): DerNode {
+export function parseDer(bytes: Uint8Array, limits: ParseLimits = {}): DerNode {
   let res: ReturnType<typeof asn1js.fromBER>;
   try {
-    res = asn1js.fromBER(bytes);
+    res = asn1js.fromBER(bytes, {
+      maxNodes: limits.maxNodes ?? 20_000, maxDepth: limits.maxDepth ?? 64, maxContentLength: 512 * 1024 * 1024,
+      parseEmbedded: false, copyInput: false,
+    });
   } catch (e) {
     throw new DerError('malformed DER: ' + (e instanceof Error ? e.message : String(e)));
   }
@@ -198,9 +203,10 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 export function toHex(a: Uint8Array): string {
   let s = '';
-  for (const b of a) s += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < a.length; i++) s += HEX[a[i]];
   return s;
 }
 
@@ -232,4 +238,58 @@ export function encOid(oid: string): Uint8Array {
   pushB(p[0] * 40 + p[1]);
   for (const x of p.slice(2)) pushB(x);
   return tlv(0x06, new Uint8Array(bytes));
+}
+
+// ---- lightweight strict TLV walker (for very large structures such as CRLs: asn1js needs
+// ~12 s and ~1 GB for a 100 000-entry CRL, this walker a few hundred milliseconds) ----
+export interface Tlv { cls: number; tag: number; cons: boolean; start: number; hl: number; end: number; }
+
+/** Read the TLV at `off` inside buf[..limit]; strict DER framing (definite, minimal lengths). */
+export function readTlv(buf: Uint8Array, off: number, limit = buf.length): Tlv {
+  if (off >= limit) throw new DerError('truncated TLV');
+  const b0 = buf[off];
+  let i = off + 1;
+  let tag = b0 & 0x1f;
+  if (tag === 0x1f) {
+    tag = 0;
+    for (;;) {
+      if (i >= limit) throw new DerError('truncated tag');
+      const b = buf[i++];
+      tag = tag * 128 + (b & 0x7f);
+      if (!(b & 0x80)) break;
+    }
+  }
+  if (i >= limit) throw new DerError('truncated length');
+  const l = buf[i++];
+  let len = l;
+  if (l >= 0x80) {
+    const nb = l & 0x7f;
+    if (nb === 0 || nb > 4) throw new DerError('indefinite or oversized length');
+    if (i + nb > limit) throw new DerError('truncated length');
+    if (buf[i] === 0) throw new DerError('non-minimal length encoding');
+    len = 0;
+    for (let k = 0; k < nb; k++) len = len * 256 + buf[i + k];
+    if (len < 0x80) throw new DerError('non-minimal length encoding');
+    i += nb;
+  }
+  const end = i + len;
+  if (end > limit) throw new DerError('content overruns its container');
+  return { cls: b0 >> 6, tag, cons: (b0 & 0x20) !== 0, start: off, hl: i - off, end };
+}
+/** Children of a constructed TLV; their lengths must add up exactly. */
+export function tlvKids(buf: Uint8Array, t: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  let o = t.start + t.hl;
+  while (o < t.end) {
+    const k = readTlv(buf, o, t.end);
+    out.push(k);
+    o = k.end;
+  }
+  return out;
+}
+export function tlvContent(buf: Uint8Array, t: Tlv): Uint8Array {
+  return buf.subarray(t.start + t.hl, t.end);
+}
+export function tlvRaw(buf: Uint8Array, t: Tlv): Uint8Array {
+  return buf.subarray(t.start, t.end);
 }
