@@ -137,13 +137,10 @@ function decodeExtension(c: ParsedCert, e: Extension): void {
   }
 }
 
-const cache = new WeakMap<Uint8Array, ParsedCert>();
 const byHex = new Map<string, ParsedCert>();
 
-/** Parse a DER certificate (cached). Throws DerError when malformed. */
+/** Parse a DER certificate. Throws DerError when malformed. The result keeps views into `der`. */
 export function parseCert(der: Uint8Array): ParsedCert {
-  const hit = cache.get(der);
-  if (hit) return hit;
   const root = parseDer(der);
   const tbsN = root.kids[0];
   if (!tbsN || root.kids.length !== 3) throw new DerError('not a certificate');
@@ -191,18 +188,18 @@ export function parseCert(der: Uint8Array): ParsedCert {
       decodeExtension(c, e);
     }
   }
-  cache.set(der, c);
   return c;
 }
 
-/** Parse with de-duplication by content: identical DER from different buffers share one object. */
+/**
+ * Parse with de-duplication by content (identical DER shares one parsed object across calls);
+ * parses a private copy so later changes to the caller's buffer cannot alter a cached result.
+ */
 export function parseCertShared(der: Uint8Array): ParsedCert {
-  const hit = cache.get(der);
-  if (hit) return hit;
   const key = toHex(der);
   const h = byHex.get(key);
-  if (h) { cache.set(der, h); return h; }
-  const c = parseCert(der);
+  if (h) return h;
+  const c = parseCert(der.slice());
   if (byHex.size > 5000) byHex.clear();
   byHex.set(key, c);
   return c;

@@ -92,10 +92,11 @@ function extValue(der: Uint8Array, ext: Tlv): { oid: string; critical: boolean; 
   return { oid: decodeOid(tlvContent(der, k[0])), critical, value: tlvContent(der, v) };
 }
 
-export function parseCrl(der: Uint8Array): ParsedCrl {
-  const key = toHex(der.subarray(0, 64)) + der.length + toHex(der.subarray(der.length - 64));
+export function parseCrl(input: Uint8Array): ParsedCrl {
+  const key = toHex(input.subarray(0, 64)) + input.length + toHex(input.subarray(input.length - 64));
   const hit = crlCache.get(key);
-  if (hit && bytesEqual(hit.der, der)) return hit;
+  if (hit && bytesEqual(hit.der, input)) return hit;
+  const der = input.slice(); // private copy: the cached result must not follow later buffer changes
   // the outer structure and the entries are walked with the light TLV reader; the small
   // header fields (names, times, algorithm, extensions) go through the asn1js-based tree
   const rootT = readTlv(der, 0);
