@@ -5,13 +5,14 @@
 //      token key, against the same batch with the same key in software (PKCS#8 via WebCrypto).
 // Run: node --import tsx bench/pkcs11.ts [--n 100] [--pdfs 100] [--pdf-mb 1]
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { CKA, CKM, CKO } from '../src-main/services/pkcs11/constants';
 import { createTokenSigner, padesFileSigner, signBatch, TokenService } from '../src-main/services/pkcs11/index';
+import { ecdsaRawToDer } from '../src-main/services/pkcs11/mechanisms';
 import { makeTestPki, signerFor } from '../tests/helpers/pki';
 import { importEntity, initToken, makeSoftHsm } from '../tests/pkcs11/helpers/softhsm';
 
@@ -73,12 +74,16 @@ async function main() {
     lib.C_FindObjectsFinal(session);
     return k;
   };
-  const directRun = (id: string, mech: number, input: Buffer, count: number) => {
+  // The same job as the service does for each signature, minus the process boundary: for
+  // CKM_ECDSA hash the message here and convert r‖s to DER.
+  const directRun = (id: string, mech: number, count: number) => {
     const key = keyOf(id);
     const t0 = now();
     for (let i = 0; i < count; i++) {
+      const input = mech === CKM.ECDSA ? createHash('sha256').update(data).digest() : data;
       lib.C_SignInit(session, { mechanism: mech }, key);
-      lib.C_Sign(session, input, Buffer.alloc(1024));
+      const sig = lib.C_Sign(session, input, Buffer.alloc(1024));
+      if (mech === CKM.ECDSA) ecdsaRawToDer(sig);
     }
     return now() - t0;
   };
@@ -102,20 +107,19 @@ async function main() {
     return now() - t0;
   };
 
-  const ecDigest = Buffer.from(await crypto.subtle.digest('SHA-256', data));
-  const rows: { name: string; id: string; mech: number; input: Buffer; keyType: 'rsa' | 'ec'; scheme: 'rsa-pkcs1v15' | 'ecdsa' }[] = [
-    { name: 'RSA-2048 CKM_SHA256_RSA_PKCS', id: '01', mech: CKM.SHA256_RSA_PKCS, input: data, keyType: 'rsa', scheme: 'rsa-pkcs1v15' },
-    { name: 'EC P-256 CKM_ECDSA (+DER)', id: '02', mech: CKM.ECDSA, input: ecDigest, keyType: 'ec', scheme: 'ecdsa' },
+  const rows: { name: string; id: string; mech: number; keyType: 'rsa' | 'ec'; scheme: 'rsa-pkcs1v15' | 'ecdsa' }[] = [
+    { name: 'RSA-2048 CKM_SHA256_RSA_PKCS', id: '01', mech: CKM.SHA256_RSA_PKCS, keyType: 'rsa', scheme: 'rsa-pkcs1v15' },
+    { name: 'EC P-256 CKM_ECDSA (hash + DER)', id: '02', mech: CKM.ECDSA, keyType: 'ec', scheme: 'ecdsa' },
   ];
-  console.log('| key / mechanism | direct sig/s | service, sequential sig/s | overhead | service, 8 in flight | overhead | service signMany(100) | overhead |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`| key / mechanism | direct sig/s | service, sequential sig/s | overhead | service, 8 in flight | overhead | service signMany(${N}) | overhead | process boundary cost per sequential call |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const ratios: number[] = [];
   for (const r of rows) {
-    directRun(r.id, r.mech, r.input, 10); await serviceRun(r.id, r.keyType, r.scheme, 10); // warm-up, key handle cached
+    directRun(r.id, r.mech, 10); await serviceRun(r.id, r.keyType, r.scheme, 10); // warm-up, key handle cached
     // Five interleaved rounds; the median of each damps noise on a shared machine.
     const d: number[] = []; const s1: number[] = []; const s8: number[] = []; const sb: number[] = [];
     for (let k = 0; k < 5; k++) {
-      d.push(directRun(r.id, r.mech, r.input, N));
+      d.push(directRun(r.id, r.mech, N));
       s1.push(await serviceRun(r.id, r.keyType, r.scheme, N, 1));
       s8.push(await serviceRun(r.id, r.keyType, r.scheme, N, 8));
       sb.push(await manyRun(r.id, r.keyType, r.scheme, N));
@@ -124,7 +128,7 @@ async function main() {
     const [dm, sm, pm, bm] = [med(d), med(s1), med(s8), med(sb)];
     ratios.push(bm / dm);
     const rate = (ms: number) => (N / (ms / 1000)).toFixed(0);
-    console.log(`| ${r.name} | ${rate(dm)} | ${rate(sm)} | ${(sm / dm).toFixed(2)}× | ${rate(pm)} | ${(pm / dm).toFixed(2)}× | ${rate(bm)} | ${(bm / dm).toFixed(2)}× |`);
+    console.log(`| ${r.name} | ${rate(dm)} | ${rate(sm)} | ${(sm / dm).toFixed(2)}× | ${rate(pm)} | ${(pm / dm).toFixed(2)}× | ${rate(bm)} | ${(bm / dm).toFixed(2)}× | ${((sm - dm) / N).toFixed(3)} ms |`);
   }
   lib.C_Logout(session);
   lib.C_CloseSession(session);
@@ -146,12 +150,20 @@ async function main() {
     console.log('| signer | total s | files/s | MB/s |');
     console.log('|---|---|---|---|');
     const times: Record<string, number> = {};
-    for (const [name, signer] of [['software key (peer)', soft], ['token via service', tokenSigner]] as const) {
-      const t0 = now();
-      const res = await signBatch(files, { signer, signFile });
-      const t = (now() - t0) / 1000;
-      if (res.signed.length !== PDFS) throw new Error(`${name}: only ${res.signed.length} signed (${JSON.stringify(res.stopped ?? res.failed[0])})`);
-      times[name] = t;
+    const runs = [['software key (peer)', soft], ['token via service', tokenSigner]] as const;
+    for (const [, signer] of runs) await signBatch(files.slice(0, 5), { signer, signFile }); // warm-up
+    // Two alternating rounds; the faster of each is reported.
+    for (let round = 0; round < 2; round++) {
+      for (const [name, signer] of runs) {
+        const t0 = now();
+        const res = await signBatch(files, { signer, signFile });
+        const t = (now() - t0) / 1000;
+        if (res.signed.length !== PDFS) throw new Error(`${name}: only ${res.signed.length} signed (${JSON.stringify(res.stopped ?? res.failed[0])})`);
+        times[name] = Math.min(times[name] ?? Infinity, t);
+      }
+    }
+    for (const [name] of runs) {
+      const t = times[name];
       console.log(`| ${name} | ${t.toFixed(2)} | ${(PDFS / t).toFixed(1)} | ${((PDFS * pdf.length) / 1048576 / t).toFixed(1)} |`);
     }
     console.log(`\ntoken ÷ software end to end: ${(times['token via service'] / times['software key (peer)']).toFixed(2)}×`);

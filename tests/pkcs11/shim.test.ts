@@ -35,7 +35,7 @@ const service = (extra: Partial<ConstructorParameters<typeof TokenService>[0]> =
 
 describe('hung and crashing drivers', () => {
   it('times out a hung C_Sign, restarts the worker process, and the next call works', async () => {
-    const svc = service({ timeoutMs: 1500 });
+    const svc = service({ timeoutMs: 4000 });
     try {
       const t = await svc.findToken(LABEL_A);
       await svc.login(t, utf8(PIN_A));

@@ -79,6 +79,8 @@ export interface ClientOptions {
   factory?: WorkerFactory;
   /** Default per-call timeout in ms (default 30 s; ePass2003-class tokens can take seconds). */
   timeoutMs?: number;
+  /** How long a new process may take to start and reload its modules (default max(timeoutMs, 60 s)). */
+  startTimeoutMs?: number;
   /** Calls replayed on every fresh process before user calls (e.g. loadModules). */
   onStart?: (call: <M extends MethodName>(m: M, p: WorkerMethods[M]['params']) => Promise<WorkerMethods[M]['result']>) => Promise<void>;
 }
@@ -110,16 +112,21 @@ export class WorkerClient extends EventEmitter {
     this.channel = ch;
     const gen = ++this.generation;
     this.ready = new Promise<void>((resolve, reject) => {
+      const startMs = this.opts.startTimeoutMs ?? Math.max(this.timeoutMs, 60_000);
       const startTimer = setTimeout(() => {
-        this.fail(ch, (m) => timeoutError(`${m} (start)`, this.timeoutMs), 'start timeout');
-        reject(timeoutError('start', this.timeoutMs));
-      }, this.timeoutMs);
+        this.fail(ch, (m) => timeoutError(`${m} (start)`, startMs), 'start timeout');
+        reject(timeoutError('start', startMs));
+      }, startMs);
       ch.onMessage((msg) => {
         const m = msg as { id?: number; ok?: boolean; result?: unknown; error?: WireError; ready?: boolean };
         if (m.ready) {
           clearTimeout(startTimer);
-          const init = this.opts.onStart ? this.opts.onStart((mm, pp) => this.send(ch, mm, pp, this.timeoutMs)) : Promise.resolve();
-          init.then(() => { this.emit('spawn', gen); resolve(); }, reject);
+          const init = this.opts.onStart ? this.opts.onStart((mm, pp) => this.send(ch, mm, pp, startMs)) : Promise.resolve();
+          init.then(() => { this.emit('spawn', gen); resolve(); }, (e) => {
+            // A process that cannot even reload its modules is useless: drop it, retry next call.
+            this.fail(ch, (m) => crashedError(m, 'worker start failed'), 'start failed');
+            reject(e);
+          });
           return;
         }
         if (typeof m.id !== 'number') return;

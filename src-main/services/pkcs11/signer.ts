@@ -64,13 +64,18 @@ export async function createTokenSigner(opts: TokenSignerOptions): Promise<Token
   const schemes = schemesFor(key.type, await service.mechanisms(ref));
   const chain = chainFrom(cert, certs);
 
+  let loggingIn: Promise<void> | null = null;
   const ensureLogin = async () => {
     if (service.isLoggedIn(ref)) return;
     if (!opts.pin) {
       throw new VanthuError('TOKEN_NOT_LOGGED_IN', 'Chưa đăng nhập thiết bị ký số (cần nhập mã PIN).', 'Not logged in to the token (PIN required).');
     }
-    const pin = await opts.pin();
-    try { await service.login(ref, pin); } finally { pin?.fill(0); }
+    // Concurrent signatures share one PIN request and one login.
+    loggingIn ??= (async () => {
+      const pin = await opts.pin!();
+      try { await service.login(ref, pin); } finally { pin?.fill(0); }
+    })().finally(() => { loggingIn = null; });
+    await loggingIn;
   };
 
   return {
