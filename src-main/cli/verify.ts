@@ -6,19 +6,30 @@
 import { isMainThread } from 'node:worker_threads';
 import type { DocumentReport, SignatureReport } from '../../src-shared/verify/report';
 import { INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
-import { verifyFiles, type VerifyFileOptions } from '../services/verify/index';
+import { toAppError } from '../../src-shared/errors';
+import { finding } from '../../src-shared/verify/messages';
+import { Watchdog, failedReport, jobsFor, verifyFiles, verifyJob, type VerifyFileOptions, type WorkerJob } from '../services/verify/index';
 
-const USAGE = 'Usage: vanthu verify [--json] [--trust FILE|DIR]... [--offline] [--timeout MS] [--cache DIR|--no-cache] [--now ISO] FILE...\n';
+const USAGE = `Usage: vanthu verify [--json] [--trust FILE|DIR]... [--offline] [--timeout MS] [--cache DIR|--no-cache] [--now ISO] [--worker] FILE...
+  --trust     trust anchor certificate (PEM/DER) or directory of them; repeatable
+  --offline   no network: revocation from the PDF (DSS, CMS) and the local cache only
+  --timeout   time bound per file in ms (default 60000); an overrun is TOTAL_FAILED
+  --cache     revocation cache directory (default: <profile>/revocation-cache)
+  --worker    verify in an isolated worker thread instead of under a watchdog
+Exit: 0 when every file is TOTAL_PASSED, 1 otherwise, 2 on bad usage.
+`;
 
 interface Args {
   json: boolean;
   files: string[];
   opts: VerifyFileOptions;
   help: boolean;
+  /** Run in the isolated worker instead of this thread under the watchdog. */
+  worker: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, files: [], opts: { trust: [] }, help: false };
+  const a: Args = { json: false, files: [], opts: { trust: [] }, help: false, worker: false };
   const value = (i: number, name: string) => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${name} needs a value`);
@@ -35,7 +46,7 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--cache') a.opts.cacheDir = value(i++, x);
     else if (x === '--no-cache') a.opts.cacheDir = null;
     else if (x === '--now') a.opts.now = value(i++, x);
-    else if (x === '--no-isolate') a.opts.isolate = false;
+    else if (x === '--worker') a.worker = true;
     else if (x.startsWith('--')) throw new Error(`unknown option ${x}`);
     else a.files.push(x);
   }
@@ -103,6 +114,15 @@ function human(r: DocumentReport): string {
   return lines.join('\n') + '\n';
 }
 
+function notVerified(file: string): DocumentReport {
+  return failedReport(file, 'VERIFY_NOT_RUN', 'Không kiểm tra: tệp trước đó vượt quá thời gian cho phép.', 'Not verified: an earlier file exceeded its time bound.');
+}
+
+function timedOut(file: string, ms: number): DocumentReport {
+  const f = finding('DOC_TIMEOUT', 'error', { ms });
+  return failedReport(file, 'VERIFY_TIMEOUT', f.message_vi, f.message_en);
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === '--serve-worker' && !isMainThread) {
     // loaded as the verification worker of a bundled CLI: verify-file.ts is serving jobs
@@ -123,12 +143,45 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const reports = await verifyFiles(args.files, args.opts);
-  if (args.json) {
-    const objs = reports.map(toJson);
-    process.stdout.write(JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2) + '\n');
-  } else {
-    for (const r of reports) process.stdout.write(human(r));
+  const many = args.files.length > 1;
+  const render = (r: DocumentReport, i: number): string => {
+    if (!args.json) return human(r);
+    const body = JSON.stringify(toJson(r), null, 2);
+    return many ? `${i > 0 ? ',\n' : '[\n'}${body}` : `${body}\n`;
+  };
+  const close = () => (args.json && many ? '\n]\n' : '');
+
+  if (args.worker) {
+    // every file in the isolated worker (what long-lived hosts use)
+    const reports = await verifyFiles(args.files, args.opts);
+    process.stdout.write(reports.map(render).join('') + close());
+    return reports.every((r) => r.verdict === 'TOTAL_PASSED') ? 0 : 1;
   }
-  return reports.every((r) => r.verdict === 'TOTAL_PASSED') ? 0 : 1;
+
+  // in this thread, under a watchdog: no second copy of the program to load, still a hard bound
+  let jobs: WorkerJob[];
+  try {
+    jobs = jobsFor(args.files, args.opts);
+  } catch (e) {
+    const a = toAppError(e);
+    process.stdout.write(args.files.map((f, i) => render(failedReport(f, a.code, a.message_vi, a.message_en), i)).join('') + close());
+    return 1;
+  }
+  const timeoutMs = args.opts.timeoutMs ?? 60_000;
+  const onTimeout = jobs.map((j, i) =>
+    render(timedOut(j.file, timeoutMs), i) + jobs.slice(i + 1).map((k, d) => render(notVerified(k.file), i + 1 + d)).join('') + close());
+  const dog = new Watchdog(timeoutMs, onTimeout);
+  let ok = true;
+  try {
+    for (let i = 0; i < jobs.length; i++) {
+      dog.enter(i);
+      const r = await verifyJob({ ...jobs[i], deadline: Date.now() + timeoutMs });
+      ok &&= r.verdict === 'TOTAL_PASSED';
+      process.stdout.write(render(r, i));
+    }
+  } finally {
+    await dog.stop();
+  }
+  process.stdout.write(close());
+  return ok ? 0 : 1;
 }

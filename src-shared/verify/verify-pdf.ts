@@ -7,7 +7,7 @@ import { toAppError } from '../errors';
 import type { ByteSource } from '../pdf/bytesource';
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from '../pdf/objects';
 import { PdfReader, decodeText, type SignatureField } from '../pdf/reader';
-import { type DigestName, type RangeHasher, digest } from './algorithms';
+import { type DigestName, type RangeHasher, digest, toHex } from './algorithms';
 import { checkByteRange } from './byterange';
 import type { ChainResult, ChainValidator } from './chain';
 import type { ChangeFact } from './changes/analyse';
@@ -88,6 +88,23 @@ interface SigCtx {
   /** Facts not tied to one update (trailing data, recovered xref). */
   globalFacts: ChangeFact[];
   revisionEnds: number[];
+  /** opts.validateChain, memoised for this document (many signatures share one signer and chain). */
+  validateChain: ChainValidator | null;
+}
+
+function memoChain(v: ChainValidator): ChainValidator {
+  const cache = new Map<string, Promise<ChainResult>>();
+  const sizes = (x: { crls: Uint8Array[]; ocsps: Uint8Array[] }) => `${x.crls.map((c) => c.length).join('.')}/${x.ocsps.map((c) => c.length).join('.')}`;
+  return (req) => {
+    const key = [toHex(req.leaf.subarray(Math.max(0, req.leaf.length - 96))), req.leaf.length, req.at.toISOString(), req.purpose,
+      req.pool.length, sizes(req.evidence.cms), sizes(req.evidence.dss)].join('|');
+    let p = cache.get(key);
+    if (!p) {
+      p = v(req);
+      cache.set(key, p);
+    }
+    return p;
+  };
 }
 
 function transformParams(r: PdfReader, sig: PdfDict, method: string): PdfDict[] {
@@ -248,7 +265,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   let cms: SignedDataCheck;
   let docTs: TimestampCheck | null = null;
   if (rep.kind === 'document-timestamp') {
-    docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestOf }, ctx.opts.validateChain, {
+    docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestOf }, ctx.validateChain, {
       pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
     });
     cms = docTs.cms;
@@ -288,7 +305,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   let proven: Date | null = docTs?.genTime ?? null;
   if (rep.kind === 'signature' && cms.signatureValue) {
     for (const tok of cms.timestampTokens) {
-      const ts = await verifyTimestampToken(tok, 'signature-timestamp', { kind: 'bytes', data: cms.signatureValue }, ctx.opts.validateChain, {
+      const ts = await verifyTimestampToken(tok, 'signature-timestamp', { kind: 'bytes', data: cms.signatureValue }, ctx.validateChain, {
         pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
       });
       rep.timestamps.push(ts.report);
@@ -323,7 +340,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
         out.set('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE');
       }
     }
-    if (!ctx.opts.validateChain) {
+    if (!ctx.validateChain) {
       rep.findings.push(finding('PKI_UNAVAILABLE', 'warning'));
       out.set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
     } else {
@@ -332,8 +349,8 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
         at: ctx.now, purpose: 'signature' as const,
         evidence: { cms: cms.revocation, dss: { crls: ctx.dss.crls, ocsps: ctx.dss.ocsps } },
       };
-      let chain = await ctx.opts.validateChain(req);
-      if (chain.status === 'expired' && proven) chain = await ctx.opts.validateChain({ ...req, at: proven });
+      let chain = await ctx.validateChain(req);
+      if (chain.status === 'expired' && proven) chain = await ctx.validateChain({ ...req, at: proven });
       rep.certificateChain = chain.chain;
       rep.revocation = chain.revocation;
       chainOutcome(chain, proven, out, rep.findings);
@@ -442,6 +459,7 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
       reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src), opts, now,
       dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader),
       revisionEnds: reader.revisions.map((r) => r.end ?? -1),
+      validateChain: opts.validateChain ? memoChain(opts.validateChain) : null,
     };
     if (ctx.dss.present) ctx.dssRevision = dssRevision(views);
     // document timestamps first: they prove time for earlier signatures

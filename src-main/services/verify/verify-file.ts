@@ -99,7 +99,8 @@ export async function verifyJob(job: WorkerJob): Promise<DocumentReport> {
   }
 }
 
-function jobsFor(files: string[], opts: VerifyFileOptions): WorkerJob[] {
+/** Resolve options into one job per file (loads the trust anchors; throws VanthuError on bad --trust). */
+export function jobsFor(files: string[], opts: VerifyFileOptions): WorkerJob[] {
   const anchors = [...(opts.anchors ?? []), ...loadTrustAnchors(opts.trust ?? [])];
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const cacheDir = opts.cacheDir === undefined ? path.join(defaultProfileDir(), 'revocation-cache') : opts.cacheDir;
