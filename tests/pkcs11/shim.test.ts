@@ -236,10 +236,8 @@ describe('token removal', () => {
   it('the background watcher pushes the same events on its own', async () => {
     const svc = service({ pollIntervalMs: 100 });
     try {
-      await svc.listTokens();
-      svc.startWatching();
+      await svc.startWatching(); // baseline scan done
       const gone = new Promise<{ label: string }>((resolve) => svc.once('token-removed', resolve));
-      await new Promise((r) => setTimeout(r, 300));
       writeFileSync(flags.remove, '');
       expect((await gone).label).toMatch(/Văn thư/);
       const back = new Promise<TokenSummary>((resolve) => svc.once('token-inserted', resolve));

@@ -302,18 +302,21 @@ export class TokenService extends EventEmitter {
     return sigs.map((s) => finishSignature(plan, s));
   }
 
-  /** Start watching for token insertion/removal (slot events where supported, else polling). */
-  startWatching(): void {
-    if (this.watchTimer) return;
+  /**
+   * Start watching for token insertion/removal (slot events where supported, else polling).
+   * Resolves when the first scan (the baseline; no events for tokens already present) is done.
+   */
+  startWatching(): Promise<void> {
+    if (this.watchTimer) return Promise.resolve();
     const interval = this.opts.pollIntervalMs ?? 2000;
     const run = async () => {
       if (this.polling) return;
       this.polling = true;
       try { await this.pollOnce(); } catch (e) { this.log('watch-error', { code: (e as VanthuError).code }); } finally { this.polling = false; }
     };
-    void run();
     this.watchTimer = setInterval(run, interval);
     this.watchTimer.unref?.();
+    return run();
   }
 
   stopWatching(): void {
