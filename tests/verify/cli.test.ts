@@ -61,6 +61,22 @@ describe('vanthu verify', () => {
     expect(r.out).toContain('NO_CERTIFICATE_CHAIN_FOUND');
   });
 
+  it('bounds each file in time: an overrun file is TOTAL_FAILED and the rest are reported as not verified', async () => {
+    const r = await vanthu(['--json', '--timeout', '1', '--trust', w.rootPem, signedPath, signedPath]);
+    expect(r.code).not.toBe(0);
+    const reports = JSON.parse(r.out);
+    expect(reports).toHaveLength(2);
+    expect(reports[0].verdict).toBe('TOTAL_FAILED');
+    expect(['VERIFY_TIMEOUT']).toContain(reports[0].error.code);
+    expect(reports[1].verdict).toBe('TOTAL_FAILED');
+  });
+
+  it('verifies in the isolated worker with --worker', async () => {
+    const r = await vanthu(['--json', '--worker', '--trust', w.rootPem, signedPath]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).verdict).toBe('TOTAL_PASSED');
+  });
+
   it('rejects bad usage with exit code 2', async () => {
     expect((await vanthu([])).code).toBe(2);
     expect((await vanthu(['--bogus', signedPath])).code).toBe(2);
