@@ -1,6 +1,7 @@
 // `vanthu tokens` and the `vanthu sign` hook (signerFromCliOptions) against SoftHSM2, and the
 // worker entry bundled by esbuild into one .js file (how a production build ships it).
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -48,6 +49,16 @@ describe('vanthu tokens', () => {
     const { code, out } = await capture(() => run(['--pkcs11-module', '/nonexistent/libviettel.so']));
     expect(code).toBe(1);
     expect(out).toMatch(/LỖI.*\/nonexistent\/libviettel\.so.*file not found/);
+  });
+});
+
+describe('bin/vanthu tokens (the bundled CLI)', () => {
+  it('lists the tokens through the real command', () => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/vanthu'), 'tokens', '--json', '--pkcs11-module', fx.hsm.module],
+      { encoding: 'utf8', env: { ...process.env }, timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.tokens.map((t: { label: string }) => t.label).sort()).toEqual([LABEL_A, LABEL_B].sort());
   });
 });
 

@@ -30,11 +30,18 @@ export interface ForkOptions {
   stderr?: 'inherit' | 'ignore';
 }
 
-/** Resolve the worker entry for the current layout (sources under tsx/vitest, or a bundle). */
+/**
+ * Resolve the worker entry for the current layout: an explicit path, VANTHU_PKCS11_WORKER, a
+ * bundled `pkcs11-worker.js` next to this code, `worker.ts` next to it (sources), or — for a
+ * bundle built inside the repository such as out/cli/vanthu.mjs — the sources found upwards.
+ */
 export function resolveWorkerEntry(explicit?: string): { file: string; execArgv: string[] } {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = explicit ?? process.env.VANTHU_PKCS11_WORKER ??
-    (existsSync(path.join(here, 'pkcs11-worker.js')) ? path.join(here, 'pkcs11-worker.js') : path.join(here, 'worker.ts'));
+  const candidates = [path.join(here, 'pkcs11-worker.js'), path.join(here, 'worker.ts')];
+  for (let dir = here, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    candidates.push(path.join(dir, 'src-main', 'services', 'pkcs11', 'worker.ts'));
+  }
+  const file = explicit ?? process.env.VANTHU_PKCS11_WORKER ?? candidates.find((c) => existsSync(c)) ?? candidates[1];
   const execArgv = file.endsWith('.ts')
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
     : [];
