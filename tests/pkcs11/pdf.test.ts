@@ -27,6 +27,7 @@ afterAll(async () => { await svc?.close(); });
 
 const cases: { name: string; label: string; pin: string; keyId: string; scheme: SignatureScheme; cn: string }[] = [
   { name: 'rsa2048', label: LABEL_A, pin: PIN_A, keyId: '01', scheme: { kind: 'rsa-pkcs1v15' }, cn: 'Nguyễn Văn An' },
+  { name: 'rsa2048-pss', label: LABEL_A, pin: PIN_A, keyId: '01', scheme: { kind: 'rsa-pss' }, cn: 'Nguyễn Văn An' },
   { name: 'rsa3072', label: LABEL_B, pin: PIN_B, keyId: 'b1', scheme: { kind: 'rsa-pkcs1v15' }, cn: 'Sở Tài chính thành phố Hải Phòng' },
   { name: 'p256', label: LABEL_A, pin: PIN_A, keyId: '02', scheme: { kind: 'ecdsa' }, cn: 'Trần Thị Bích Ngọc' },
 ];

@@ -128,6 +128,12 @@ export class TokenService extends EventEmitter {
     return this.moduleStatus;
   }
 
+  /** Discover again (a driver installed while the app runs); loaded modules stay loaded. */
+  async reloadModules(): Promise<ModuleStatus[]> {
+    this.moduleStatus = null;
+    return this.modules();
+  }
+
   /** Problems reading deployment module lists (bad JSON, schema errors). */
   get moduleListProblems(): DiscoveryProblem[] { return this.discoveryProblems; }
 
