@@ -100,6 +100,29 @@ describe('signatures made by our signer', () => {
     expect(s.level).toBe('B-LT');
   });
 
+  it('validates a document timestamp (B-LTA): imprint over its ByteRange, TSA chain, level of the signature before it', async () => {
+    const signed = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-T' });
+    const net = createNodeNet({ timeoutMs: 10_000 });
+    const services = defaultPadesServices({
+      net,
+      collectValidationData: async (chains) => {
+        const crls = [];
+        for (const u of ['root', 'intermediate']) crls.push((await net.get(`${w.rev.crlBaseUrl}/${u}.crl`)).body);
+        return { certs: chains.flat(), crls, ocsps: [] };
+      },
+    });
+    const ext = await extendPdf(new BytesSource(signed), 'B-LTA', w.tsa.url, services);
+    const r = await verifyFile(save(w, 'blta.pdf', concat(signed, ext.appended)), { ...opts(), offline: true });
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    const sig = r.signatures.find((s) => s.kind === 'signature')!;
+    const dts = r.signatures.find((s) => s.kind === 'document-timestamp')!;
+    expect(sig.level).toBe('B-LTA');
+    expect(sig.modificationsAfter).toBe('allowed');
+    expect(dts).toMatchObject({ indication: 'TOTAL_PASSED', integrity: 'intact', coversWholeDocument: true });
+    expect(dts.timestamps[0]).toMatchObject({ kind: 'document-timestamp', imprintValid: true, chainValid: true });
+    expect(dts.signingTime.provenBy).toBe('document-timestamp');
+  });
+
   it('keeps the first signature valid after a second signature is appended', async () => {
     const once = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B', fieldName: 'KyDuyet' });
     const twice = await signOurs(w, once, w.pki.signers.p256, { level: 'B-B', fieldName: 'PhatHanh' });
