@@ -195,6 +195,12 @@ export class SyncEngine {
             await db.versions.update([item.docId, item.intent.sha256], { no: res.versionNo });
           }
         }
+        if (doc && patch.pending === 0 && doc.server) {
+          // Nothing of ours is in flight any more: show the gateway's last known state. A rejected
+          // intent changes nothing on the gateway, so no later pull would undo its optimistic effect.
+          patch.status = doc.server.status;
+          patch.meta = doc.server.meta;
+        }
         if (doc) await db.documents.update(item.docId, patch as Partial<LocalDocument>);
       }
     });
@@ -251,9 +257,11 @@ export class SyncEngine {
   }
 
   private async downloadMissing(signal?: AbortSignal): Promise<void> {
-    const versions = await this.db.versions.filter((v) => v.no !== null).toArray();
-    const have = await this.db.files.bulkGet(versions.map((v) => v.sha256));
-    const missing = [...new Map(versions.filter((_, i) => !have[i]).map((v) => [v.sha256, v])).values()];
+    const queued = await this.db.downloads.toArray();
+    const have = await this.db.files.bulkGet(queued.map((q) => q.sha256));
+    const stale = queued.filter((_, i) => have[i]).map((q) => q.sha256);
+    if (stale.length) await this.db.downloads.bulkDelete(stale);
+    const missing = queued.filter((_, i) => !have[i]);
     if (missing.length === 0) return;
     const docs = new Map((await this.db.documents.bulkGet([...new Set(missing.map((v) => v.docId))])).filter((d) => !!d).map((d) => [d!.id, d!]));
     let failure: unknown = null;
@@ -263,7 +271,7 @@ export class SyncEngine {
         const v = missing[idx++];
         try {
           const r = await this.client.raw('GET', `/v1/files/${v.sha256}`, undefined, undefined, signal);
-          if (r.status !== 200) { if (r.status === 401) throw new AuthRequiredError(); continue; }
+          if (r.status !== 200) { if (r.status === 401) throw new AuthRequiredError(); if (r.status === 404 || r.status === 403) await this.db.downloads.delete(v.sha256); continue; }
           if ((await sha256Hex(r.bytes)) !== v.sha256) throw new TransportError(200, null, 'downloaded file hash mismatch');
           const doc = docs.get(v.docId);
           await this.store.storeDownloaded(r.bytes, !!doc && isConfidential(doc.meta.doMat));

@@ -70,6 +70,9 @@ export interface ConflictItem {
 
 export interface KvItem { k: string; v: unknown }
 
+/** A file version known from the gateway whose bytes are not on this device yet (schema v2). */
+export interface DownloadItem { sha256: string; docId: string }
+
 export interface DexieDeps { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange }
 
 export const LATEST_SCHEMA = 2;
@@ -81,6 +84,7 @@ export class VanthuDb extends Dexie {
   outbox!: Table<OutboxItem, number>;
   conflicts!: Table<ConflictItem, string>;
   kv!: Table<KvItem, string>;
+  downloads!: Table<DownloadItem, string>;
 
   constructor(name: string, deps?: DexieDeps, upTo: number = LATEST_SCHEMA) {
     super(name, deps ? { indexedDB: deps.indexedDB, IDBKeyRange: deps.IDBKeyRange } : undefined);
@@ -93,17 +97,23 @@ export class VanthuDb extends Dexie {
       conflicts: 'id, docId',
       kv: 'k',
     });
-    // v2: list by date (sortDate index) and unresolved-conflict index.
+    // v2: list by date (sortDate index), unresolved-conflict index, download queue.
     if (upTo >= 2) {
       this.version(2).stores({
         documents: 'id, updatedAt, status, sortDate',
         conflicts: 'id, docId, resolved',
+        downloads: 'sha256, docId',
       }).upgrade(async (tx) => {
         await tx.table('documents').toCollection().modify((d: Partial<LocalDocument> & { createdAt: string }) => {
           d.sortDate = sortDateOf(d);
           d.conflicts ??= 0;
         });
         await tx.table('conflicts').toCollection().modify((c: Partial<ConflictItem>) => { c.resolved ??= 0; });
+        // Queue the server versions whose bytes were never fetched.
+        const files = tx.table('files');
+        await tx.table('versions').each(async (v: LocalVersion) => {
+          if (v.no !== null && !(await files.get(v.sha256))) await tx.table('downloads').put({ sha256: v.sha256, docId: v.docId });
+        });
       });
     }
   }

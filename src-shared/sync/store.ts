@@ -171,12 +171,15 @@ export class LocalStore {
   /** Store a downloaded file (after its hash was verified by the caller). */
   async storeDownloaded(bytes: Uint8Array, confidential: boolean): Promise<void> {
     const rec = await this.fileRecord(bytes, confidential);
-    await this.wrap(() => this.db.files.put(rec));
+    await this.wrap(() => this.db.transaction('rw', this.db.files, this.db.downloads, async () => {
+      await this.db.files.put(rec);
+      await this.db.downloads.delete(rec.sha256);
+    }));
   }
 
   /** Merge a page of server snapshots and the new cursor in ONE transaction. */
   async applyPulled(snapshots: DocumentSnapshot[], cursor: number): Promise<void> {
-    await this.wrap(() => this.db.transaction('rw', [this.db.documents, this.db.versions, this.db.kv], async () => {
+    await this.wrap(() => this.db.transaction('rw', [this.db.documents, this.db.versions, this.db.kv, this.db.files, this.db.downloads], async () => {
       for (const s of snapshots) {
         const cur = await this.db.documents.get(s.id);
         const keepLocal = !!cur && cur.pending > 0;
@@ -199,6 +202,7 @@ export class LocalStore {
         await this.db.documents.put(doc);
         for (const v of s.versions) {
           await this.db.versions.put({ docId: s.id, sha256: v.sha256, size: v.size, fileName: v.fileName, kind: v.kind, parentSha256: v.parentSha256, no: v.no, createdAt: v.createdAt });
+          if (!(await this.db.files.get(v.sha256))) await this.db.downloads.put({ sha256: v.sha256, docId: s.id });
         }
       }
       await this.db.kv.put({ k: 'cursor', v: cursor });
