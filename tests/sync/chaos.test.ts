@@ -200,7 +200,7 @@ describe('chaos', () => {
 
     try {
       const db = new Database(path.join(dir, 'gateway.sqlite'), { readonly: true });
-      cleanup.push(() => db.close());
+      cleanup.push(() => { db.close(); });
       const docsSvc = new Documents(db, new FileStore(db, dir), Date.now);
       for (const s of sims) {
         const clientId = await s.store.clientId();
