@@ -22,7 +22,8 @@ export function lazyTokenService(events: EventBus, config: VanthuConfig, factory
     service.on('token-removed', (t: { module: string; slot: number | string; label?: string }) =>
       events.emit('token.removed', { slotId: `${t.module}#${t.slot}`, label: t.label }),
     );
-    service.startWatching();
+    // Watching is best effort: a failed first scan is reported, the service still answers calls.
+    service.startWatching().catch((e: unknown) => console.warn(`[vanthu] token watch failed: ${(e as Error)?.message ?? e}`));
     return service;
   };
   return {
