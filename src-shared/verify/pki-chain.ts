@@ -31,13 +31,14 @@ function contains(list: Uint8Array[], item: Uint8Array): boolean {
   return list.some((x) => x.length === item.length && x.every((b, i) => b === item[i]));
 }
 
-function revocationOf(r: PathResult, req: ChainRequest): RevocationReport {
+function revocationOf(r: PathResult, req: ChainRequest, mode: TrustConfig['mode']): RevocationReport {
   const leaf = r.revocation?.find((x) => x.index === 0);
   if (!r.revocationChecked || !leaf) return { status: 'not-checked', source: null };
   const used = [...(r.usedCrls ?? []), ...(r.usedOcsps ?? [])];
   const inCms = used.some((u) => contains(req.evidence.cms.crls, u) || contains(req.evidence.cms.ocsps, u));
   const inDss = used.some((u) => contains(req.evidence.dss.crls, u) || contains(req.evidence.dss.ocsps, u));
-  const source = inDss ? 'dss' : inCms ? 'cms-archival' : used.length > 0 ? 'online' : null;
+  // not embedded: from the local cache (offline) or fetched / cached earlier (online)
+  const source = inDss ? 'dss' : inCms ? 'cms-archival' : used.length > 0 ? (mode === 'offline' ? 'cache' : 'online') : null;
   return {
     status: leaf.status,
     source,
@@ -61,7 +62,7 @@ export function pkiChainValidator(cfg: TrustConfig): ChainValidator {
         fetcher: cfg.mode === 'online' ? cfg.fetcher : undefined,
       },
     });
-    const revocation = revocationOf(r, req);
+    const revocation = revocationOf(r, req, cfg.mode);
     const base = {
       chain: r.chain.map(subjectOf),
       detail_vi: r.reason?.message_vi ?? '',

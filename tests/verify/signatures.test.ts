@@ -77,6 +77,18 @@ describe('signatures made by our signer', () => {
     expect(r.signatures[0].findings.map((f) => f.code)).toContain('REVOCATION_UNKNOWN');
   });
 
+  it('passes offline from the local revocation cache filled by an earlier online verification', async () => {
+    const file = save(w, 'cached.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
+    const cacheDir = `${w.dir}/rev-cache`;
+    const online = await verifyFile(file, { trust: [w.rootPem], cacheDir, isolate: false });
+    expect(online.signatures[0].revocation.source).toBe('online');
+    const before = w.rev.hits.ocsp + w.rev.hits.crl;
+    const offline = await verifyFile(file, { trust: [w.rootPem], cacheDir, isolate: false, offline: true });
+    expect(offline.verdict).toBe('TOTAL_PASSED');
+    expect(offline.signatures[0].revocation.source).toBe('cache');
+    expect(w.rev.hits.ocsp + w.rev.hits.crl).toBe(before);
+  });
+
   it('passes offline from the DSS after a B-LT extension, and keeps the signature valid after the update', async () => {
     const signed = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-T' });
     const services = defaultPadesServices({
