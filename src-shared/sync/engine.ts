@@ -329,7 +329,7 @@ export class SyncEngine {
         const delay = retryDelay(failures, retryAfter, this.o.random, this.o.backoff);
         const offline = e instanceof TransportError && e.status === 0;
         await this.refreshStatus({ phase: offline ? 'offline' : 'retrying', lastError: toAppError(e), nextAttemptAt: Date.now() + delay });
-        await sleep(delay, signal);
+        await sleep(delay, signal, this.wakeP); // "Đồng bộ ngay" (kick) retries at once
       }
     }
   }

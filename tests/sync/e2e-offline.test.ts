@@ -1,0 +1,91 @@
+// End-to-end in Chromium through host mode: sign in, stop the gateway, create a draft offline,
+// reload the page — the draft is still there — start the gateway again, and it syncs.
+// The page is a harness bundle of the real DocumentsPanel (built here with Vite), served by the
+// real host-mode server with its window.vanthu bridge (used for the at-rest key).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'vite';
+import react from '@vitejs/plugin-react';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { startHostApp, type HostApp } from '../../src-main/host/app';
+import { startGateway, type Gateway } from '../../src-server/app';
+import { startTestGateway, TEST_PASSWORD, type TestGateway } from '../server/fixture';
+
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const outDir = path.join(repo, 'test-artifacts', 'sync', 'renderer');
+let t: TestGateway;
+let host: HostApp;
+let browser: Browser;
+let profileDir: string;
+
+beforeAll(async () => {
+  await build({
+    root: path.join(repo, 'tests/sync/e2e-harness'), base: './', logLevel: 'warn', plugins: [react()],
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  });
+  t = await startTestGateway();
+  profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-e2e-profile-'));
+  host = await startHostApp({ rendererDir: outDir, profileDir });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await t?.close().catch(() => {});
+  fs.rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('offline draft in Chromium (host mode)', () => {
+  it('keeps a draft made with the gateway stopped across a reload and syncs it when the gateway is back', async () => {
+    const page = await browser.newPage();
+    const shot = (n: string) => page.screenshot({ path: path.join(repo, 'test-artifacts', 'sync', `${n}.png`), fullPage: true });
+    await page.goto(host.launchUrl);
+    await page.getByTestId('login-form').waitFor();
+    await page.fill('#srv', t.url);
+    await page.fill('#usr', 'hd-giatan.chuyenvien');
+    await page.fill('#pw', TEST_PASSWORD);
+    await page.click('button[type=submit]:has-text("Đăng nhập")');
+    await expect.poll(() => page.getByTestId('signed-in').textContent(), { timeout: 15_000 }).toContain('UBND xã Gia Tân');
+
+    // The gateway goes away.
+    const port = t.gw.port;
+    await t.gw.close();
+
+    const subject = 'Công văn về việc chuẩn bị họp giao ban tháng 12 (soạn khi mất mạng)';
+    await page.selectOption('#type', 'CV');
+    await page.fill('#subject', subject);
+    await page.selectOption('#dokhan', 'khan');
+    await page.fill('#signer', 'Lê Văn Cường');
+    await page.fill('#position', 'Chủ tịch');
+    await page.fill('#recipients', 'Các thôn\nLưu: VT');
+    await page.click('button:has-text("Lưu dự thảo")');
+    const row = page.getByTestId('document-row').filter({ hasText: subject });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.getByTestId('document-sync').textContent()).toBe('Chờ gửi');
+    await shot('e2e-offline-draft');
+
+    // Reload: the draft is still there (IndexedDB), still waiting.
+    await page.reload();
+    await page.getByTestId('documents-panel').waitFor();
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.getByTestId('document-sync').textContent()).toBe('Chờ gửi');
+    const docId = await row.getAttribute('data-doc-id');
+    expect(t.gw.db.open).toBe(false);
+
+    // The gateway is back on the same address; "Đồng bộ ngay" skips the remaining backoff.
+    const gw2: Gateway = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
+    t.gw = gw2;
+    await page.click('button:has-text("Đồng bộ ngay")');
+    await expect.poll(() => row.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
+    await expect.poll(() => page.getByTestId('sync-pending').textContent()).toBe('0');
+    await shot('e2e-synced');
+    const stored = gw2.db.prepare('SELECT owner_org_id, status, meta FROM documents WHERE id = ?').get(docId) as { owner_org_id: string; status: string; meta: string };
+    expect(stored.owner_org_id).toBe('hd-giatan');
+    expect(stored.status).toBe('draft');
+    expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
+    await page.close();
+  });
+});
