@@ -8,6 +8,7 @@ import type { Res } from '../../src-shared/ipc/contract';
 import { SignDesk } from './desks/SignDesk';
 import { VerifyDesk } from './desks/VerifyDesk';
 import { TokensDesk } from './desks/TokensDesk';
+import { DocumentsPanel } from '../features/documents';
 
 type Info = Res<'app.info'>;
 
@@ -52,6 +53,7 @@ function Overview() {
 
 const desks = [
   { id: 'overview', label: 'Tổng quan', render: () => <Overview /> },
+  { id: 'documents', label: 'Văn bản', render: () => <DocumentsPanel /> },
   { id: 'sign', label: 'Ký số', render: () => <SignDesk /> },
   { id: 'verify', label: 'Xác minh', render: () => <VerifyDesk /> },
   { id: 'tokens', label: 'Thiết bị ký', render: () => <TokensDesk /> },
