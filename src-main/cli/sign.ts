@@ -7,7 +7,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toAppError, VanthuError } from '../../src-shared/errors';
 import { FileSource } from '../services/pdf-io/file-source';
-import { PdfReader } from '../../src-shared/pdf/reader';
 import { signPdf, LEVELS, type PadesLevel, type SignPdfOptions, type VisibleSignature } from '../../src-shared/pades/sign';
 import type { PadesServices } from '../../src-shared/pades/services';
 import type { AppearanceSpec, CopyForm } from '../../src-shared/appearance/index';
@@ -70,7 +69,7 @@ function readInput(path: string, what: string): Uint8Array {
 }
 
 /** The appearance spec for --visible, built once for the batch (the signer's box may be per file). */
-function visibleFor(args: ParsedArgs, signer: Signer, signingTime: Date, inputPath: string): VisibleSignature | undefined {
+function visibleFor(args: ParsedArgs, signer: Signer, signingTime: Date): VisibleSignature | undefined {
   const kind = one(args, 'visible');
   if (!kind) return undefined;
   const fontsDir = join(resourcesDir(), 'fonts');
@@ -102,9 +101,8 @@ function visibleFor(args: ParsedArgs, signer: Signer, signingTime: Date, inputPa
     case 'organisation': {
       const seal = one(args, 'seal');
       if (!seal) throw new UsageError('--visible organisation needs --seal PNG');
-      let signerRect = rect;
-      if (!signerRect) signerRect = lastVisibleSignatureRect(inputPath, page - 1);
-      appearance = { kind: 'organisation', sealImage: readInput(seal, 'seal image'), signerRect };
+      // without --rect, signPdf finds the last visible signer signature on the page
+      appearance = { kind: 'organisation', sealImage: readInput(seal, 'seal image'), signerRect: rect };
       break;
     }
     case 'attachment':
@@ -125,29 +123,6 @@ function visibleFor(args: ParsedArgs, signer: Signer, signingTime: Date, inputPa
       throw new UsageError(`--visible must be signer, organisation, attachment or copy (got "${kind}")`);
   }
   return { pageIndex: page - 1, appearance };
-}
-
-/** The widget rect of the most recent visible signature on a page (for placing a seal). */
-function lastVisibleSignatureRect(path: string, pageIndex: number): [number, number, number, number] {
-  const src = FileSource.open(path);
-  try {
-    const r = PdfReader.open(src);
-    const page = r.pages()[pageIndex];
-    let best: [number, number, number, number] | undefined;
-    for (const f of r.signatureFields()) {
-      const rect = r.resolve(f.field.get('Rect'));
-      if (!Array.isArray(rect) || rect.length !== 4) continue;
-      const n = rect.map((x) => r.resolve(x)) as number[];
-      if (Math.abs(n[2] - n[0]) < 1 || Math.abs(n[3] - n[1]) < 1) continue;
-      const p = r.resolve(f.field.get('P'));
-      if (page && p !== undefined && p !== page.dict) continue;
-      best = [Math.min(n[0], n[2]), Math.min(n[1], n[3]), Math.max(n[0], n[2]), Math.max(n[1], n[3])];
-    }
-    if (!best) throw new UsageError('--visible organisation: no visible signer signature on that page; give --rect of the signer box');
-    return best;
-  } finally {
-    src.close();
-  }
 }
 
 /** Sign one file; never throws (the error goes into the result). */
@@ -227,9 +202,8 @@ export async function run(argv: string[]): Promise<number> {
   let makeVisible: ((input: string) => VisibleSignature | undefined) | undefined;
   try {
     if (one(args, 'visible')) {
-      const needsPerFile = one(args, 'visible') === 'organisation' && !one(args, 'rect');
-      const shared = needsPerFile ? undefined : visibleFor(args, signer, signingTime, inputs[0]);
-      makeVisible = (input) => (needsPerFile ? visibleFor(args, signer, signingTime, input) : shared);
+      const shared = visibleFor(args, signer, signingTime);
+      makeVisible = () => shared;
     }
   } catch (e) {
     await signer.close();

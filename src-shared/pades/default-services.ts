@@ -30,14 +30,10 @@ export function defaultPadesServices(opts: DefaultServicesOptions = {}): PadesSe
       (net
         ? async (chains) => {
             const vd = await collectValidationData(chains, net);
-            const unreachable = vd.problems.some((p) => /^NET_/.test(p.code));
-            return {
-              certs: vd.certs,
-              ocsps: vd.ocsps,
-              crls: vd.crls,
-              warnings: vd.problems.map((p) => p.message_en),
-              offline: unreachable && vd.ocsps.length === 0 && vd.crls.length === 0,
-            };
+            // B-LT is reached only when every certificate's status was actually obtained
+            const notChecked = vd.statuses.some((st) => st.status === 'not-checked');
+            const offline = (vd as { offline?: boolean }).offline === true || notChecked;
+            return { certs: vd.certs, ocsps: vd.ocsps, crls: vd.crls, warnings: vd.problems.map((p) => p.message_en), offline };
           }
         : undefined),
     digest: opts.digest,

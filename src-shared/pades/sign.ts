@@ -9,9 +9,9 @@
 // `extendPdf` adds it later. The result is the bytes to append: output = input ++ appended.
 
 import { VanthuError } from '../errors';
-import { buildSignatureAppearance, type AppearanceSpec } from '../appearance/index';
+import { buildSignatureAppearance, signerImageRectFromAppearance, type AppearanceSpec, type Rect } from '../appearance/index';
 import { BytesSource, ConcatSource, type ByteSource } from '../pdf/bytesource';
-import { PdfDict, PdfName, type PdfValue } from '../pdf/objects';
+import { PdfDict, PdfName, PdfStream, type PdfValue } from '../pdf/objects';
 import { PdfReader, nameOf } from '../pdf/reader';
 import { pdfDate, textString } from '../pdf/serialize';
 import { IncrementalWriter } from '../pdf/writer';
@@ -131,13 +131,23 @@ async function signatureUpdate(
     let appearanceRef;
     let pageIndex = field.visible?.pageIndex ?? 0;
     if (field.visible) {
-      const spec = { ...field.visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date };
+      const spec = { ...field.visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date; pageRotation?: number };
+      if (spec.kind === 'attachment' || spec.kind === 'copy') pageIndex = 0;
+      const pages = reader.pages();
+      const page = pages[pageIndex];
+      if (!page)
+        throw new VanthuError('PAGE_OUT_OF_RANGE', `Trang ${pageIndex + 1} không tồn tại (tài liệu có ${pages.length} trang).`, `Page ${pageIndex + 1} does not exist (the document has ${pages.length} pages).`);
+      if (spec.pageRotation === undefined) spec.pageRotation = page.rotate;
       if (spec.kind === 'attachment' || spec.kind === 'copy') {
-        pageIndex = 0;
-        const page = reader.pages()[0];
-        if (!page) throw new VanthuError('PDF_NO_PAGES', 'Tài liệu không có trang nào.', 'The document has no pages.');
         if (!spec.pageBox) spec.pageBox = (page.cropBox ?? page.mediaBox) as never;
         if (!spec.signingTime) spec.signingTime = field.signingTime;
+      }
+      if (spec.kind === 'organisation' && !spec.rect && !spec.signerRect) {
+        const found = lastVisibleSignature(reader, page.dict);
+        if (!found)
+          throw new VanthuError('SIGNER_BOX_NOT_FOUND', 'Không tìm thấy chữ ký của người có thẩm quyền trên trang để đóng dấu lên.', 'No visible signer (ký duyệt) signature on that page to place the seal over; give its rectangle.');
+        spec.signerRect = found.rect;
+        if (found.form) spec.signerImageRect = signerImageRectFromAppearance(found.form, found.rect, page.rotate);
       }
       const res = buildSignatureAppearance(w, spec as AppearanceSpec);
       appearanceRef = res.appearance;
@@ -159,6 +169,29 @@ async function signatureUpdate(
     fillContents(tail, src.length, placed, cms);
     return { tail, fieldName: added.name, byteRange: placed.byteRange, cms };
   }
+}
+
+/** The widget rect and appearance form of the most recent visible signature on a page. */
+export function lastVisibleSignature(reader: PdfReader, pageDict: PdfDict): { rect: Rect; form?: PdfDict } | undefined {
+  let best: { rect: Rect; form?: PdfDict } | undefined;
+  for (const f of reader.signatureFields()) {
+    const rect = reader.resolve(f.field.get('Rect'));
+    if (!Array.isArray(rect) || rect.length !== 4) continue;
+    const n = rect.map((x) => reader.resolve(x));
+    if (!n.every((x) => typeof x === 'number')) continue;
+    const [a, b, c, d] = n as number[];
+    if (Math.abs(c - a) < 1 || Math.abs(d - b) < 1) continue;
+    const p = reader.resolve(f.field.get('P'));
+    if (p !== undefined && p !== pageDict) continue;
+    if (p === undefined) {
+      const annots = reader.resolve(pageDict.get('Annots'));
+      if (!Array.isArray(annots) || !annots.some((x) => reader.resolve(x) === f.field)) continue;
+    }
+    const ap = reader.resolveDict(f.field.get('AP'));
+    const nForm = ap ? reader.resolve(ap.get('N')) : undefined;
+    best = { rect: [Math.min(a, c), Math.min(b, d), Math.max(a, c), Math.max(b, d)], form: nForm instanceof PdfStream ? nForm.dict : undefined };
+  }
+  return best;
 }
 
 /** Sign a PDF at the requested PAdES level; see the module header. */
@@ -262,7 +295,7 @@ async function extendSource(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: st
   if (!services.collectValidationData) throw new VanthuError('LTV_UNSUPPORTED', 'Chưa có dịch vụ thu thập dữ liệu kiểm tra.', 'No validation-data service is configured.');
   const vd = await services.collectValidationData(chains);
   for (const wmsg of vd.warnings ?? []) warnings.push(wmsg);
-  if (vd.offline) throw new VanthuError('NET_UNREACHABLE', 'Không kết nối được máy chủ OCSP/CRL.', 'The OCSP/CRL servers cannot be reached.');
+  if (vd.offline) throw new VanthuError('NET_UNREACHABLE', 'Không lấy được tình trạng thu hồi (OCSP/CRL) của mọi chứng thư.', 'The revocation status (OCSP/CRL) of every certificate could not be obtained.');
   const w = new IncrementalWriter(reader);
   addDss(reader, w, vd);
   const dssTail = w.build().bytes;

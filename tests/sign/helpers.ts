@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestPki, signerFor, type TestPki, type TestPkiOptions, type TestKeyType } from '../helpers/pki';
-import { makeNssDb, type NssDb } from '../helpers/nss';
+import { makeNssDb, parsePdfsig, type NssDb, type PdfsigSignature } from '../helpers/nss';
+import { execFile } from 'node:child_process';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { signPdf, type SignPdfOptions, type SignPdfResult } from '../../src-shared/pades/sign';
 import { defaultPadesServices } from '../../src-shared/pades/default-services';
@@ -52,4 +53,13 @@ export function writeArtifact(dir: string, name: string, bytes: Uint8Array): str
   const p = join(dir, name);
   writeFileSync(p, bytes);
   return p;
+}
+
+/** pdfsig without blocking the event loop (so in-process OCSP/TSA servers can answer it). */
+export function pdfsigAsync(file: string, nss: NssDb): Promise<{ stdout: string; signatures: PdfsigSignature[] }> {
+  return new Promise((resolve) => {
+    execFile('pdfsig', ['-nssdir', nss.nssdir, file], { encoding: 'utf8', maxBuffer: 16 << 20 }, (_err, stdout) => {
+      resolve({ stdout, signatures: parsePdfsig(stdout) });
+    });
+  });
 }
