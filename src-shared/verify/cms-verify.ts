@@ -46,6 +46,8 @@ export interface SignedDataCheck {
   findings: Finding[];
   /** First failure met, if any. */
   failure: { indication: Indication; subIndication: SubIndication } | null;
+  /** Content digest comparison still running (deferDigest); see settleDigest. */
+  pendingDigest: Promise<void> | null;
 }
 
 function empty(): SignedDataCheck {
@@ -53,7 +55,7 @@ function empty(): SignedDataCheck {
     parsed: false, signedData: null, signerCert: null, certificates: [], digestAlgorithm: null,
     signatureAlgorithm: null, eContentType: null, eContent: null, messageDigestOk: false,
     signatureOk: false, ess: 'missing', signingTime: null, signatureValue: null, timestampTokens: [],
-    revocation: { crls: [], ocsps: [] }, findings: [], failure: null,
+    revocation: { crls: [], ocsps: [] }, findings: [], failure: null, pendingDigest: null,
   };
 }
 
@@ -232,7 +234,19 @@ function parseArchival(a: pkijs.Attribute | undefined, out: RevocationValues): v
 }
 
 /** Verify a CMS SignedData. `content` says where the signed content is. */
-export async function verifySignedData(der: Uint8Array, content: SignedContent): Promise<SignedDataCheck> {
+/** Wait for the content digest comparison started by verifySignedData (no-op when none is pending). */
+export async function settleDigest(r: SignedDataCheck): Promise<void> {
+  const p = r.pendingDigest;
+  r.pendingDigest = null;
+  if (p) await p;
+}
+
+/**
+ * Verify a CMS SignedData. `content` says where the signed content is. With `deferDigest` the
+ * comparison of the content digest (hashing a large PDF) is left running: call settleDigest(r)
+ * before reading messageDigestOk, and do other work meanwhile.
+ */
+export async function verifySignedData(der: Uint8Array, content: SignedContent, options: { deferDigest?: boolean } = {}): Promise<SignedDataCheck> {
   const r = empty();
   let sd: pkijs.SignedData;
   try {
@@ -280,16 +294,18 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent):
   const kp = keyAccepted(key.type, key.bits);
   if (!kp.ok && kp.code) fail(r, 'TOTAL_FAILED', 'CRYPTO_CONSTRAINTS_FAILURE', finding(kp.code, 'error', { bits: key.bits }));
 
-  // Content digest
-  let contentDigest: Uint8Array | null = null;
+  // Content digest: started now, compared last (the caller may defer it to overlap other work)
+  let contentDigest: Promise<Uint8Array | null> = Promise.resolve(null);
   if (webCryptoDigest(dig)) {
     if (content.kind === 'detached') {
       if (ec && r.eContentType === OID.data) r.findings.push(finding('CMS_ECONTENT_PRESENT', 'warning'));
-      contentDigest = await content.digestOf(dig);
+      contentDigest = content.digestOf(dig);
     } else if (r.eContent) {
-      contentDigest = await digest(dig, r.eContent);
+      contentDigest = digest(dig, r.eContent);
     }
   }
+  // never an unhandled rejection while other checks run; a failed read counts as a mismatch
+  contentDigest = contentDigest.catch(() => null);
 
   let signedData: Uint8Array;
   if (si.signedAttrs) {
@@ -300,8 +316,11 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent):
     }
     const md = attrs(si, 'signed', OID.messageDigest)[0]?.values[0] as asn1js.OctetString | undefined;
     if (!md) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
-    r.messageDigestOk = contentDigest !== null && bytesEqual(u8(md.valueBlock.valueHexView), contentDigest);
-    if (!r.messageDigestOk) fail(r, 'TOTAL_FAILED', 'HASH_FAILURE', finding('HASH_MISMATCH', 'error'));
+    const expected = u8(md.valueBlock.valueHexView);
+    r.pendingDigest = contentDigest.then((got) => {
+      r.messageDigestOk = got !== null && bytesEqual(expected, got);
+      if (!r.messageDigestOk) fail(r, 'TOTAL_FAILED', 'HASH_FAILURE', finding('HASH_MISMATCH', 'error'));
+    });
     signedData = u8(si.signedAttrs.encodedValue);
     r.ess = await checkEss(si, r.signerCert);
     if (r.ess === 'mismatch') fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('ESS_MISMATCH', 'error'));
@@ -320,6 +339,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent):
 
   const v = await verifyWithCert(r.signerCert, si.signatureAlgorithm, dig, signedData, r.signatureValue);
   r.signatureAlgorithm = v.name;
+  if (!options.deferDigest) await settleDigest(r);
   if (v.ok === null) return fail(r, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: v.name }));
   r.signatureOk = v.ok;
   if (!v.ok) fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('SIGNATURE_INVALID', 'error'));

@@ -12,7 +12,7 @@ import { checkByteRange } from './byterange';
 import type { ChainResult, ChainValidator } from './chain';
 import type { ChangeFact } from './changes/analyse';
 import { judge, summarise, type FieldLock, type MdpPolicy } from './changes/policy';
-import { verifySignedData, type SignedDataCheck } from './cms-verify';
+import { settleDigest, verifySignedData, type SignedDataCheck } from './cms-verify';
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
 import { finding, text } from './messages';
@@ -276,7 +276,10 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     if (docTs.genTime) rep.signingTime = { claimed: null, claimedSource: null, proven: docTs.genTime.toISOString(), provenBy: 'document-timestamp' };
   } else {
     const encapsulated = rep.subFilter === 'adbe.pkcs7.sha1';
-    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf });
+    // the content digest (the whole file for a large PDF) keeps running while the chain and the
+    // changes are checked; it is settled before integrity is decided
+    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf }, { deferDigest: !encapsulated });
+    if (encapsulated) await settleDigest(cms);
     if (encapsulated && cms.eContent && cms.parsed) {
       // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges (SHA-1 is refused by policy anyway)
       const sha1 = await digestOf('SHA-1');
@@ -288,9 +291,6 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       cms.findings.push(finding('DIGEST_NOT_ACCEPTED', 'error', { alg: 'SHA-1 (adbe.pkcs7.sha1)' }));
       if (!cms.failure) cms.failure = { indication: 'TOTAL_FAILED', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' };
     }
-    rep.findings.push(...cms.findings);
-    rep.integrity = cms.messageDigestOk && cms.signatureOk ? 'intact' : 'broken';
-    if (cms.failure) out.set(cms.failure.indication, cms.failure.subIndication);
     const claimed = cms.signingTime ? cms.signingTime.toISOString() : mStr ? pdfDateToIso(mStr) : null;
     rep.signingTime.claimed = claimed;
     rep.signingTime.claimedSource = cms.signingTime ? 'signing-time-attribute' : claimed ? 'M' : null;
@@ -330,7 +330,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   }
 
   // 4. Certificate path and revocation (only when the signature itself holds)
-  if (cms.signerCert && rep.kind === 'signature' && rep.integrity === 'intact') {
+  if (cms.signerCert && rep.kind === 'signature' && cms.signatureOk) {
     const leaf = new Uint8Array(cms.signerCert.toSchema().toBER());
     const ku = cms.signerCert.extensions?.find((e) => e.extnID === '2.5.29.15');
     if (ku) {
@@ -381,6 +381,14 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     } else if (!rep.coversWholeDocument) {
       rep.findings.push(finding('NOT_WHOLE_DOCUMENT', 'info', { rev: rep.revision, total: ctx.views.count, n: ctx.views.count - rep.revision }));
     }
+  }
+
+  // the content digest, started with the CMS check
+  if (rep.kind === 'signature') {
+    await settleDigest(cms);
+    rep.findings.unshift(...cms.findings);
+    rep.integrity = cms.messageDigestOk && cms.signatureOk ? 'intact' : 'broken';
+    if (cms.failure) out.set(cms.failure.indication, cms.failure.subIndication);
   }
 
   // 6. Level
