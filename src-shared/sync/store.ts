@@ -177,11 +177,14 @@ export class LocalStore {
     }));
   }
 
-  /** Merge a page of server snapshots and the new cursor in ONE transaction. */
+  /** Merge a page of server snapshots and the new cursor in ONE transaction (bulk reads/writes). */
   async applyPulled(snapshots: DocumentSnapshot[], cursor: number): Promise<void> {
     await this.wrap(() => this.db.transaction('rw', [this.db.documents, this.db.versions, this.db.kv, this.db.files, this.db.downloads], async () => {
-      for (const s of snapshots) {
-        const cur = await this.db.documents.get(s.id);
+      const current = await this.db.documents.bulkGet(snapshots.map((s) => s.id));
+      const docs: LocalDocument[] = [];
+      const versions: LocalVersion[] = [];
+      snapshots.forEach((s, i) => {
+        const cur = current[i];
         const keepLocal = !!cur && cur.pending > 0;
         const doc: LocalDocument = {
           id: s.id,
@@ -199,11 +202,15 @@ export class LocalStore {
           server: s,
         };
         doc.sortDate = sortDateOf(doc);
-        await this.db.documents.put(doc);
-        for (const v of s.versions) {
-          await this.db.versions.put({ docId: s.id, sha256: v.sha256, size: v.size, fileName: v.fileName, kind: v.kind, parentSha256: v.parentSha256, no: v.no, createdAt: v.createdAt });
-          if (!(await this.db.files.get(v.sha256))) await this.db.downloads.put({ sha256: v.sha256, docId: s.id });
-        }
+        docs.push(doc);
+        for (const v of s.versions) versions.push({ docId: s.id, sha256: v.sha256, size: v.size, fileName: v.fileName, kind: v.kind, parentSha256: v.parentSha256, no: v.no, createdAt: v.createdAt });
+      });
+      await this.db.documents.bulkPut(docs);
+      if (versions.length) {
+        await this.db.versions.bulkPut(versions);
+        const have = await this.db.files.bulkGet(versions.map((v) => v.sha256));
+        const missing = versions.filter((_, i) => !have[i]).map((v) => ({ sha256: v.sha256, docId: v.docId }));
+        if (missing.length) await this.db.downloads.bulkPut(missing);
       }
       await this.db.kv.put({ k: 'cursor', v: cursor });
     }));
