@@ -77,6 +77,19 @@ describe('signatures made by our signer', () => {
     expect(r.signatures[0].findings.map((f) => f.code)).toContain('REVOCATION_UNKNOWN');
   });
 
+  it('is INDETERMINATE / TRY_LATER online when the OCSP and CRL servers are down', async () => {
+    const file = save(w, 'rev-down.pdf', await signOurs(w, w.base, w.pki.signers.p256, { level: 'B-B' }));
+    w.rev.setMode('down');
+    try {
+      const r = await verifyFile(file, { ...opts(), fetchTimeoutMs: 5_000 });
+      expect(r.verdict).toBe('INDETERMINATE');
+      expect(r.signatures[0].subIndication).toBe('TRY_LATER');
+      expect(r.signatures[0].revocation.status).not.toBe('good');
+    } finally {
+      w.rev.setMode('ok');
+    }
+  });
+
   it('passes offline from the local revocation cache filled by an earlier online verification', async () => {
     const file = save(w, 'cached.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
     const cacheDir = `${w.dir}/rev-cache`;
