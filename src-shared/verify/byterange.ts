@@ -15,6 +15,8 @@ export interface ByteRangeInput {
   fileLength: number;
   /** Offsets where each revision ends (just after its %%EOF and end-of-line), ascending. */
   revisionEnds: number[];
+  /** File bytes, to accept a range that ends after a few more whitespace bytes past a %%EOF. */
+  read?: (offset: number, length: number) => Uint8Array;
 }
 
 export interface ByteRangeCheck {
@@ -28,11 +30,25 @@ export interface ByteRangeCheck {
   findings: Finding[];
 }
 
-/** A revision end matches when the range ends at it, allowing only the EOL after %%EOF. */
-function matchRevision(end: number, revisionEnds: number[]): number {
+const MAX_TRAILING_WHITESPACE = 64;
+
+function isWhite(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x00;
+}
+
+/**
+ * A revision end matches when the range ends at it (with or without the EOL after %%EOF), or a
+ * few bytes after it when those bytes are only whitespace (some writers pad after %%EOF).
+ */
+function matchRevision(end: number, revisionEnds: number[], read?: ByteRangeInput['read']): number {
   for (let i = 0; i < revisionEnds.length; i++) {
     const r = revisionEnds[i];
+    if (r < 0) continue;
     if (end <= r && end >= r - 2) return i + 1;
+    if (read && end > r && end - r <= MAX_TRAILING_WHITESPACE && (i + 1 >= revisionEnds.length || end <= revisionEnds[i + 1])) {
+      const gap = read(r, end - r);
+      if (gap.length === end - r && gap.every(isWhite)) return i + 1;
+    }
   }
   return 0;
 }
@@ -63,7 +79,7 @@ export function checkByteRange(input: ByteRangeInput): ByteRangeCheck {
     ok = false;
   }
   const end = c + d;
-  out.revision = matchRevision(end, input.revisionEnds);
+  out.revision = matchRevision(end, input.revisionEnds, input.read);
   out.coversWholeRevision = out.revision > 0;
   out.coversWholeDocument = out.revision > 0 && out.revision === input.revisionEnds.length;
   if (!out.coversWholeRevision) { out.findings.push(finding('BYTERANGE_NOT_REVISION_END', 'error')); ok = false; }

@@ -246,6 +246,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     contentsLength: contents ? contents.length : 0,
     fileLength: ctx.src.length,
     revisionEnds: ctx.revisionEnds,
+    read: (o, l) => ctx.src.read(o, l),
   });
   rep.findings.push(...br.findings);
   rep.revision = br.revision;

@@ -37,6 +37,14 @@ describe('ByteRange sanity', () => {
     expect(r.ok).toBe(false);
     expect(r.findings.map((f) => f.code)).toContain(code);
   });
+  it('accepts a range ending after whitespace padding past %%EOF, not after other bytes', () => {
+    const file = new Uint8Array(1010).fill(0x41);
+    file.fill(0x0a, 1000, 1010);
+    const read = (o: number, l: number) => file.subarray(o, o + l);
+    expect(checkByteRange({ ...base, fileLength: 1010, byteRange: [0, 100, 200, 810], read }).coversWholeRevision).toBe(true);
+    file[1005] = 0x41;
+    expect(checkByteRange({ ...base, fileLength: 1010, byteRange: [0, 100, 200, 810], read }).coversWholeRevision).toBe(false);
+  });
   it('rejects a missing /ByteRange and an empty /Contents', () => {
     expect(checkByteRange({ ...base, byteRange: undefined }).findings.map((f) => f.code)).toContain('NO_BYTERANGE');
     expect(checkByteRange({ ...base, contentsLength: 0, byteRange: [0, 100, 200, 400] }).findings.map((f) => f.code)).toContain('NO_CONTENTS');

@@ -129,7 +129,7 @@ export async function verifyFiles(files: string[], opts: VerifyFileOptions = {})
   return runInWorkers(jobs, timeoutMs, (job) => {
     const f = finding('DOC_TIMEOUT', 'error', { ms: timeoutMs });
     return failedReport(job.file, 'VERIFY_TIMEOUT', f.message_vi, f.message_en);
-  });
+  }, verifyJob);
 }
 
 /** Verify one PDF file. */

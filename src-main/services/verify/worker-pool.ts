@@ -13,13 +13,15 @@ import type { WorkerJob } from './verify-file';
 
 export const VERIFY_WORKER_TAG = 'vanthu-verify-worker';
 
-function createWorker(): Worker {
+/** A worker, or null when this layout has no usable entry (e.g. an app bundle without verify-worker.js). */
+function createWorker(): Worker | null {
   const self = fileURLToPath(import.meta.url);
   const here = path.dirname(self);
   const workerData = { tag: VERIFY_WORKER_TAG };
   const explicit = process.env.VANTHU_VERIFY_WORKER ?? path.join(here, 'verify-worker.js');
   if (existsSync(explicit)) return new Worker(explicit, { workerData });
   if (!self.endsWith('.ts')) {
+    if (path.basename(self) !== 'vanthu.mjs') return null;
     // inside the CLI bundle: modules initialise lazily, so enter through the bundle's main(); the
     // verify command then serves jobs (verify-file.ts checks the tag) and never returns
     const code = `import(${JSON.stringify(pathToFileURL(self).href)}).then((m) => m.main(['verify', '--serve-worker']));`;
@@ -35,6 +37,7 @@ function createWorker(): Worker {
 /** Start a worker and wait for its ready signal (module loading is not counted against a job). */
 async function startWorker(): Promise<Worker> {
   const w = createWorker();
+  if (!w) throw new Error('no verification worker entry in this layout');
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('verification worker did not start')), 60_000);
     w.once('message', () => { clearTimeout(t); resolve(); });
@@ -43,14 +46,35 @@ async function startWorker(): Promise<Worker> {
   return w;
 }
 
-export async function runInWorkers(jobs: WorkerJob[], timeoutMs: number, onTimeout: (job: WorkerJob) => DocumentReport): Promise<DocumentReport[]> {
+/**
+ * Run the jobs in a worker. When no worker can be started at all (a layout without a worker
+ * entry), `inThread` verifies them here instead: the reader's guards and the cooperative deadline
+ * still apply, only the hard kill is missing.
+ */
+export async function runInWorkers(
+  jobs: WorkerJob[], timeoutMs: number, onTimeout: (job: WorkerJob) => DocumentReport,
+  inThread: (job: WorkerJob) => Promise<DocumentReport>,
+): Promise<DocumentReport[]> {
   const out: DocumentReport[] = [];
   let worker: Worker | null = null;
+  let noWorker = false;
   try {
     for (const job of jobs) {
+      if (noWorker) {
+        out.push(await inThread({ ...job, deadline: Date.now() + timeoutMs }));
+        continue;
+      }
       let result: DocumentReport | 'timeout' | Error;
       try {
-        if (!worker) worker = await startWorker();
+        if (!worker) {
+          try {
+            worker = await startWorker();
+          } catch {
+            noWorker = true;
+            out.push(await inThread({ ...job, deadline: Date.now() + timeoutMs }));
+            continue;
+          }
+        }
         const w: Worker = worker;
         result = await new Promise<DocumentReport | 'timeout' | Error>((resolve) => {
           const timer = setTimeout(() => resolve('timeout'), timeoutMs + 1_000);
