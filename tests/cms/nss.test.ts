@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, type TestPki } from '../helpers/pki';
 import { addCertificate, importPkcs12, listNicknames, makeNssDb, parsePdfsig, pdfsigAddSignature, runPdfsig } from '../helpers/nss';
+import { startRevocationServer } from '../helpers/ocsp';
+import { execFile } from 'node:child_process';
 
 const shared = resolve(__dirname, '../../../shared');
 let pki: TestPki;
@@ -44,6 +46,37 @@ describe('NSS database and pdfsig helpers', () => {
     const r = runPdfsig(signed, { nss: db });
     expect(r.signatures[0].signatureValid).toBe(true);
     expect(r.signatures[0].certificateTrusted).toBe(false);
+  });
+
+  it("accepts the test OCSP responder's answers in pdfsig's own online check: good is trusted, revoked is revoked", async () => {
+    const rev = await startRevocationServer();
+    try {
+      const online = await makeTestPki(join(work, 'online'), { ...rev.pkiOptions, signerTypes: ['rsa2048'], caKeyType: 'p256' });
+      rev.attach(online);
+      const bad = await online.issue({ name: 'revoked-signer', keyType: 'rsa2048', issuer: online.intermediate, subject: [['C', 'VN'], ['O', 'UBND xã Thử'], ['CN', 'Đỗ Văn Thu Hồi']] });
+      rev.revoke(bad.serialHex, { reason: 1 });
+      const db = makeNssDb(join(work, 'nss-online'), online.root.pemPath);
+      importPkcs12(db, online.signers.rsa2048.p12Path!, online.password);
+      importPkcs12(db, bad.p12Path!, online.password);
+      const input = join(shared, 'corpus/pdf/pyhanko/minimal.pdf');
+      const good = join(work, 'online-good.pdf');
+      const revoked = join(work, 'online-revoked.pdf');
+      pdfsigAddSignature(db, 'signer-rsa2048', input, good);
+      pdfsigAddSignature(db, 'revoked-signer', input, revoked);
+      const verifyDb = makeNssDb(join(work, 'nss-online-verify'), online.root.pemPath);
+      // pdfsig calls our responder in this process, so run it asynchronously.
+      const run = (f: string) => new Promise<string>((resolve) => execFile('pdfsig', ['-nssdir', verifyDb.nssdir, f], { encoding: 'utf8' }, (_e, out) => resolve(out)));
+      const before = rev.hits.ocsp;
+      const g = parsePdfsig(await run(good))[0];
+      expect(g.signatureValid).toBe(true);
+      expect(g.certificateValidation).toBe('Certificate is Trusted.');
+      const r = parsePdfsig(await run(revoked))[0];
+      expect(r.signatureValid).toBe(true);
+      expect(r.certificateValidation).toBe('Certificate has been Revoked.');
+      expect(rev.hits.ocsp).toBeGreaterThan(before);
+    } finally {
+      await rev.close();
+    }
   });
 
   it('parses several signatures, partial coverage and digest mismatch lines', () => {

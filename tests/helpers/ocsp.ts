@@ -54,6 +54,11 @@ function hexOf(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
 
+/** Whole seconds: DER GeneralizedTime in OCSP must not carry fractions (NSS rejects them). */
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
 function ocspStatusOnly(status: number): Uint8Array {
   return new Uint8Array(new pkijs.OCSPResponse({ responseStatus: new asn1js.Enumerated({ value: status }) }).toSchema().toBER(false));
 }
@@ -98,7 +103,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
     // intermediate's own status by the root itself. 'wrong-signer' signs with an unrelated key.
     const delegated = ca === pki.intermediate;
     const signerEntity = mode === 'wrong-signer' ? pki.signers.rsa2048 : delegated ? responder ?? pki.ocsp : ca;
-    const now = new Date();
+    const now = wholeSeconds(new Date());
     const responses: pkijs.SingleResponse[] = [];
     for (const r of req.tbsRequest.requestList) {
       const serial = normSerial(hexOf(new Uint8Array(r.reqCert.serialNumber.valueBlock.valueHexView)));
@@ -106,7 +111,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
       const rev = revoked.get(serial);
       if (unknown.has(serial)) certStatus = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } });
       else if (rev) {
-        const parts: asn1js.AsnType[] = [new asn1js.GeneralizedTime({ valueDate: rev.date })];
+        const parts: asn1js.AsnType[] = [new asn1js.GeneralizedTime({ valueDate: wholeSeconds(rev.date) })];
         if (rev.reason !== undefined) parts.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Enumerated({ value: rev.reason })] }));
         certStatus = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: parts });
       } else certStatus = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
@@ -131,7 +136,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
   }
 
   async function buildCrl(ca: TestEntity): Promise<Uint8Array> {
-    const now = new Date();
+    const now = wholeSeconds(new Date());
     const crl = new pkijs.CertificateRevocationList();
     crl.version = 1;
     crl.issuer = ca.cert.subject;
@@ -148,7 +153,7 @@ export async function startRevocationServer(): Promise<RevocationServer> {
         : {};
       entries.push(new pkijs.RevokedCertificate({
         userCertificate: new asn1js.Integer({ valueHex: new Uint8Array(Buffer.from(serial.length % 2 ? `0${serial}` : serial, 'hex')).buffer }),
-        revocationDate: new pkijs.Time({ type: 0, value: info.date }),
+        revocationDate: new pkijs.Time({ type: 0, value: wholeSeconds(info.date) }),
         ...entryExt,
       }));
     }

@@ -91,7 +91,8 @@ export async function startTsa(tsa: TestEntity, opts: TsaOptions = {}): Promise<
       policy,
       messageImprint: imprint,
       serialNumber: new asn1js.Integer({ value: ++serial }),
-      genTime: opts.now ? opts.now() : new Date(),
+      // Whole seconds: DER forbids trailing zeros in fractions, and accuracy is one second anyway.
+      genTime: new Date(Math.floor((opts.now ? opts.now() : new Date()).getTime() / 1000) * 1000),
       accuracy: new pkijs.Accuracy({ seconds: 1 }),
       ...(nonce ? { nonce } : {}),
     });
