@@ -365,7 +365,10 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   // 5. Changes after signing
   if (rep.revision > 0) {
     const facts: ChangeFact[] = [];
-    for (let i = rep.revision; i < ctx.views.count; i++) facts.push(...ctx.views.updateFacts(i));
+    for (let i = rep.revision; i < ctx.views.count; i++) {
+      checkDeadline(ctx.opts);
+      facts.push(...ctx.views.updateFacts(i));
+    }
     facts.push(...ctx.globalFacts);
     const isCert = ctx.docMdp?.sigRef && f.sigRef && ctx.docMdp.sigRef.num === f.sigRef.num;
     if (isCert) rep.docMdpPermission = ctx.docMdp!.p;

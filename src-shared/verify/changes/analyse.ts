@@ -6,7 +6,7 @@
 // appearances, DSS and metadata.
 
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from '../../pdf/objects';
-import type { PdfReader } from '../../pdf/reader';
+import type { PageInfo, PdfReader } from '../../pdf/reader';
 import { changedKeys, dictOf, sameValue } from './values';
 
 export type ChangeCategory = 'signature' | 'doc-timestamp' | 'dss' | 'metadata' | 'form-fill' | 'annotation' | 'forbidden';
@@ -43,6 +43,15 @@ const SAFE = <T>(f: () => T, fallback: T): T => {
     return fallback;
   }
 };
+
+const PAGES = new WeakMap<PdfReader, PageInfo[] | null>();
+const FIELDS = new WeakMap<PdfReader, Map<string, FieldView>>();
+
+/** The page list of a revision view, computed once per view (null when unreadable). */
+function pagesOf(r: PdfReader): PageInfo[] | null {
+  if (!PAGES.has(r)) PAGES.set(r, SAFE(() => r.pages(), null));
+  return PAGES.get(r)!;
+}
 
 function nm(v: PdfValue | undefined): string | null {
   return v instanceof PdfName ? v.name : null;
@@ -129,8 +138,8 @@ function ruleTrailer(c: Ctx): void {
 
 /** Pages: same pages in the same order; page dictionaries may change only in /Annots. */
 function rulePages(c: Ctx): void {
-  const a = SAFE(() => c.old.pages(), null);
-  const b = SAFE(() => c.neu.pages(), null);
+  const a = pagesOf(c.old);
+  const b = pagesOf(c.neu);
   if (!a || !b) {
     fact(c, 'pages-unreadable', 'forbidden', 'Không đọc được cây trang.', 'The page tree cannot be read.');
     return;
@@ -180,8 +189,12 @@ interface FieldView {
 }
 
 function fieldMap(r: PdfReader): Map<string, FieldView> {
-  const m = new Map<string, FieldView>();
-  for (const f of SAFE(() => r.formFields(), [])) if (!m.has(f.name)) m.set(f.name, f);
+  let m = FIELDS.get(r);
+  if (!m) {
+    m = new Map<string, FieldView>();
+    for (const f of SAFE(() => r.formFields(), [])) if (!m.has(f.name)) m.set(f.name, f);
+    FIELDS.set(r, m);
+  }
   return m;
 }
 
@@ -332,8 +345,8 @@ function additiveDict(c: Ctx, oldV: PdfValue | undefined, newV: PdfValue | undef
 
 /** Annotations: existing ones kept; new ones are widgets of signature fields, or annotations (P=3 only). */
 function ruleAnnotations(c: Ctx, sigFieldWidgets: Set<number>, fieldWidgets: Set<number>): void {
-  const a = SAFE(() => c.old.pages(), []);
-  const b = SAFE(() => c.neu.pages(), []);
+  const a = pagesOf(c.old) ?? [];
+  const b = pagesOf(c.neu) ?? [];
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const oldAnnots = a[i].dict.get('Annots');
