@@ -66,6 +66,11 @@ describe('openPkcs12', () => {
     expect(await cmsVerifies(signer)).toBe(true);
     await signer.close();
     await expect(openPkcs12(bytes, 'Mat khau ky so 2026')).rejects.toMatchObject({ code: 'P12_BAD_PASSWORD' });
+    // The same password typed in decomposed form (NFD: base letter + combining marks) also opens it.
+    const nfd = pw.normalize('NFD');
+    expect(nfd).not.toBe(pw);
+    const again = await openPkcs12(bytes, nfd);
+    await again.close();
   });
 
   it('says P12_BAD_PASSWORD for a wrong password, without the password in the message', async () => {

@@ -98,14 +98,23 @@ function explicit0(b: unknown): asn1js.AsnType {
   return b.valueBlock.value[0];
 }
 
-function verifyMac(pfx: asn1js.AsnType[], authSafe: Uint8Array, password: string): void {
-  if (pfx.length < 3) return; // no MAC: integrity comes from decryption padding only
+/** Iteration caps: a hostile file must not keep the app busy for minutes. */
+const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
+const MAX_PBKDF2_ITERATIONS = 10_000_000;
+
+function checkIterations(n: number, max: number): number {
+  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw unsupported(`iteration count ${n}`);
+  return n;
+}
+
+/** Does the password MAC match with this password? */
+function macMatches(pfx: asn1js.AsnType[], authSafe: Uint8Array, password: string): boolean {
   const macData = seq(pfx[2]);
   const digestInfo = seq(macData[0]);
   const alg = oid(seq(digestInfo[0])[0]);
   const expected = octets(digestInfo[1]);
   const salt = octets(macData[1]);
-  const iterations = macData[2] ? int(macData[2]) : 1;
+  const iterations = checkIterations(macData[2] ? int(macData[2]) : 1, MAX_PKCS12_KDF_ITERATIONS);
   const hash = DIGESTS[alg];
   if (!hash) throw unsupported(`MAC ${alg}`);
   const pw = bmpPassword(password);
@@ -113,7 +122,7 @@ function verifyMac(pfx: asn1js.AsnType[], authSafe: Uint8Array, password: string
   pw.fill(0);
   const mac = createHmac(hash, key).update(authSafe).digest();
   key.fill(0);
-  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw badPassword();
+  return mac.length === expected.length && timingSafeEqual(mac, expected);
 }
 
 function decipher(alg: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
@@ -138,7 +147,7 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
     if (oid(kdf[0]) !== O.pbkdf2) throw unsupported(`KDF ${oid(kdf[0])}`);
     const kp = seq(kdf[1]);
     const salt = octets(kp[0]);
-    const iterations = int(kp[1]);
+    const iterations = checkIterations(int(kp[1]), MAX_PBKDF2_ITERATIONS);
     let prf: P12Hash = 'sha1';
     for (const extra of kp.slice(2)) {
       if (extra instanceof asn1js.Sequence) {
@@ -161,7 +170,7 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
   if (alg === O.pbeSha3Des || alg === O.pbeSha2Des) {
     const params = seq(parts[1]);
     const salt = octets(params[0]);
-    const iterations = int(params[1]);
+    const iterations = checkIterations(int(params[1]), MAX_PKCS12_KDF_ITERATIONS);
     const pw = bmpPassword(password);
     let key = pkcs12Kdf('sha1', pw, salt, 1, iterations, 24);
     const iv = pkcs12Kdf('sha1', pw, salt, 2, iterations, 8);
@@ -172,7 +181,7 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
   if (alg === O.pbeShaRc2_40 || alg === O.pbeShaRc2_128) {
     const params = seq(parts[1]);
     const salt = octets(params[0]);
-    const iterations = int(params[1]);
+    const iterations = checkIterations(int(params[1]), MAX_PKCS12_KDF_ITERATIONS);
     const bits = alg === O.pbeShaRc2_40 ? 40 : 128;
     const pw = bmpPassword(password);
     const key = pkcs12Kdf('sha1', pw, salt, 1, iterations, bits / 8);
@@ -221,7 +230,14 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
     if (e instanceof VanthuError) throw e;
     throw invalid();
   }
-  verifyMac(pfx, authSafe, password);
+  // The same Vietnamese password can arrive composed (NFC) or decomposed (NFD) depending on the
+  // keyboard and OS; the MAC tells which form the file was made with.
+  if (pfx.length >= 3) {
+    const forms = [...new Set([password, password.normalize('NFC'), password.normalize('NFD')])];
+    const found = forms.find((f) => macMatches(pfx, authSafe, f));
+    if (found === undefined) throw badPassword();
+    password = found;
+  }
 
   const bags: Bag[] = [];
   try {
