@@ -7,6 +7,11 @@ export interface ByteSource {
   readonly length: number;
   /** Bytes [offset, offset+length) clipped to the source; may return a view, never mutate it. */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Optional fast path for streaming consumers (digests, copies): call `fn` for consecutive chunks;
+   * a chunk is only valid during the call (implementations may reuse one buffer).
+   */
+  scan?(offset: number, length: number, fn: (chunk: Uint8Array) => void): void;
 }
 
 export class BytesSource implements ByteSource {
@@ -42,6 +47,10 @@ export class ConcatSource implements ByteSource {
 
 /** Call `fn` for consecutive chunks of [offset, offset+length) (for streaming digests and copies). */
 export function forEachChunk(src: ByteSource, offset: number, length: number, fn: (chunk: Uint8Array) => void, chunkSize = 1 << 20): void {
+  if (src.scan) {
+    src.scan(offset, length, fn);
+    return;
+  }
   let pos = offset;
   const end = Math.min(offset + length, src.length);
   while (pos < end) {

@@ -33,7 +33,7 @@ function expectAllValid(file: string, n: number): void {
 
 describe('signing the same file several times', () => {
   it('signer, organisation and copy signatures in turn keep every earlier signature valid', async () => {
-    let pdf = new Uint8Array(readFileSync(join(corpusDir, 'pyhanko/minimal-two-pages.pdf')));
+    let pdf: Uint8Array = new Uint8Array(readFileSync(join(corpusDir, 'pyhanko/minimal-two-pages.pdf')));
     const time = new Date('2026-11-26T07:03:21Z');
     const steps = [
       { kind: 'signer', appearance: { kind: 'signer', rect: [330, 250, 540, 380], signatureImage: res('appearance/sample-signature.png'), title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], fullName: 'Nguyễn Thị Hải Yến', fonts: fonts() } },
@@ -76,7 +76,7 @@ describe('signing the same file several times', () => {
     for (const f of files) {
       const path = join(corpusDir, f);
       const before = runPdfsig(path, { nss: env.nss }).signatures;
-      let pdf = new Uint8Array(readFileSync(path));
+      let pdf: Uint8Array = new Uint8Array(readFileSync(path));
       for (let k = 1; k <= 2; k++) {
         ({ out: pdf } = await signBytes(env, pdf, { reason: `lần ${k}` }));
         const after = runPdfsig(writeArtifact(art, `${f.replace('/', '__')}.${k}.pdf`, pdf), { nss: env.nss }).signatures;

@@ -11,6 +11,7 @@ export class FileSource implements ByteSource {
   readonly length: number;
   private pages = new Map<number, Uint8Array>();
   private closed = false;
+  private scratch: Uint8Array | null = null;
 
   constructor(readonly fd: number, private readonly ownsFd = false) {
     this.length = fstatSync(fd).size;
@@ -72,10 +73,24 @@ export class FileSource implements ByteSource {
     return out;
   }
 
+  /** Stream [offset, offset+length) through one reused 1 MB buffer (for digests). */
+  scan(offset: number, length: number, fn: (chunk: Uint8Array) => void): void {
+    const end = Math.min(offset + length, this.length);
+    const buf = (this.scratch ??= new Uint8Array(1 << 20));
+    let pos = Math.max(0, offset);
+    while (pos < end) {
+      const n = readSync(this.fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) break;
+      fn(buf.subarray(0, n));
+      pos += n;
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.pages.clear();
+    this.scratch = null;
     if (this.ownsFd) closeSync(this.fd);
   }
 }

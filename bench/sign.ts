@@ -1,0 +1,134 @@
+// Signing benchmark (issue 3): `node --import tsx bench/sign.ts`.
+// Makes 1, 20 and 100 MB PDFs with ../shared/tools/mkpdf.py, then times `./bin/vanthu sign --p12`
+// against poppler's `pdfsig -add-signature` (same key imported into an NSS database) on the same
+// files in one run: whole-process wall time (median of 3) and peak RSS (VmHWM sampled from /proc).
+// Then a batch: one `vanthu sign` over 100 × 1 MB files against 100 pdfsig runs.
+// Targets: ≤ 0.5× pdfsig wall time on 20/100 MB, peak RSS ≤ 160 MB on 100 MB, batch ≥ 10× faster.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { makeTestPki } from '../tests/helpers/pki';
+import { importPkcs12, listNicknames, makeNssDb } from '../tests/helpers/nss';
+
+const root = resolve(import.meta.dirname, '..');
+const shared = resolve(root, '../shared');
+const bin = join(root, 'bin', 'vanthu');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Run {
+  wallMs: number;
+  peakRssMb: number;
+  code: number | null;
+}
+
+/** Run a command, sampling its VmHWM (peak resident set) from /proc until it exits. */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let peakKb = 0;
+    const sample = () => {
+      try {
+        const s = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const m = /VmHWM:\s+(\d+) kB/.exec(s);
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    };
+    const timer = setInterval(sample, 2);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      // pdfsig exits non-zero after a successful save when NSS_Shutdown complains; report real failures only
+      if (code !== 0 && !/NSS_Shutdown/.test(stderr)) process.stderr.write(`${cmd} exited ${code}: ${stderr}\n`);
+      resolvePromise({ wallMs, peakRssMb: peakKb / 1024, code });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-bench-sign-'));
+  try {
+    const pki = await makeTestPki(join(dir, 'pki'), { signerTypes: ['rsa2048'] });
+    const p12 = pki.signers.rsa2048.p12Path!;
+    const nss = makeNssDb(join(dir, 'nss'), pki.root.pemPath);
+    importPkcs12(nss, p12, pki.password);
+    const nick = listNicknames(nss).find((n) => n.includes('rsa2048')) ?? listNicknames(nss)[0];
+    const env = { ...process.env, VANTHU_P12_PASSWORD: pki.password };
+    const vanthu = (out: string[], inputs: string[]) => measure(process.execPath, [bin, 'sign', '--p12', p12, ...out, ...inputs], env);
+    const pdfsig = (input: string, output: string) => measure('pdfsig', ['-nssdir', nss.nssdir, '-add-signature', '-nick', nick, input, output]);
+
+    // warm-up: builds the CLI bundle if stale, fills the page cache
+    const warm = join(dir, 'warm.pdf');
+    execFileSync('python3', [join(shared, 'tools/mkpdf.py'), warm, '1', '0.1']);
+    await vanthu(['--out', join(dir, 'warm-signed.pdf')], [warm]);
+
+    const rows: string[] = [];
+    const sizes: [number, number][] = [[1, 2], [20, 10], [100, 50]];
+    const results: Record<number, { v: Run; p: Run }> = {};
+    for (const [mb, pages] of sizes) {
+      const input = join(dir, `in-${mb}mb.pdf`);
+      execFileSync('python3', [join(shared, 'tools/mkpdf.py'), input, String(pages), String(mb)]);
+      const v: Run[] = [], p: Run[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        v.push(await vanthu(['--out', join(dir, `v-${mb}.pdf`)], [input]));
+        p.push(await pdfsig(input, join(dir, `p-${mb}-${i}.pdf`)));
+        rmSync(join(dir, `p-${mb}-${i}.pdf`), { force: true });
+      }
+      const vm = { wallMs: median(v.map((r) => r.wallMs)), peakRssMb: Math.max(...v.map((r) => r.peakRssMb)), code: 0 };
+      const pm = { wallMs: median(p.map((r) => r.wallMs)), peakRssMb: Math.max(...p.map((r) => r.peakRssMb)), code: 0 };
+      results[mb] = { v: vm, p: pm };
+      rows.push(`| ${mb} MB | ${vm.wallMs.toFixed(0)} ms | ${pm.wallMs.toFixed(0)} ms | ${(vm.wallMs / pm.wallMs).toFixed(2)}× | ${vm.peakRssMb.toFixed(0)} MB | ${pm.peakRssMb.toFixed(0)} MB |`);
+      rmSync(input, { force: true });
+    }
+
+    // batch: 100 × 1 MB
+    const batchIn = join(dir, 'batch-in'), batchOut = join(dir, 'batch-out'), pdfsigOut = join(dir, 'batch-pdfsig');
+    for (const d of [batchIn, batchOut, pdfsigOut]) mkdirSync(d, { recursive: true });
+    const one = join(dir, 'one-mb.pdf');
+    execFileSync('python3', [join(shared, 'tools/mkpdf.py'), one, '2', '1']);
+    const files: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const f = join(batchIn, `vb-${String(i).padStart(3, '0')}.pdf`);
+      copyFileSync(one, f);
+      files.push(f);
+    }
+    const vb = await vanthu(['--out-dir', batchOut], files);
+    const t0 = process.hrtime.bigint();
+    let pdfsigPeak = 0;
+    for (const f of files) {
+      const r = await pdfsig(f, join(pdfsigOut, basename(f)));
+      pdfsigPeak = Math.max(pdfsigPeak, r.peakRssMb);
+    }
+    const pbMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const signedCount = files.filter((f) => existsSync(join(batchOut, basename(f)))).length;
+    const pdfsigCount = files.filter((f) => existsSync(join(pdfsigOut, basename(f)))).length;
+
+    const r20 = results[20].v.wallMs / results[20].p.wallMs;
+    const r100 = results[100].v.wallMs / results[100].p.wallMs;
+    const speedup = pbMs / vb.wallMs;
+    process.stdout.write(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)\n`);
+    process.stdout.write(`\n## Signing benchmark (vanthu sign --p12 vs pdfsig -add-signature, median of ${RUNS})\n\n`);
+    process.stdout.write(`| file | vanthu wall | pdfsig wall | ratio | vanthu peak RSS | pdfsig peak RSS |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n\n`);
+    process.stdout.write(`Batch 100 × 1 MB: vanthu (one process) ${vb.wallMs.toFixed(0)} ms, peak RSS ${vb.peakRssMb.toFixed(0)} MB, ${signedCount}/100 signed; 100 pdfsig runs ${pbMs.toFixed(0)} ms (${pdfsigCount}/100 written, peak RSS ${pdfsigPeak.toFixed(0)} MB) → ${speedup.toFixed(1)}× faster\n\n`);
+    const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    process.stdout.write(`Targets: 20 MB ratio ${r20.toFixed(2)} ≤ 0.5 ${verdict(r20 <= 0.5)}; 100 MB ratio ${r100.toFixed(2)} ≤ 0.5 ${verdict(r100 <= 0.5)}; ` +
+      `100 MB peak RSS ${results[100].v.peakRssMb.toFixed(0)} MB ≤ 160 ${verdict(results[100].v.peakRssMb <= 160)}; batch ${speedup.toFixed(1)}× ≥ 10 ${verdict(speedup >= 10)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench/sign: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});
