@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HashAlgorithm, SignatureScheme } from '../../src-shared/sign/signer';
 import { buildCadesDetached } from '../../src-shared/cms/cades';
 import { estimateCmsSize } from '../../src-shared/cms/size';
+import { parseSignedData } from '../../src-shared/cms/signed-data';
+import { checkSignerInfo } from '../../src-shared/cms/verify';
 import { digest } from '../../src-shared/crypto/hash';
 import { makeTestPki, signerFor, type TestKeyType, type TestPki } from '../helpers/pki';
 
@@ -115,6 +117,22 @@ describe('buildCadesDetached', () => {
     writeFileSync(p, cms);
     expect(opensslVerify(p, contentPath).ok).toBe(true);
     expect(cmsPrint(p)).toMatch(/signingTime[\s\S]*UTCTIME:Nov 26 07:03:21 2026 GMT/);
+  });
+
+  it('checkSignerInfo confirms digest and signature for every scheme and catches a flipped signature bit', async () => {
+    for (const [t, hash, scheme] of [['rsa3072', 'SHA-512', { kind: 'rsa-pss' }], ['rsa2048', 'SHA-256', { kind: 'rsa-pkcs1v15' }], ['p384', 'SHA-384', { kind: 'ecdsa' }]] as const) {
+      const signer = await signerFor(pki.signers[t]);
+      const cms = await buildCadesDetached({ messageDigest: await digest(hash, content), hash, signer, scheme });
+      await signer.close();
+      const ok = await checkSignerInfo(parseSignedData(cms), { content });
+      expect([ok.digestMatches, ok.signatureValid, ok.hash]).toEqual([true, true, hash]);
+      const other = await checkSignerInfo(parseSignedData(cms), { content: content.subarray(1) });
+      expect(other.digestMatches).toBe(false);
+      const sd = parseSignedData(cms);
+      const sig = sd.signerInfos[0].signature.valueBlock.valueHexView;
+      sig[sig.length - 5] ^= 0x10;
+      expect((await checkSignerInfo(sd, { content })).signatureValid).toBe(false);
+    }
   });
 
   it('refuses a signature scheme that does not fit the key', async () => {
