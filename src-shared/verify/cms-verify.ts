@@ -11,6 +11,7 @@ import {
   webCryptoDigest, type DigestName,
 } from './algorithms';
 import { keyInfo } from './identity';
+import { verifyRsaPkcs1Digest } from './rsa-raw';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication } from './report';
 
@@ -330,7 +331,17 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
     // No signed attributes: the signature is over the content itself (not PAdES; pre-CAdES adbe.pkcs7).
     r.findings.push(finding('CMS_NO_SIGNED_ATTRS', 'warning'));
     if (content.kind === 'detached') {
-      return fail(r, 'INDETERMINATE', 'FORMAT_FAILURE', finding('CMS_NO_SIGNED_ATTRS', 'error'));
+      // only RSA PKCS#1 v1.5 can be checked against the digest alone
+      const fam = SIGNATURE_OIDS[si.signatureAlgorithm.algorithmId]?.family;
+      const got = await contentDigest;
+      const outcome = fam === 'rsa' && got ? verifyRsaPkcs1Digest(r.signerCert, dig, got, r.signatureValue) : 'unsupported';
+      r.signatureAlgorithm = `${dig.replace('-', '').toLowerCase()}WithRSAEncryption (no signed attributes)`;
+      if (outcome === 'unsupported') return fail(r, 'INDETERMINATE', 'FORMAT_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: `${fam ?? si.signatureAlgorithm.algorithmId} without signed attributes` }));
+      r.messageDigestOk = outcome === 'valid';
+      r.signatureOk = outcome !== 'invalid';
+      if (outcome === 'digest-mismatch') fail(r, 'TOTAL_FAILED', 'HASH_FAILURE', finding('HASH_MISMATCH', 'error'));
+      if (outcome === 'invalid') fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('SIGNATURE_INVALID', 'error'));
+      return r;
     }
     if (!r.eContent) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
     signedData = r.eContent;

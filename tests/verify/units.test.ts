@@ -80,11 +80,11 @@ describe('modification policy (DocMDP / FieldMDP)', () => {
   });
 });
 
-function opensslCms(dir: string, keyArgs: string[], md: string): { cms: Uint8Array; data: Uint8Array } {
+function opensslCms(dir: string, keyArgs: string[], md: string, extra: string[] = []): { cms: Uint8Array; data: Uint8Array } {
   const key = path.join(dir, `k-${md}.pem`), cert = path.join(dir, `c-${md}.pem`), data = path.join(dir, 'data.bin'), out = path.join(dir, `s-${md}.der`);
   writeFileSync(data, 'Văn bản thử nghiệm / test document');
   execFileSync('openssl', ['req', '-x509', '-newkey', ...keyArgs, '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=Algo test', '-days', '2'], { stdio: 'pipe' });
-  execFileSync('openssl', ['cms', '-sign', '-binary', '-in', data, '-signer', cert, '-inkey', key, '-md', md, '-outform', 'DER', '-out', out], { stdio: 'pipe' });
+  execFileSync('openssl', ['cms', '-sign', '-binary', '-in', data, '-signer', cert, '-inkey', key, '-md', md, ...extra, '-outform', 'DER', '-out', out], { stdio: 'pipe' });
   return { cms: new Uint8Array(readFileSync(out)), data: new Uint8Array(readFileSync(data)) };
 }
 
@@ -101,6 +101,20 @@ describe('CMS algorithm policy on openssl-made signatures', () => {
     changed[0] ^= 1;
     const bad = await verifySignedData(cms, detached(changed));
     expect(bad.failure?.subIndication).toBe('HASH_FAILURE');
+  });
+  it('verifies an RSA signature without signed attributes against the content digest', async () => {
+    const { cms, data } = opensslCms(dir, ['rsa:2048'], 'sha256', ['-noattr']);
+    const ok = await verifySignedData(cms, detached(data));
+    expect(ok.failure).toBeNull();
+    expect(ok.signatureOk && ok.messageDigestOk).toBe(true);
+    const changed = data.slice();
+    changed[3] ^= 0x40;
+    const bad = await verifySignedData(cms, detached(changed));
+    expect(bad.failure?.subIndication).toBe('HASH_FAILURE');
+    const sig = cms.slice();
+    sig[sig.length - 5] ^= 1; // inside the signature value (last field of the SignerInfo)
+    const broken = await verifySignedData(sig, detached(data));
+    expect(broken.failure?.subIndication).toBe('SIG_CRYPTO_FAILURE');
   });
   it('refuses SHA-1 even when the signature verifies', async () => {
     const { cms, data } = opensslCms(dir, ['rsa:2048'], 'sha1');

@@ -1,0 +1,68 @@
+// RSA PKCS#1 v1.5 verification against a precomputed digest (RFC 8017 §8.2.2), for CMS signatures
+// without signed attributes, where the signature is directly over the (PDF ByteRange) content and
+// WebCrypto, which wants the whole message, cannot be used. Public-key operation with BigInt.
+
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { DigestName } from './algorithms';
+
+/** DER prefixes of DigestInfo { AlgorithmIdentifier, OCTET STRING } per hash (RFC 8017 §9.2 note 1). */
+const DIGEST_INFO_PREFIX: Partial<Record<DigestName, number[]>> = {
+  'SHA-1': [0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14],
+  'SHA-256': [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20],
+  'SHA-384': [0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30],
+  'SHA-512': [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
+};
+
+function toBig(b: Uint8Array): bigint {
+  let x = 0n;
+  for (const v of b) x = (x << 8n) | BigInt(v);
+  return x;
+}
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let r = 1n;
+  base %= mod;
+  while (exp > 0n) {
+    if (exp & 1n) r = (r * base) % mod;
+    base = (base * base) % mod;
+    exp >>= 1n;
+  }
+  return r;
+}
+
+export type RawRsaOutcome = 'valid' | 'digest-mismatch' | 'invalid' | 'unsupported';
+
+/** Check `sig` against `hash` (already computed) with the RSA key of `cert`. */
+export function verifyRsaPkcs1Digest(cert: pkijs.Certificate, alg: DigestName, hash: Uint8Array, sig: Uint8Array): RawRsaOutcome {
+  const prefix = DIGEST_INFO_PREFIX[alg];
+  if (!prefix) return 'unsupported';
+  let n: bigint, e: bigint, k: number;
+  try {
+    const pub = new pkijs.RSAPublicKey({ schema: asn1js.fromBER(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).result });
+    let m = pub.modulus.valueBlock.valueHexView;
+    while (m.length > 0 && m[0] === 0) m = m.subarray(1);
+    n = toBig(m);
+    e = toBig(pub.publicExponent.valueBlock.valueHexView);
+    k = m.length;
+  } catch {
+    return 'unsupported';
+  }
+  if (sig.length !== k || e > 0xffffffffn) return 'invalid';
+  const s = toBig(sig);
+  if (s >= n) return 'invalid';
+  let em = modPow(s, e, n);
+  const out = new Uint8Array(k);
+  for (let i = k - 1; i >= 0; i--) {
+    out[i] = Number(em & 0xffn);
+    em >>= 8n;
+  }
+  // 0x00 0x01 FF…FF 0x00 DigestInfo
+  const t = prefix.length + hash.length;
+  if (out[0] !== 0 || out[1] !== 1 || k < t + 11) return 'invalid';
+  for (let i = 2; i < k - t - 1; i++) if (out[i] !== 0xff) return 'invalid';
+  if (out[k - t - 1] !== 0) return 'invalid';
+  for (let i = 0; i < prefix.length; i++) if (out[k - t + i] !== prefix[i]) return 'invalid';
+  for (let i = 0; i < hash.length; i++) if (out[k - hash.length + i] !== hash[i]) return 'digest-mismatch';
+  return 'valid';
+}
