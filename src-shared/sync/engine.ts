@@ -258,10 +258,10 @@ export class SyncEngine {
 
   private async downloadMissing(signal?: AbortSignal): Promise<void> {
     const queued = await this.db.downloads.toArray();
-    const have = await this.db.files.bulkGet(queued.map((q) => q.sha256));
-    const stale = queued.filter((_, i) => have[i]).map((q) => q.sha256);
+    const have = new Set(await this.db.files.where('sha256').anyOf(queued.map((q) => q.sha256)).primaryKeys());
+    const stale = queued.filter((q) => have.has(q.sha256)).map((q) => q.sha256);
     if (stale.length) await this.db.downloads.bulkDelete(stale);
-    const missing = queued.filter((_, i) => !have[i]);
+    const missing = queued.filter((q) => !have.has(q.sha256));
     if (missing.length === 0) return;
     const docs = new Map((await this.db.documents.bulkGet([...new Set(missing.map((v) => v.docId))])).filter((d) => !!d).map((d) => [d!.id, d!]));
     let failure: unknown = null;

@@ -112,7 +112,7 @@ export class VanthuDb extends Dexie {
         // Queue the server versions whose bytes were never fetched.
         const files = tx.table('files');
         await tx.table('versions').each(async (v: LocalVersion) => {
-          if (v.no !== null && !(await files.get(v.sha256))) await tx.table('downloads').put({ sha256: v.sha256, docId: v.docId });
+          if (v.no !== null && (await files.where('sha256').equals(v.sha256).count()) === 0) await tx.table('downloads').put({ sha256: v.sha256, docId: v.docId });
         });
       });
     }

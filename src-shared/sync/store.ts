@@ -100,7 +100,7 @@ export class LocalStore {
   }
 
   private async putVersion(docId: string, rec: { sha256: string; size: number; data: Uint8Array; iv?: Uint8Array }, fileName: string, kind: 'draft' | 'signature', parent: string | null, at: string) {
-    if (!(await this.db.files.get(rec.sha256))) await this.db.files.put(rec);
+    if ((await this.db.files.where('sha256').equals(rec.sha256).count()) === 0) await this.db.files.put(rec);
     await this.db.versions.put({ docId, sha256: rec.sha256, size: rec.size, fileName, kind, parentSha256: parent, no: null, createdAt: at });
     await this.enqueue({ kind: 'add_version', docId, sha256: rec.sha256, size: rec.size, fileName, versionKind: kind, parentSha256: parent });
   }
@@ -208,8 +208,9 @@ export class LocalStore {
       await this.db.documents.bulkPut(docs);
       if (versions.length) {
         await this.db.versions.bulkPut(versions);
-        const have = await this.db.files.bulkGet(versions.map((v) => v.sha256));
-        const missing = versions.filter((_, i) => !have[i]).map((v) => ({ sha256: v.sha256, docId: v.docId }));
+        // Key-only lookup: never load file bytes just to learn whether they are here.
+        const have = new Set(await this.db.files.where('sha256').anyOf(versions.map((v) => v.sha256)).primaryKeys());
+        const missing = versions.filter((v) => !have.has(v.sha256)).map((v) => ({ sha256: v.sha256, docId: v.docId }));
         if (missing.length) await this.db.downloads.bulkPut(missing);
       }
       await this.db.kv.put({ k: 'cursor', v: cursor });

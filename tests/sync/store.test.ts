@@ -78,6 +78,12 @@ describe('schema migration', () => {
     await v1.table('documents').bulkAdd(rows.map((r) => ({ ...r, meta: { subject: r.id }, status: 'draft', updatedAt: r.createdAt, pending: 0 })));
     await v1.table('conflicts').add({ id: 'k', docId: 'a', intent: {}, error: { code: 'X' }, at: '' });
     await v1.table('outbox').add({ seq: 1, id: 'i1', docId: 'c', intent: {}, state: 'pending', attempts: 0, createdAt: '' });
+    const shaHave = 'a'.repeat(64), shaMissing = 'b'.repeat(64);
+    await v1.table('versions').bulkAdd([
+      { docId: 'a', sha256: shaHave, size: 1, fileName: 'a.pdf', kind: 'draft', parentSha256: null, no: 1, createdAt: '' },
+      { docId: 'a', sha256: shaMissing, size: 1, fileName: 'b.pdf', kind: 'signature', parentSha256: shaHave, no: 2, createdAt: '' },
+    ]);
+    await v1.table('files').add({ sha256: shaHave, size: 1, data: new Uint8Array([1]) });
     v1.close();
 
     const v2 = new VanthuDb('mig', { indexedDB: factory, IDBKeyRange });
@@ -88,6 +94,8 @@ describe('schema migration', () => {
     expect((await listDocuments(v2, 10)).map((d) => d.id)).toEqual(['a', 'b', 'c']);
     expect((await v2.documents.get('c'))!.conflicts).toBe(0);
     expect(await v2.conflicts.where('resolved').equals(0).count()).toBe(1);
+    // the download queue holds exactly the server version whose bytes were never fetched
+    expect(await v2.downloads.toArray()).toEqual([{ sha256: shaMissing, docId: 'a' }]);
     v2.close();
   });
 });
