@@ -62,8 +62,9 @@ export async function createSoftwareSigner(material: SoftwareKeyMaterial): Promi
   }
 
   const signer: Signer = {
-    certificate: material.certificate,
-    chain: material.chain ?? [],
+    // Own, exact-size copies (a Node Buffer's .buffer would be the shared pool).
+    certificate: new Uint8Array(material.certificate),
+    chain: (material.chain ?? []).map((c) => new Uint8Array(c)),
     key,
     schemes: schemesForKey(key),
     async sign(data, hash, scheme) {
