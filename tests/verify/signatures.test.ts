@@ -6,7 +6,10 @@ import { verifyFile } from '../../src-main/services/verify';
 import { extendPdf, defaultPadesServices } from '../../src-shared/pades';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { createNodeNet } from '../../src-main/services/net/http';
-import { concat, makeWorld, save, signOurs, signPdfsig, type World } from './fixtures';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fonts, sampleSeal, sampleSignature } from '../appearance/render-helpers';
+import { CORPUS, concat, makeWorld, save, signOurs, signPdfsig, type World } from './fixtures';
 
 let w: World;
 beforeAll(async () => {
@@ -157,6 +160,24 @@ describe('signatures made by our signer', () => {
     expect(r.signatures[0].modificationsAfter).toBe('allowed');
     expect(r.signatures[0].changesAfter.every((c) => c.verdict === 'allowed')).toBe(true);
     expect(r.signatures[1].modificationsAfter).toBe('none');
+  });
+});
+
+describe('visible Decree 30 signatures', () => {
+  it('passes a visible signer signature followed by the organisation seal, both TOTAL_PASSED', async () => {
+    const input = new Uint8Array(readFileSync(path.join(CORPUS, 'pyhanko/empty-a4.pdf')));
+    const rect: [number, number, number, number] = [330, 250, 540, 380];
+    const one = await signOurs(w, input, w.pki.signers.rsa2048, {
+      level: 'B-B', fieldName: 'KyDuyet',
+      visible: { pageIndex: 0, appearance: { kind: 'signer', rect, signatureImage: sampleSignature(), fonts: fonts(), title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], fullName: 'Nguyễn Thị Hải Yến' } },
+    });
+    const two = await signOurs(w, one, w.pki.signers.p256, {
+      level: 'B-B', fieldName: 'PhatHanh',
+      visible: { pageIndex: 0, appearance: { kind: 'organisation', sealImage: sampleSeal(), signerRect: rect } },
+    });
+    const r = await verifyFile(save(w, 'visible-two.pdf', two), opts());
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    expect(r.signatures.map((s) => [s.field, s.modificationsAfter])).toEqual([['KyDuyet', 'allowed'], ['PhatHanh', 'none']]);
   });
 });
 
