@@ -1,7 +1,6 @@
 // Local actions on the offline store. Each user action changes the local document and appends its
 // intent to the outbox (client UUID + per-client sequence number) in ONE Dexie transaction, so an
 // action is either fully recorded and queued, or not at all (e.g. when the disk is full).
-import Dexie from 'dexie';
 import { VanthuError } from '../errors';
 import { documentMeta, type DocumentMetaInput, type DocumentSnapshot } from '../domain/schemas';
 import { isConfidential, type DocStatus } from '../domain/levels';
@@ -253,4 +252,3 @@ export function orderVersions(vs: LocalVersion[]): LocalVersion[] {
   return [...vs].sort((a, b) => (a.no ?? Infinity) - (b.no ?? Infinity) || a.createdAt.localeCompare(b.createdAt));
 }
 
-export { Dexie };

@@ -1,5 +1,6 @@
 // End-to-end in Chromium through host mode: sign in, stop the gateway, create a draft offline,
-// reload the page — the draft is still there — start the gateway again, and it syncs.
+// reload the page — the draft is still there — start the gateway again, and it syncs. Also: two
+// windows of one profile run one engine (Web Lock), and the survivor takes over.
 // The page is a harness bundle of the real DocumentsPanel (built here with Vite), served by the
 // real host-mode server with its window.vanthu bridge (used for the at-rest key).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -87,5 +88,45 @@ describe('offline draft in Chromium (host mode)', () => {
     expect(stored.status).toBe('draft');
     expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
     await page.close();
+  });
+
+  it('runs one sync engine per profile across windows, and another window takes over when the leader closes', async () => {
+    const ctx = await browser.newContext();
+    const [p1, p2] = [await ctx.newPage(), await ctx.newPage()];
+    const calls = new Map([[p1, 0], [p2, 0]]);
+    for (const p of [p1, p2]) p.on('request', (r) => { if (r.url().startsWith(t.gw.url)) calls.set(p, calls.get(p)! + 1); });
+    await p1.goto(host.launchUrl);
+    await p1.getByTestId('documents-panel').waitFor();
+    await p2.goto(host.launchUrl);
+    await p2.getByTestId('documents-panel').waitFor();
+    await p1.fill('#srv', t.gw.url);
+    await p1.fill('#usr', 'hd-yetkieu.chuyenvien');
+    await p1.fill('#pw', TEST_PASSWORD);
+    await p1.click('button[type=submit]:has-text("Đăng nhập")');
+    await expect.poll(() => p2.getByTestId('signed-in').textContent(), { timeout: 15_000 }).toContain('UBND xã Yết Kiêu');
+
+    // A draft made in the second window is sent by the first window's engine.
+    const first = 'Báo cáo tình hình thực hiện nhiệm vụ quý IV (cửa sổ 2)';
+    const before = calls.get(p1)!;
+    await p2.fill('#subject', first);
+    await p2.selectOption('#type', 'BC');
+    await p2.click('button:has-text("Lưu dự thảo")');
+    const row1 = p2.getByTestId('document-row').filter({ hasText: first });
+    await expect.poll(() => row1.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
+    expect(calls.get(p1)!).toBeGreaterThan(before);
+    expect(calls.get(p2)).toBe(0);
+
+    // The leader window closes: the second window takes the lock and syncs on its own.
+    await p1.close();
+    const second = 'Giấy mời họp giao ban (sau khi đóng cửa sổ 1)';
+    await p2.selectOption('#type', 'GM');
+    await p2.fill('#subject', second);
+    await p2.click('button:has-text("Lưu dự thảo")');
+    const row2 = p2.getByTestId('document-row').filter({ hasText: second });
+    await expect.poll(() => row2.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
+    expect(calls.get(p2)!).toBeGreaterThan(0);
+    const n = t.gw.db.prepare("SELECT COUNT(*) AS n FROM documents WHERE owner_org_id = 'hd-yetkieu' AND json_extract(meta, '$.subject') IN (?, ?)").get(first, second) as { n: number };
+    expect(n.n).toBe(2);
+    await ctx.close();
   });
 });
