@@ -49,7 +49,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
       {sync.profile && !sync.profile.persisted && (
         <p className="hint">Trình duyệt chưa cấp lưu trữ bền vững; dữ liệu ngoại tuyến có thể bị xoá khi thiếu dung lượng.</p>
       )}
-      <LoginCard session={session} serverUrl={serverUrl} onSignIn={(u, n, p) => run(() => signIn(store, browserFetch, u, n, p))} onSignOut={() => run(() => signOut(store, browserFetch))} />
+      <LoginCard session={sync.status.phase === 'auth_required' ? null : session} serverUrl={serverUrl} onSignIn={(u, n, p) => run(() => signIn(store, browserFetch, u, n, p))} onSignOut={() => run(() => signOut(store, browserFetch))} />
 
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">Đồng bộ</h2>
