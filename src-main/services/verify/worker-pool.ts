@@ -21,10 +21,12 @@ function createWorker(): Worker | null {
   const explicit = process.env.VANTHU_VERIFY_WORKER ?? path.join(here, 'verify-worker.js');
   if (existsSync(explicit)) return new Worker(explicit, { workerData });
   if (!self.endsWith('.ts')) {
-    if (path.basename(self) !== 'vanthu.mjs') return null;
-    // inside the CLI bundle: modules initialise lazily, so enter through the bundle's main(); the
-    // verify command then serves jobs (verify-file.ts checks the tag) and never returns
-    const code = `import(${JSON.stringify(pathToFileURL(self).href)}).then((m) => m.main(['verify', '--serve-worker']));`;
+    // inside the CLI bundle (vanthu.mjs, possibly split into chunks next to it): modules initialise
+    // lazily, so enter through the bundle's main(); the verify command then serves jobs
+    // (verify-file.ts checks the tag) and never returns
+    const cli = path.basename(self) === 'vanthu.mjs' ? self : path.join(here, 'vanthu.mjs');
+    if (!existsSync(cli)) return null;
+    const code = `import(${JSON.stringify(pathToFileURL(cli).href)}).then((m) => m.main(['verify', '--serve-worker']));`;
     return new Worker(code, { eval: true, workerData });
   }
   // sources: register tsx inside the worker, then load the TypeScript entry
