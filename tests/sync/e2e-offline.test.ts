@@ -1,15 +1,16 @@
 // End-to-end in Chromium through host mode: sign in, stop the gateway, create a draft offline,
 // reload the page — the draft is still there — start the gateway again, and it syncs. Also: two
 // windows of one profile run one engine (Web Lock), and the survivor takes over.
-// The page is a harness bundle of the real DocumentsPanel (built here with Vite), served by the
-// real host-mode server with its window.vanthu bridge (used for the at-rest key).
+// It drives the built app (out/renderer, from `npm run build`, "Văn bản" desk) when that build
+// contains the documents panel; otherwise it builds a harness page holding only the panel. Either
+// way the page is served by the real host-mode server with its window.vanthu bridge.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway, type Gateway } from '../../src-server/app';
@@ -21,15 +22,37 @@ let t: TestGateway;
 let host: HostApp;
 let browser: Browser;
 let profileDir: string;
+let inApp = false;
+
+/** The built app when it has the documents desk. */
+function builtApp(): string | null {
+  const dir = path.join(repo, 'out', 'renderer');
+  const assets = path.join(dir, 'assets');
+  if (!fs.existsSync(assets)) return null;
+  const has = fs.readdirSync(assets).some((f) => f.endsWith('.js') && fs.readFileSync(path.join(assets, f), 'utf8').includes('documents-panel'));
+  return has ? dir : null;
+}
+
+/** Open the documents desk (a click in the app; the harness shows it at once). */
+async function openDesk(page: Page) {
+  if (inApp) await page.locator('nav button', { hasText: 'Văn bản' }).click();
+  await page.getByTestId('documents-panel').waitFor();
+}
 
 beforeAll(async () => {
-  await build({
-    root: path.join(repo, 'tests/sync/e2e-harness'), base: './', logLevel: 'warn', plugins: [react()],
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
-  });
+  let rendererDir = builtApp();
+  inApp = rendererDir !== null;
+  if (!rendererDir) {
+    await build({
+      root: path.join(repo, 'tests/sync/e2e-harness'), base: './', logLevel: 'warn', plugins: [react()],
+      build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+    });
+    rendererDir = outDir;
+  }
+  console.log(`[e2e] page: ${inApp ? 'built app (out/renderer)' : 'harness bundle of DocumentsPanel'}`);
   t = await startTestGateway();
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-e2e-profile-'));
-  host = await startHostApp({ rendererDir: outDir, profileDir });
+  host = await startHostApp({ rendererDir, profileDir });
   browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {
@@ -44,6 +67,7 @@ describe('offline draft in Chromium (host mode)', () => {
     const page = await browser.newPage();
     const shot = (n: string) => page.screenshot({ path: path.join(repo, 'test-artifacts', 'sync', `${n}.png`), fullPage: true });
     await page.goto(host.launchUrl);
+    await openDesk(page);
     await page.getByTestId('login-form').waitFor();
     await page.fill('#srv', t.url);
     await page.fill('#usr', 'hd-giatan.chuyenvien');
@@ -70,7 +94,7 @@ describe('offline draft in Chromium (host mode)', () => {
 
     // Reload: the draft is still there (IndexedDB), still waiting.
     await page.reload();
-    await page.getByTestId('documents-panel').waitFor();
+    await openDesk(page);
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     expect(await row.getByTestId('document-sync').textContent()).toBe('Chờ gửi');
     const docId = await row.getAttribute('data-doc-id');
@@ -96,9 +120,9 @@ describe('offline draft in Chromium (host mode)', () => {
     const calls = new Map([[p1, 0], [p2, 0]]);
     for (const p of [p1, p2]) p.on('request', (r) => { if (r.url().startsWith(t.gw.url)) calls.set(p, calls.get(p)! + 1); });
     await p1.goto(host.launchUrl);
-    await p1.getByTestId('documents-panel').waitFor();
+    await openDesk(p1);
     await p2.goto(host.launchUrl);
-    await p2.getByTestId('documents-panel').waitFor();
+    await openDesk(p2);
     await p1.fill('#srv', t.gw.url);
     await p1.fill('#usr', 'hd-yetkieu.chuyenvien');
     await p1.fill('#pw', TEST_PASSWORD);
