@@ -27,6 +27,9 @@ The PKCS#12 password is read from VANTHU_P12_PASSWORD or prompted for; never fro
 --rect is in PDF points from the page's lower-left corner. For "organisation", --rect is the
 signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.`;
 
+/** Files signed concurrently in a batch (one signer session). */
+const BATCH_CONCURRENCY = 4;
+
 const SPEC = {
   flags: ['json', 'help'],
   values: ['p12', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
@@ -170,6 +173,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!!out === !!outDir) return usage('give exactly one of --out FILE or --out-dir DIR');
   if (out && inputs.length > 1) return usage('--out takes one input; use --out-dir for several');
   if (outDir && (!existsSync(outDir) || !statSync(outDir).isDirectory())) return usage(`--out-dir ${outDir} is not a directory`);
+  if (outDir) {
+    const names = inputs.map((i) => basename(i));
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) return usage(`two inputs would both be written to ${join(outDir, dup)}`);
+  }
   const level = (one(args, 'level') ?? 'B-B').toUpperCase() as PadesLevel;
   if (!LEVELS.includes(level)) return usage(`--level must be one of ${LEVELS.join(', ')}`);
   const tsa = one(args, 'tsa');
@@ -213,34 +221,47 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.USAGE;
   }
   const services = cliServices();
-  const results: FileResult[] = [];
-  try {
-    for (const input of inputs) {
-      const output = out ? resolve(out) : join(resolve(outDir!), basename(input));
-      const r = await signOneFile(input, output, signer, opts, services, makeVisible && ((i) => {
-        try {
-          return makeVisible!(i);
-        } catch (e) {
-          if (e instanceof UsageError) throw new VanthuError('VISIBLE_SPEC', e.message, e.message);
-          throw e;
-        }
-      }));
-      results.push(r);
+  // a few files in flight: while one waits for the key (WebCrypto / token), the next is parsed
+  const results: (FileResult | undefined)[] = new Array(inputs.length);
+  let next = 0, printed = 0;
+  const report = () => {
+    while (printed < inputs.length && results[printed]) {
+      const r = results[printed++]!;
       if (json) process.stdout.write(JSON.stringify(r) + '\n');
       else if (r.ok) process.stderr.write(`signed ${r.input} → ${r.output} (${r.fieldName}, ${r.level}${r.pending?.length ? `, pending: ${r.pending.join(', ')}` : ''})\n`);
       else process.stderr.write(`FAILED ${r.input}: ${r.error!.message_en} (${r.error!.code})\n`);
     }
+  };
+  const visible = makeVisible && ((i: string) => {
+    try {
+      return makeVisible!(i);
+    } catch (e) {
+      if (e instanceof UsageError) throw new VanthuError('VISIBLE_SPEC', e.message, e.message);
+      throw e;
+    }
+  });
+  const outputs = inputs.map((input) => (out ? resolve(out) : join(resolve(outDir!), basename(input))));
+  const worker = async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await signOneFile(inputs[i], outputs[i], signer, opts, services, visible);
+      report();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, inputs.length) }, worker));
   } finally {
     await signer.close();
   }
-  const failed = results.filter((r) => !r.ok);
-  const pending = results.filter((r) => r.ok && r.pending && r.pending.length > 0);
+  const done = results as FileResult[];
+  const failed = done.filter((r) => !r.ok);
+  const pending = done.filter((r) => r.ok && r.pending && r.pending.length > 0);
   if (!json) {
-    process.stderr.write(`${results.length - failed.length} of ${results.length} signed`);
+    process.stderr.write(`${done.length - failed.length} of ${done.length} signed`);
     if (failed.length) process.stderr.write(`; failed: ${failed.map((f) => `${f.input} (${f.error!.code})`).join(', ')}`);
     process.stderr.write('\n');
   }
-  if (failed.length === results.length) return EXIT.ALL_FAILED;
+  if (failed.length === done.length) return EXIT.ALL_FAILED;
   if (failed.length > 0) return EXIT.SOME_FAILED;
   if (pending.length > 0) return EXIT.PENDING;
   return EXIT.OK;

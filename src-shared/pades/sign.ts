@@ -118,10 +118,11 @@ async function signatureUpdate(
   hash: HashAlgorithm,
   services: PadesServices,
   produce: (digest: Uint8Array) => Promise<Uint8Array>,
-  field: { fieldName?: string; visible?: VisibleSignature; signingTime: Date },
+  field: { fieldName?: string; visible?: VisibleSignature; signingTime: Date; reader?: PdfReader },
 ): Promise<SignatureUpdate> {
   for (let attempt = 0; ; attempt++) {
-    const reader = PdfReader.open(src);
+    // the first attempt may reuse the caller's reader (it is mutated only through this writer)
+    const reader = attempt === 0 && field.reader ? field.reader : PdfReader.open(src);
     const w = new IncrementalWriter(reader);
     const dict = new PdfDict(sigDict.map);
     dict.set('ByteRange', byteRangePlaceholder() as unknown as PdfValue);
@@ -235,7 +236,7 @@ export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfO
       }
     }
     return cms;
-  }, { fieldName: options.fieldName, visible: options.visible, signingTime });
+  }, { fieldName: options.fieldName, visible: options.visible, signingTime, reader });
 
   let level: PadesLevel = 'B-B';
   const parts = [first.tail];
