@@ -166,15 +166,19 @@ describe('chaos', () => {
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, opsRnd() * 25));
     }
     if (down) gw = await spawnGateway(dir, gw.port);
-    // Let the engines work through their backlog for a while with the faults still on.
-    for (let k = 0; k < 40; k++) {
+    const tLastOp = Date.now();
+    // Let the engines work on their backlog for a while with the faults still on (and one more
+    // gateway kill), then stop the faults.
+    for (let k = 0; k < 20; k++) {
       await new Promise((r) => setTimeout(r, 200));
-      if (k === 10) { await killHard(gw); gatewayKills++; proxy.cutAll(); await new Promise((r) => setTimeout(r, 300)); gw = await spawnGateway(dir, gw.port); }
+      if (k === 5) { await killHard(gw); gatewayKills++; proxy.cutAll(); await new Promise((r) => setTimeout(r, 300)); gw = await spawnGateway(dir, gw.port); }
     }
     const opsMs = Date.now() - t0;
 
     // ---- faults stop; converge ----
     proxy.faultsOn = false;
+    let backlog = 0;
+    for (const s of sims) backlog += await s.store.db.outbox.count();
     const tc = Date.now();
     for (const s of sims) { await s.engine.stop(); collect(s); }
     let stuckRetried = 0;
@@ -196,7 +200,7 @@ describe('chaos', () => {
     console.log(`[chaos] operations=${totalOps} ${JSON.stringify(opCounts)}`);
     console.log(`[chaos] faults injected=${proxy.totalFaults} ${JSON.stringify(proxy.counts)} gatewayKills=${gatewayKills} clientKills=${sims.reduce((a, s) => a + s.kills, 0)} storeReopens=${sims.reduce((a, s) => a + s.reopens, 0)}`);
     console.log(`[chaos] requests=${requests} transportErrors=${transportErrors} retries(failed rounds)=${retries} stuckRetried=${stuckRetried}`);
-    console.log(`[chaos] ops phase ${opsMs} ms; time to converge after faults stopped ${convergeMs} ms`);
+    console.log(`[chaos] ops phase ${opsMs} ms; outbox items left when faults stopped: ${backlog}; time to converge after faults stopped ${convergeMs} ms; from last operation to converged ${Date.now() - tLastOp} ms`);
 
     try {
       const db = new Database(path.join(dir, 'gateway.sqlite'), { readonly: true });
