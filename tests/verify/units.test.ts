@@ -12,6 +12,7 @@ import { ecdsaDerToRaw, verifySignedData } from '../../src-shared/verify/cms-ver
 import { finding, hasMessage, INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
 import { documentVerdict, type SignatureReport } from '../../src-shared/verify/report';
 import { pdfDateToIso } from '../../src-shared/verify/verify-pdf';
+import { loadTrustAnchors } from '../../src-main/services/verify/trust';
 import { tmp } from './fixtures';
 
 const base = { contents: { start: 100, end: 200 }, contentsLength: 49, fileLength: 1000, revisionEnds: [600, 1000] };
@@ -171,5 +172,20 @@ describe('small helpers', () => {
     expect(f.message_vi).toContain('1/3');
     expect(f.message_en).toContain('2 update');
     expect(hasMessage('NO_SUCH_CODE')).toBe(false);
+  });
+});
+
+describe('trust anchors from configuration', () => {
+  it('reads PEM bundles and DER files from files and directories, skips keys in directories, names a missing path', () => {
+    const dir = tmp('trust');
+    const key = path.join(dir, 'k.pem'), pem = path.join(dir, 'a.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', pem, '-subj', '/CN=Gốc thử', '-days', '2', '-utf8'], { stdio: 'pipe' });
+    execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER', '-out', path.join(dir, 'b.cer')]);
+    writeFileSync(path.join(dir, 'bundle.crt'), readFileSync(pem, 'latin1') + readFileSync(pem, 'latin1'), 'latin1');
+    writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
+    expect(loadTrustAnchors([pem])).toHaveLength(1);
+    const all = loadTrustAnchors([dir]);
+    expect(all).toHaveLength(4); // a.pem, b.cer and the two in bundle.crt; k.pem (a key) is skipped
+    expect(() => loadTrustAnchors([path.join(dir, 'missing.pem')])).toThrowError(/missing\.pem/);
   });
 });

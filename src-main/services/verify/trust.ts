@@ -28,7 +28,15 @@ export function loadTrustAnchors(entries: string[]): Uint8Array[] {
       throw new VanthuError('VERIFY_TRUST_MISSING', `Không tìm thấy ${e}.`, `${e} does not exist.`);
     }
     if (st.isDirectory()) {
-      for (const f of readdirSync(e).sort()) if (CERT_EXT.test(f)) out.push(...certificatesInFile(path.join(e, f)));
+      // in a directory, files without a certificate (keys, CRLs) are skipped, not fatal
+      for (const f of readdirSync(e).sort()) {
+        if (!CERT_EXT.test(f)) continue;
+        try {
+          out.push(...certificatesInFile(path.join(e, f)));
+        } catch {
+          /* not a certificate */
+        }
+      }
     } else {
       out.push(...certificatesInFile(e));
     }
