@@ -295,25 +295,20 @@ export class Lexer {
     if (!/^\d+$/.test(word)) return n;
     // look ahead for "G R"
     const save = this.pos;
-    try {
-      this.skipWhitespace();
-      const c = this.peekByte();
-      if (c >= 0x30 && c <= 0x39) {
-        const g = this.readRegular();
-        if (/^\d+$/.test(g)) {
-          this.skipWhitespace();
-          if (this.peekByte() === 0x52 /* R */) {
-            const after = this.byteAt(this.pos + 1);
-            if (after === -1 || !isRegular(after)) {
-              this.pos++;
-              return new PdfRef(n, Number(g));
-            }
+    this.skipWhitespace();
+    const c = this.peekByte();
+    if (c >= 0x30 && c <= 0x39) {
+      const g = this.readRegular();
+      if (/^\d+$/.test(g)) {
+        this.skipWhitespace();
+        if (this.peekByte() === 0x52 /* R */) {
+          const after = this.byteAt(this.pos + 1);
+          if (after === -1 || !isRegular(after)) {
+            this.pos++;
+            return new PdfRef(n, Number(g));
           }
         }
       }
-    } catch (e) {
-      if (!(e instanceof NeedMoreBytes)) throw e;
-      throw e;
     }
     this.pos = save;
     return n;

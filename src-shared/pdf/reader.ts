@@ -72,8 +72,6 @@ export interface ReaderOptions {
   allowEncrypted?: boolean;
 }
 
-const MAX_OBJSTM_NESTING = 1;
-
 export function pdfError(code: string, vi: string, en: string, details?: Record<string, unknown>): VanthuError {
   return new VanthuError(code, vi, en, details);
 }
@@ -468,14 +466,13 @@ export class PdfReader {
 
   private loadCompressed(num: number, streamNum: number, index: number): PdfValue {
     const stm = this.loadObjStm(streamNum);
-    let i = stm.nums[index] === num ? index : stm.nums.indexOf(num);
+    const i = stm.nums[index] === num ? index : stm.nums.indexOf(num);
     if (i < 0) return null;
     const lx = new Lexer(stm.lexer.buf, 0, true);
     lx.pos = stm.first + stm.offsets[i];
     if (lx.pos >= lx.buf.length) return null;
     const v = lx.parse();
     if (v instanceof PdfKeyword || v === undefined) return null;
-    void MAX_OBJSTM_NESTING;
     return v;
   }
 

@@ -108,7 +108,7 @@ export class IncrementalWriter implements ObjectSink {
     const id = this.newId();
     if (kind === 'table') {
       out.text('xref\n');
-      writeTable(out, entries, kind === 'table' && full);
+      writeTable(out, entries);
       trailer.set('Size', this.next);
       this.fillTrailer(trailer, id, full);
       out.text('trailer\n');
@@ -168,7 +168,7 @@ export class IncrementalWriter implements ObjectSink {
   }
 }
 
-function writeTable(out: ByteBuilder, entries: Map<number, { type: 0 | 1 | 2; f2: number; f3: number }>, _full: boolean): void {
+function writeTable(out: ByteBuilder, entries: Map<number, { type: 0 | 1 | 2; f2: number; f3: number }>): void {
   const sorted = [...entries.keys()].sort((a, b) => a - b);
   let i = 0;
   while (i < sorted.length) {
