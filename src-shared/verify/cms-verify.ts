@@ -68,7 +68,10 @@ const PRIORITY: Partial<Record<SubIndication, number>> = {
 function fail(r: SignedDataCheck, indication: Indication, sub: SubIndication, f: Finding): SignedDataCheck {
   r.findings.push(f);
   const rank = (x: SubIndication) => PRIORITY[x] ?? 0;
-  if (!r.failure || rank(sub) > rank(r.failure.subIndication)) r.failure = { indication, subIndication: sub };
+  const cur = r.failure;
+  if (!cur || rank(sub) > rank(cur.subIndication) || (rank(sub) === rank(cur.subIndication) && indication === 'TOTAL_FAILED' && cur.indication !== 'TOTAL_FAILED')) {
+    r.failure = { indication, subIndication: sub };
+  }
   return r;
 }
 
@@ -293,7 +296,8 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   }
   const key = keyInfo(r.signerCert);
   const kp = keyAccepted(key.type, key.bits);
-  if (!kp.ok && kp.code) fail(r, 'TOTAL_FAILED', 'CRYPTO_CONSTRAINTS_FAILURE', finding(kp.code, 'error', { bits: key.bits }));
+  // weak keys are flagged (the signature cannot pass) but not called forged
+  if (!kp.ok && kp.code) fail(r, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', finding(kp.code, 'error', { bits: key.bits }));
 
   // Content digest: started now, compared last (the caller may defer it to overlap other work)
   let contentDigest: Promise<Uint8Array | null> = Promise.resolve(null);
