@@ -21,9 +21,10 @@ export const SIGN_USAGE = `Usage: vanthu sign [--p12 FILE] [--level B-B|B-T|B-LT
                   [--visible signer|organisation|attachment|copy --page N --rect X,Y,W,H
                    --image PNG --seal PNG --text LINE… --title LINE… --name NAME
                    --number SO/KY-HIEU --copy-form "SAO Y"|"SAO LỤC"|"TRÍCH SAO" --agency NAME]
-                  [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--json]
+                  [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss] [--json]
                   (--out FILE | --out-dir DIR) IN.pdf…
 The PKCS#12 password is read from VANTHU_P12_PASSWORD or prompted for; never from argv.
+--pss signs RSA keys with RSASSA-PSS (default PKCS#1 v1.5, what most tokens do).
 --rect is in PDF points from the page's lower-left corner. For "organisation", --rect is the
 signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.`;
 
@@ -31,7 +32,7 @@ signer's (ký duyệt) box the seal must overlap; without it the last visible si
 const BATCH_CONCURRENCY = 4;
 
 const SPEC = {
-  flags: ['json', 'help'],
+  flags: ['json', 'help', 'pss'],
   values: ['p12', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
 };
 
@@ -197,10 +198,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`vanthu sign: ${err.message_en} (${err.code})\n`);
     return EXIT.KEY;
   }
+  if (args.flags.has('pss') && signer.key.type !== 'rsa') {
+    await signer.close();
+    return usage('--pss needs an RSA key');
+  }
   const signingTime = new Date();
   const opts: SignPdfOptions = {
     level,
     hash,
+    scheme: args.flags.has('pss') ? { kind: 'rsa-pss' } : undefined,
     tsaUrl: tsa,
     reason: one(args, 'reason'),
     location: one(args, 'location'),

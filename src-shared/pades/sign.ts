@@ -87,9 +87,11 @@ function defaultHash(signer: Signer): HashAlgorithm {
   return 'SHA-256';
 }
 
+/** PKCS#1 v1.5 for RSA unless the signer only offers PSS (most tokens in the field sign v1.5). */
 function defaultScheme(signer: Signer): SignatureScheme {
-  const k = signer.schemes[0] ?? (signer.key.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1v15');
-  return { kind: k } as SignatureScheme;
+  if (signer.key.type === 'ec') return { kind: 'ecdsa' };
+  if (signer.schemes.includes('rsa-pkcs1v15')) return { kind: 'rsa-pkcs1v15' };
+  return { kind: (signer.schemes[0] ?? 'rsa-pkcs1v15') as 'rsa-pss' | 'rsa-pkcs1v15' } as SignatureScheme;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
