@@ -16,7 +16,7 @@ import { settleDigest, verifySignedData, type SignedDataCheck } from './cms-veri
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
 import { finding, text } from './messages';
-import { documentVerdict, type DocumentReport, type Finding, type Indication, type PadesLevel, type SignatureReport, type SubIndication } from './report';
+import { documentVerdict, type DocumentReport, type Finding, type Indication, type SignatureReport, type SubIndication } from './report';
 import { RevisionViews } from './revisions';
 import { verifyTimestampToken, type TimestampCheck } from './timestamp';
 
