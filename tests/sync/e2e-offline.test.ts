@@ -2,10 +2,12 @@
 // reload the page — the draft is still there — start the gateway again, and it syncs. Also: two
 // windows of one profile run one engine (Web Lock), and the survivor takes over.
 // It drives the built app (out/renderer, from `npm run build`, "Văn bản" desk) when that build
-// contains the documents panel; otherwise it builds a harness page holding only the panel. Either
+// contains the documents panel and is newer than the sources; otherwise it builds a harness page
+// holding only the panel. Either
 // way the page is served by the real host-mode server with its window.vanthu bridge.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'vite';
@@ -16,6 +18,7 @@ import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway, type Gateway } from '../../src-server/app';
 import { startTestGateway, TEST_PASSWORD, type TestGateway } from '../server/fixture';
 
+const pdfPath = '/work/shared/corpus/pdf/node-signpdf/w3dummy.pdf'.replace('/work/shared', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared'));
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const outDir = path.join(repo, 'test-artifacts', 'sync', 'renderer');
 let t: TestGateway;
@@ -24,11 +27,17 @@ let browser: Browser;
 let profileDir: string;
 let inApp = false;
 
-/** The built app when it has the documents desk. */
+const newestMtime = (d: string): number => fs.readdirSync(d, { withFileTypes: true })
+  .reduce((m, e) => Math.max(m, e.isDirectory() ? newestMtime(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).mtimeMs), 0);
+
+/** The built app when it has the documents desk and is newer than the renderer sources. */
 function builtApp(): string | null {
   const dir = path.join(repo, 'out', 'renderer');
   const assets = path.join(dir, 'assets');
   if (!fs.existsSync(assets)) return null;
+  const builtAt = fs.statSync(path.join(dir, 'index.html')).mtimeMs;
+  const sources = ['src-renderer/features/documents', 'src-renderer/store', 'src-renderer/sync', 'src-shared/sync', 'src-shared/domain'];
+  if (sources.some((d) => newestMtime(path.join(repo, d)) > builtAt)) return null; // built before the panel's sources changed
   const has = fs.readdirSync(assets).some((f) => f.endsWith('.js') && fs.readFileSync(path.join(assets, f), 'utf8').includes('documents-panel'));
   return has ? dir : null;
 }
@@ -86,6 +95,7 @@ describe('offline draft in Chromium (host mode)', () => {
     await page.fill('#signer', 'Lê Văn Cường');
     await page.fill('#position', 'Chủ tịch');
     await page.fill('#recipients', 'Các thôn\nLưu: VT');
+    await page.setInputFiles('#file', pdfPath);
     await page.click('button:has-text("Lưu dự thảo")');
     const row = page.getByTestId('document-row').filter({ hasText: subject });
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
@@ -111,6 +121,15 @@ describe('offline draft in Chromium (host mode)', () => {
     expect(stored.owner_org_id).toBe('hd-giatan');
     expect(stored.status).toBe('draft');
     expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
+    // its file went up too, byte for byte
+    const pdf = fs.readFileSync(pdfPath);
+    expect(gw2.db.prepare('SELECT sha256, size, file_name AS name FROM versions WHERE doc_id = ?').get(docId))
+      .toEqual({ sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length, name: path.basename(pdfPath) });
+    expect(gw2.files.verifyAll()).toEqual([]);
+    // and "Trình" submits it
+    await row.locator('button', { hasText: 'Trình' }).click();
+    await expect.poll(() => (gw2.db.prepare('SELECT status FROM documents WHERE id = ?').get(docId) as { status: string }).status, { timeout: 30_000 }).toBe('submitted');
+    await expect.poll(() => row.textContent()).toContain('Đã trình');
     await page.close();
   });
 

@@ -75,7 +75,9 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
                 {c.error.code === 'VERSION_CONFLICT' && (
                   <button onClick={() => run(async () => {
                     const v = await store.latestVersionFor(c.id);
-                    if (v) onSignLatest?.(c.docId, v.sha256);
+                    if (!v) throw new Error('Chưa tải được phiên bản mới nhất; hãy đồng bộ rồi thử lại.');
+                    if (onSignLatest) onSignLatest(c.docId, v.sha256);
+                    else await saveFile(await store.readFile(v.sha256), v.fileName); // sign it in the "Ký số" desk
                   })}>Ký trên phiên bản mới nhất</button>
                 )}
                 <button onClick={() => run(() => store.resolveConflict(c.id))}>Đã xử lý</button>
@@ -93,7 +95,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title">Văn bản mới nhất</h2>
         <table data-testid="documents-list">
-          <thead><tr><th>Số/ký hiệu</th><th>Loại</th><th>Trích yếu</th><th>Độ mật/khẩn</th><th>Trạng thái</th><th>Đồng bộ</th></tr></thead>
+          <thead><tr><th>Số/ký hiệu</th><th>Loại</th><th>Trích yếu</th><th>Độ mật/khẩn</th><th>Trạng thái</th><th>Đồng bộ</th><th>Thao tác</th></tr></thead>
           <tbody>
             {docs.map((d) => (
               <tr key={d.id} data-testid="document-row" data-doc-id={d.id}>
@@ -103,6 +105,16 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
                 <td>{DO_MAT_LABEL[d.meta.doMat]}/{DO_KHAN_LABEL[d.meta.doKhan]}</td>
                 <td>{DOC_STATUS_LABEL[d.status]}</td>
                 <td data-testid="document-sync">{d.conflicts > 0 ? 'Xung đột' : d.pending > 0 ? 'Chờ gửi' : 'Đã đồng bộ'}</td>
+                <td className="actions">
+                  {(d.status === 'draft' || d.status === 'returned') && <button onClick={() => run(() => store.submit(d.id))}>Trình</button>}
+                  {d.status === 'received' && <button onClick={() => run(() => store.registerIncoming(d.id))}>Vào sổ</button>}
+                  {session && !d.readBy.includes(session.user.id) && d.ownerOrgId !== null && <button onClick={() => run(() => store.markRead(d.id))}>Đã đọc</button>}
+                  <label className="file-action">Thêm tệp<input type="file" accept="application/pdf" onChange={(e) => {
+                    const file = e.target.files?.[0];
+                    if (file) void run(async () => store.addVersion(d.id, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name.replace(/[\\/]/g, '_') }, 'draft'));
+                    e.target.value = '';
+                  }} /></label>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -110,6 +122,17 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
       </section>
     </div>
   );
+}
+
+/** Offer a stored version as a download (to sign it in the signing desk). */
+async function saveFile(bytes: Uint8Array | undefined, fileName: string): Promise<void> {
+  if (!bytes) throw new Error('Tệp chưa có trên máy này; hãy đồng bộ rồi thử lại.');
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/pdf' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function LoginCard(p: { session: Session | null; serverUrl: string; onSignIn(url: string, user: string, pw: string): void; onSignOut(): void }) {
