@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, openSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DigestProvider } from '../../src-shared/pades/digest';
 import { VanthuError } from '../../src-shared/errors';
@@ -83,4 +84,25 @@ export function promptSecret(prompt: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/** writeAppended on the libuv thread pool, so a batch can parse the next file meanwhile. */
+export async function writeAppendedAsync(inputPath: string, expectedSize: number, appended: Uint8Array, outPath: string): Promise<void> {
+  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    await copyFile(inputPath, tmp);
+    if ((await stat(tmp)).size !== expectedSize)
+      throw new VanthuError('INPUT_CHANGED', 'Tệp đầu vào đã thay đổi trong khi ký.', 'The input file changed while it was being signed.');
+    const fh = await open(tmp, 'r+');
+    try {
+      let off = 0;
+      while (off < appended.length) off += (await fh.write(appended, off, appended.length - off, expectedSize + off)).bytesWritten;
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, outPath);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
 }

@@ -13,7 +13,7 @@ import type { AppearanceSpec, CopyForm } from '../../src-shared/appearance/index
 import type { HashAlgorithm, Signer } from '../../src-shared/sign/signer';
 import { parseArgs, one, UsageError, type ParsedArgs } from './args';
 import { EXIT, EXIT_HELP } from './exit-codes';
-import { writeAppended } from './node-io';
+import { writeAppendedAsync } from './node-io';
 import { cliServices } from './services';
 import { loadP12Signer, signerCommonName } from './key';
 
@@ -141,7 +141,7 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     }
     const visible = makeVisible ? makeVisible(input) : undefined;
     const res = await signPdf(src, signer, { ...opts, visible }, services);
-    writeAppended(input, src.length, res.appended, output);
+    await writeAppendedAsync(input, src.length, res.appended, output);
     return { input, output, ok: true, fieldName: res.fieldName, level: res.level, requestedLevel: res.requestedLevel, pending: res.pending, warnings: res.warnings };
   } catch (e) {
     return { input, ok: false, error: toAppError(e) };
