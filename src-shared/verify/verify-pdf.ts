@@ -5,13 +5,14 @@
 
 import { toAppError } from '../errors';
 import type { ByteSource } from '../pdf/bytesource';
-import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from '../pdf/objects';
+import { PdfDict, PdfName, PdfString, type PdfValue } from '../pdf/objects';
 import { PdfReader, decodeText, type SignatureField } from '../pdf/reader';
 import { type DigestName, type RangeHasher, digest, toHex } from './algorithms';
 import { checkByteRange } from './byterange';
 import type { ChainResult, ChainValidator } from './chain';
 import type { ChangeFact } from './changes/analyse';
-import { judge, summarise, type FieldLock, type MdpPolicy } from './changes/policy';
+import { findDocMdp, locksOf, transformParams, type DocMdp } from './changes/permissions';
+import { judge, summarise, type MdpPolicy } from './changes/policy';
 import { settleDigest, verifySignedData, type SignedDataCheck } from './cms-verify';
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
@@ -84,7 +85,7 @@ interface SigCtx {
   dss: DssData;
   /** Revision (1-based) in which the DSS first appears, 0 if none. */
   dssRevision: number;
-  docMdp: { sigRef: PdfRef | null; p: 1 | 2 | 3 } | null;
+  docMdp: DocMdp | null;
   /** Facts not tied to one update (trailing data, recovered xref). */
   globalFacts: ChangeFact[];
   revisionEnds: number[];
@@ -105,55 +106,6 @@ function memoChain(v: ChainValidator): ChainValidator {
     }
     return p;
   };
-}
-
-function transformParams(r: PdfReader, sig: PdfDict, method: string): PdfDict[] {
-  const out: PdfDict[] = [];
-  try {
-    const refs = r.resolve(sig.get('Reference'));
-    if (!Array.isArray(refs)) return out;
-    for (const x of refs) {
-      const d = r.resolveDict(x);
-      if (d && nm(d.get('TransformMethod')) === method) {
-        const tp = r.resolveDict(d.get('TransformParams'));
-        if (tp) out.push(tp);
-      }
-    }
-  } catch {
-    /* malformed /Reference: no transform */
-  }
-  return out;
-}
-
-function locksOf(r: PdfReader, dicts: PdfDict[]): FieldLock[] {
-  const out: FieldLock[] = [];
-  for (const d of dicts) {
-    const action = nm(d.get('Action'));
-    if (action !== 'All' && action !== 'Include' && action !== 'Exclude') continue;
-    let fields: string[] = [];
-    try {
-      const f = r.resolve(d.get('Fields'));
-      if (Array.isArray(f)) fields = f.map((x) => str(r.resolve(x)) ?? '').filter(Boolean);
-    } catch {
-      /* no field list */
-    }
-    out.push({ action, fields });
-  }
-  return out;
-}
-
-function findDocMdp(r: PdfReader): SigCtx['docMdp'] {
-  try {
-    const perms = r.resolveDict(r.catalog.get('Perms'));
-    const ref = perms?.get('DocMDP');
-    const sig = r.resolveDict(ref);
-    if (!sig) return null;
-    const tp = transformParams(r, sig, 'DocMDP')[0];
-    const p = tp?.get('P');
-    return { sigRef: ref instanceof PdfRef ? ref : null, p: p === 1 || p === 3 ? p : 2 };
-  } catch {
-    return null;
-  }
 }
 
 function dssRevision(views: RevisionViews): number {
