@@ -62,6 +62,22 @@ describe('signatures made by our signer', () => {
     expect(s.timestamps[0]).toMatchObject({ kind: 'signature-timestamp', imprintValid: true, signatureValid: true, chainValid: true });
   });
 
+  it('accepts an expired signer certificate only when a timestamp proves the signature existed before expiry', async () => {
+    const shortLived = await w.pki.issue({
+      name: 'signer-short', keyType: 'rsa2048', subject: [['C', 'VN'], ['CN', 'Chứng thư ngắn hạn']], issuer: w.pki.intermediate,
+      notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 24 * 3600_000),
+    });
+    const later = new Date(Date.now() + 2 * 24 * 3600_000);
+    const bt = save(w, 'expired-bt.pdf', await signOurs(w, w.base, shortLived, { level: 'B-T' }));
+    const bb = save(w, 'expired-bb.pdf', await signOurs(w, w.base, shortLived, { level: 'B-B' }));
+    const withTs = await verifyFile(bt, { ...opts(), now: later });
+    expect(withTs.verdict).toBe('TOTAL_PASSED');
+    expect(withTs.signatures[0].signingTime.provenBy).toBe('signature-timestamp');
+    const without = await verifyFile(bb, { ...opts(), now: later });
+    expect(without.verdict).toBe('INDETERMINATE');
+    expect(without.signatures[0].subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+  });
+
   it('reports a revoked signer certificate as TOTAL_FAILED / REVOKED', async () => {
     const revoked = await w.pki.issue({ name: 'signer-revoked', keyType: 'rsa2048', subject: [['C', 'VN'], ['CN', 'Người ký bị thu hồi']], issuer: w.pki.intermediate });
     const file = save(w, 'revoked.pdf', await signOurs(w, w.base, revoked, { level: 'B-B' }));
