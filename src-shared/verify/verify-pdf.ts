@@ -154,9 +154,9 @@ function chainOutcome(chain: ChainResult, proven: Date | null, out: Outcome, fin
       return;
     case 'revoked': {
       const at = chain.revocation.revokedAt ? new Date(chain.revocation.revokedAt) : null;
-      findings.push(finding('CERT_REVOKED', 'error', { at: at ? ` (${at.toISOString()})` : '' }));
-      if (proven && at && proven < at) return; // proven to exist before revocation
-      out.set('TOTAL_FAILED', 'REVOKED');
+      const before = !!(proven && at && proven < at); // proven to exist before the revocation
+      findings.push(finding('CERT_REVOKED', before ? 'warning' : 'error', { at: at ? ` (${at.toISOString()})` : '' }));
+      if (!before) out.set('TOTAL_FAILED', 'REVOKED');
       return;
     }
     case 'revocation-unknown':

@@ -88,6 +88,18 @@ describe('signatures made by our signer', () => {
     expect(r.signatures[0].revocation.status).toBe('revoked');
   });
 
+  it('keeps a timestamped signature valid when the certificate is revoked after the proven time', async () => {
+    const later = await w.pki.issue({ name: 'signer-revoked-later', keyType: 'rsa2048', subject: [['C', 'VN'], ['CN', 'Thu hồi sau khi ký']], issuer: w.pki.intermediate });
+    const bt = save(w, 'revoked-after-ts.pdf', await signOurs(w, w.base, later, { level: 'B-T' }));
+    const bb = save(w, 'revoked-after-bb.pdf', await signOurs(w, w.base, later, { level: 'B-B' }));
+    w.rev.revoke(later.serialHex, { date: new Date(Date.now() + 1000) });
+    const withTs = await verifyFile(bt, { ...opts(), now: new Date(Date.now() + 60_000) });
+    expect(withTs.verdict).toBe('TOTAL_PASSED');
+    expect(withTs.signatures[0].findings.find((f) => f.code === 'CERT_REVOKED')?.severity).toBe('warning');
+    const without = await verifyFile(bb, { ...opts(), now: new Date(Date.now() + 60_000) });
+    expect(without.signatures[0].subIndication).toBe('REVOKED');
+  });
+
   it('is INDETERMINATE / TRY_LATER offline without any revocation data, never silently valid', async () => {
     const file = save(w, 'offline.pdf', await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' }));
     const r = await verifyFile(file, { ...opts(), offline: true });
