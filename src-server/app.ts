@@ -24,7 +24,7 @@ export interface GatewayOptions {
   /** Requests per minute per session (or per IP when unauthenticated). */
   rateLimitPerMinute?: number;
   loginRateLimitPerMinute?: number;
-  /** Extra allowed CORS origins beyond http://127.0.0.1:* and http://localhost:*. */
+  /** Extra allowed CORS origins beyond the desktop app (app://vanthu), http://127.0.0.1:* and http://localhost:*. */
   corsOrigins?: string[];
   now?: () => number;
   logger?: boolean;
@@ -66,8 +66,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
   const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_JSON_BYTES, trustProxy: false });
 
+  // Bearer tokens, never cookies: CORS only decides which pages may read answers at all.
   const corsOk = (origin: string) =>
-    /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin) || (opts.corsOrigins ?? []).includes(origin);
+    origin === 'app://vanthu' || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin) || (opts.corsOrigins ?? []).includes(origin);
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
     if (origin && corsOk(origin)) {

@@ -267,3 +267,19 @@ describe('malformed and oversized input', () => {
     expect(r.json.error.details.offset).toBe(400);
   });
 });
+
+describe('CORS', () => {
+  it('lets the desktop app and loopback pages call the gateway, and no other web origin', async () => {
+    const pre = (origin: string) => fetch(`${t.url}/v1/push`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    for (const origin of ['app://vanthu', 'http://127.0.0.1:5173', 'http://localhost:3000']) {
+      const r = await pre(origin);
+      expect(r.status, origin).toBe(204);
+      expect(r.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(r.headers.get('access-control-allow-headers')).toContain('authorization');
+    }
+    for (const origin of ['https://evil.example', 'http://127.0.0.1.evil.example', 'null']) {
+      const r = await pre(origin);
+      expect(r.headers.get('access-control-allow-origin'), origin).toBeNull();
+    }
+  });
+});
