@@ -403,6 +403,10 @@ export class PdfReader {
       const v = this.loadObject(num);
       this.cache.set(num, v);
       return v;
+    } catch (e) {
+      if (e instanceof PdfSyntaxError || e instanceof FilterError)
+        throw pdfError('PDF_CORRUPT', `Tệp PDF bị hỏng: đối tượng ${num} không đọc được.`, `The PDF is corrupt: object ${num} cannot be read (${e.message}).`, { object: num });
+      throw e;
     } finally {
       this.loading.delete(num);
     }

@@ -53,6 +53,32 @@ describe('PDF reader on the corpus', () => {
     expect(parsed).toBeGreaterThan(90);
   });
 
+  it('survives truncated, bit-flipped and cut corpus files: a coded error or a result, never a crash', () => {
+    let seed = 20261126;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const crashes: string[] = [];
+    for (const f of files) {
+      const orig = new Uint8Array(readFileSync(f));
+      for (let k = 0; k < 6; k++) {
+        let b = orig.slice();
+        if (k % 3 === 0) b = b.subarray(0, Math.floor(rnd() * b.length));
+        else if (k % 3 === 1) for (let j = 0; j < 8; j++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        else {
+          const s = Math.floor(rnd() * b.length), e = Math.min(b.length, s + Math.floor(rnd() * 200));
+          b = new Uint8Array([...b.subarray(0, s), ...b.subarray(e)]);
+        }
+        try {
+          const r = PdfReader.open(new BytesSource(b));
+          r.pages();
+          r.signatureFields();
+        } catch (e) {
+          if (!(e instanceof VanthuError)) crashes.push(`${rel(f)} #${k}: ${(e as Error).stack}`);
+        }
+      }
+    }
+    expect(crashes).toEqual([]);
+  });
+
   it('refuses encrypted files with "encrypted PDFs are not supported"', () => {
     for (const f of ['pyhanko/minimal-aes256.pdf', 'pyhanko/minimal-rc4.pdf', 'pyhanko/minimal-pubkey-aes256.pdf']) {
       try {
