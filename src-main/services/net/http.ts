@@ -1,10 +1,14 @@
 // Node implementations of the injected HttpPost/HttpGet (src-shared/cms/net.ts) for TSA, OCSP,
 // CRL and CA-issuer fetches: node:http/https, a hard timeout, a response size cap, redirects
-// followed for GET (CRLs and certificates often move), transport failures as VanthuErrors.
+// followed for GET (CRLs and certificates often move), HTTP proxies (absolute-URI requests for
+// http:, CONNECT tunnels for https:), TLS ≥ 1.2, transport failures as VanthuErrors.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { VanthuError } from '../../../src-shared/errors';
 import type { HttpGet, HttpPost, HttpResponse, Net } from '../../../src-shared/cms/net';
+import { proxyFor, type ProxyChoice } from './proxy';
 
 export interface NodeHttpOptions {
   /** Whole-request timeout in ms (default 15000). */
@@ -14,9 +18,39 @@ export interface NodeHttpOptions {
   /** Redirects followed by GET (default 3). */
   maxRedirects?: number;
   userAgent?: string;
+  /** Proxy URL (default: HTTPS_PROXY/HTTP_PROXY from the environment; loopback goes direct). */
+  proxy?: string;
+  /** NO_PROXY list (default: from the environment). */
+  noProxy?: string;
+  /** Extra trusted CA certificates (PEM) for https: endpoints, e.g. an agency's own CA. */
+  ca?: string[];
 }
 
-function request(method: 'GET' | 'POST', url: string, body: Uint8Array | undefined, contentType: string | undefined, o: Required<NodeHttpOptions>, redirectsLeft: number): Promise<HttpResponse> {
+type Resolved = Required<Omit<NodeHttpOptions, 'proxy' | 'noProxy' | 'ca'>> & Pick<NodeHttpOptions, 'proxy' | 'noProxy' | 'ca'>;
+
+/** Open a CONNECT tunnel through `proxy` to host:port and hand back the raw socket. */
+function tunnel(proxy: ProxyChoice, target: URL, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const port = target.port || '443';
+    const headers: Record<string, string> = { host: `${target.hostname}:${port}` };
+    if (proxy.authorization) headers['proxy-authorization'] = proxy.authorization;
+    const req = http.request({ host: proxy.url.hostname, port: proxy.url.port || 80, method: 'CONNECT', path: `${target.hostname}:${port}`, headers, timeout: timeoutMs });
+    req.on('connect', (res, socket) => {
+      if (res.statusCode === 200) resolve(socket);
+      else {
+        socket.destroy();
+        reject(new VanthuError('NET_PROXY', `Máy chủ proxy từ chối kết nối tới ${target.host} (HTTP ${res.statusCode}).`,
+          `The proxy refused the tunnel to ${target.host} (HTTP ${res.statusCode}).`));
+      }
+    });
+    req.on('timeout', () => req.destroy(new Error('ETIMEDOUT')));
+    req.on('error', (e) => reject(new VanthuError('NET_UNREACHABLE', `Không kết nối được máy chủ proxy ${proxy.url.host}.`,
+      `Cannot reach the proxy ${proxy.url.host} (${(e as NodeJS.ErrnoException).code ?? e.message}).`)));
+    req.end();
+  });
+}
+
+async function request(method: 'GET' | 'POST', url: string, body: Uint8Array | undefined, contentType: string | undefined, o: Resolved, redirectsLeft: number): Promise<HttpResponse> {
   let u: URL;
   try {
     u = new URL(url);
@@ -26,11 +60,32 @@ function request(method: 'GET' | 'POST', url: string, body: Uint8Array | undefin
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     return Promise.reject(new VanthuError('NET_BAD_URL', `Giao thức không được hỗ trợ: ${u.protocol}`, `Unsupported protocol: ${u.protocol}`));
   }
-  const mod = u.protocol === 'https:' ? https : http;
+  const secure = u.protocol === 'https:';
+  const proxy = proxyFor(u, { proxy: o.proxy, noProxy: o.noProxy });
+  const tunnelSocket = proxy && secure ? await tunnel(proxy, u, o.timeoutMs) : undefined;
+  // Extra CAs add to Node's bundled roots instead of replacing them.
+  const ca = o.ca?.length ? [...tls.rootCertificates, ...o.ca] : undefined;
   return new Promise<HttpResponse>((resolve, reject) => {
     const headers: Record<string, string | number> = { 'user-agent': o.userAgent, accept: '*/*' };
     if (body) { headers['content-type'] = contentType ?? 'application/octet-stream'; headers['content-length'] = body.length; }
-    const req = mod.request(u, { method, headers, ...(u.protocol === 'https:' ? { minVersion: 'TLSv1.2' as const } : {}) }, (res) => {
+    let options: http.RequestOptions | https.RequestOptions;
+    if (proxy && !secure) {
+      // Plain HTTP through the proxy: absolute URI in the request line.
+      if (proxy.authorization) headers['proxy-authorization'] = proxy.authorization;
+      headers.host = u.host;
+      options = { host: proxy.url.hostname, port: proxy.url.port || 80, path: u.toString(), method, headers };
+    } else {
+      options = {
+        protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || undefined, path: `${u.pathname}${u.search}`, method, headers,
+        ...(secure ? { minVersion: 'TLSv1.2' as const, ...(ca ? { ca } : {}) } : {}),
+        ...(tunnelSocket ? {
+          agent: false as const,
+          createConnection: () => tls.connect({ socket: tunnelSocket, servername: u.hostname, minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) }),
+        } : {}),
+      };
+    }
+    const mod = secure ? https : http;
+    const req = mod.request(options, (res) => {
       const status = res.statusCode ?? 0;
       if (method === 'GET' && status >= 300 && status < 400 && res.headers.location && redirectsLeft > 0) {
         res.resume();
@@ -71,8 +126,11 @@ function unreachable(u: URL, e: Error): VanthuError {
   return new VanthuError('NET_UNREACHABLE', `Không kết nối được ${u.host} (${code}).`, `Cannot reach ${u.host} (${code}).`, { url: u.toString() });
 }
 
-function withDefaults(opts: NodeHttpOptions): Required<NodeHttpOptions> {
-  return { timeoutMs: opts.timeoutMs ?? 15_000, maxBytes: opts.maxBytes ?? 20 * 1024 * 1024, maxRedirects: opts.maxRedirects ?? 3, userAgent: opts.userAgent ?? 'VanThuSo/0.1' };
+function withDefaults(opts: NodeHttpOptions): Resolved {
+  return {
+    timeoutMs: opts.timeoutMs ?? 15_000, maxBytes: opts.maxBytes ?? 20 * 1024 * 1024, maxRedirects: opts.maxRedirects ?? 3,
+    userAgent: opts.userAgent ?? 'VanThuSo/0.1', proxy: opts.proxy, noProxy: opts.noProxy, ca: opts.ca,
+  };
 }
 
 export function createHttpPost(opts: NodeHttpOptions = {}): HttpPost {
