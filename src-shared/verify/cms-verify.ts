@@ -12,6 +12,7 @@ import {
 } from './algorithms';
 import { keyInfo } from './identity';
 import { verifyRsaPkcs1Digest } from './rsa-raw';
+import { parseSignedData } from './signed-data';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication } from './report';
 
@@ -80,14 +81,7 @@ function u8(b: ArrayBuffer | Uint8Array): Uint8Array {
 }
 
 /** Parse DER (trailing zero padding as in PDF /Contents is tolerated). */
-export function parseContentInfo(der: Uint8Array): pkijs.SignedData {
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1) throw new Error('not DER');
-  for (let i = asn.offset; i < der.length; i++) if (der[i] !== 0) throw new Error('trailing data after CMS');
-  const ci = new pkijs.ContentInfo({ schema: asn.result });
-  if (ci.contentType !== OID.signedData) throw new Error(`content type ${ci.contentType} is not signedData`);
-  return new pkijs.SignedData({ schema: ci.content });
-}
+export const parseContentInfo = parseSignedData;
 
 function attrs(si: pkijs.SignerInfo, which: 'signed' | 'unsigned', oid: string): pkijs.Attribute[] {
   const set = which === 'signed' ? si.signedAttrs : si.unsignedAttrs;
