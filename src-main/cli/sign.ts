@@ -262,7 +262,7 @@ export async function run(argv: string[]): Promise<number> {
   const done = results as FileResult[];
   const failed = done.filter((r) => !r.ok);
   const pending = done.filter((r) => r.ok && r.pending && r.pending.length > 0);
-  if (!json) {
+  if (!json && done.length > 1) {
     process.stderr.write(`${done.length - failed.length} of ${done.length} signed`);
     if (failed.length) process.stderr.write(`; failed: ${failed.map((f) => `${f.input} (${f.error!.code})`).join(', ')}`);
     process.stderr.write('\n');

@@ -115,6 +115,7 @@ describe('vanthu sign', () => {
     const r = vanthu(['sign', '--p12', p12, '--out', out, bad]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/corrupt/i);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(readFileSync(out, 'utf8')).toBe('previous content');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
