@@ -12,7 +12,7 @@ import {
 } from './algorithms';
 import { keyInfo } from './identity';
 import { verifyRsaPkcs1Digest } from './rsa-raw';
-import { parseSignedData } from './signed-data';
+import { derOf, parseSignedData } from './signed-data';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication } from './report';
 
@@ -183,7 +183,7 @@ export async function verifyWithCert(
 
 /** Parse the ESS signing-certificate(-v2) attribute and compare it with the signer certificate. */
 async function checkEss(si: pkijs.SignerInfo, cert: pkijs.Certificate): Promise<SignedDataCheck['ess']> {
-  const certDer = u8(cert.toSchema().toBER());
+  const certDer = derOf(cert);
   const v2 = attrs(si, 'signed', OID.signingCertificateV2)[0];
   const v1 = attrs(si, 'signed', OID.signingCertificate)[0];
   const a = v2 ?? v1;
@@ -255,7 +255,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   r.parsed = true;
   r.signedData = sd;
   r.certificates = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) r.revocation.crls.push(u8(c.toSchema().toBER()));
+  for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) r.revocation.crls.push(derOf(c));
   if (sd.signerInfos.length !== 1) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_SIGNER', 'error'));
   const si = sd.signerInfos[0];
   r.signatureValue = u8(si.signature.valueBlock.valueHexView);

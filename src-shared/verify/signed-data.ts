@@ -9,6 +9,13 @@ import { OID, toHex } from './algorithms';
 
 const CERT_CACHE_MAX = 128;
 const certCache = new Map<string, pkijs.Certificate>();
+/** The DER each parsed certificate came from (re-encoding through pkijs is slow and may differ). */
+const originalDer = new WeakMap<object, Uint8Array>();
+
+/** DER of a certificate or CRL as received, else re-encoded. */
+export function derOf(x: pkijs.Certificate | pkijs.CertificateRevocationList): Uint8Array {
+  return originalDer.get(x) ?? new Uint8Array(x.toSchema().toBER());
+}
 
 function certificateOf(node: asn1js.AsnType): pkijs.Certificate {
   const der = new Uint8Array((node as asn1js.BaseBlock).valueBeforeDecodeView);
@@ -16,6 +23,7 @@ function certificateOf(node: asn1js.AsnType): pkijs.Certificate {
   const hit = key ? certCache.get(key) : undefined;
   if (hit) return hit;
   const c = new pkijs.Certificate({ schema: node });
+  if (der.length > 0) originalDer.set(c, der);
   if (key) {
     if (certCache.size >= CERT_CACHE_MAX) certCache.delete(certCache.keys().next().value as string);
     certCache.set(key, c);
@@ -52,7 +60,11 @@ export function parseSignedData(der: Uint8Array): pkijs.SignedData {
   const crls: pkijs.SignedDataCRL[] = [];
   if (isContext(parts[i], 1)) {
     for (const c of (parts[i] as asn1js.Constructed).valueBlock.value) {
-      if (c instanceof asn1js.Sequence) crls.push(new pkijs.CertificateRevocationList({ schema: c }));
+      if (c instanceof asn1js.Sequence) {
+        const crl = new pkijs.CertificateRevocationList({ schema: c });
+        originalDer.set(crl, new Uint8Array(c.valueBeforeDecodeView));
+        crls.push(crl);
+      }
     }
     i++;
   }

@@ -8,6 +8,7 @@ import * as pkijs from 'pkijs';
 import { DIGEST_OIDS, OID, bytesEqual, digest, webCryptoDigest, type DigestName } from './algorithms';
 import type { ChainValidator } from './chain';
 import { verifySignedData, type SignedDataCheck } from './cms-verify';
+import { derOf } from './signed-data';
 import { nameToString } from './identity';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication, TimestampReport } from './report';
@@ -91,8 +92,8 @@ export async function verifyTimestampToken(
       degrade('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', finding('PKI_UNAVAILABLE', 'warning'));
     } else if (genTime) {
       const chain = await validateChain({
-        leaf: new Uint8Array(cms.signerCert.toSchema().toBER()),
-        pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...extra.pool],
+        leaf: derOf(cms.signerCert),
+        pool: [...cms.certificates.map(derOf), ...extra.pool],
         at: genTime, purpose: 'timestamp',
         evidence: { cms: cms.revocation, dss: { crls: extra.crls, ocsps: extra.ocsps } },
       });

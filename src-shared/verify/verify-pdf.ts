@@ -14,6 +14,7 @@ import type { ChangeFact } from './changes/analyse';
 import { findDocMdp, locksOf, transformParams, type DocMdp } from './changes/permissions';
 import { judge, summarise, type MdpPolicy } from './changes/policy';
 import { settleDigest, verifySignedData, type SignedDataCheck } from './cms-verify';
+import { derOf } from './signed-data';
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
 import { finding, text } from './messages';
@@ -284,7 +285,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
 
   // 4. Certificate path and revocation (only when the signature itself holds)
   if (cms.signerCert && rep.kind === 'signature' && cms.signatureOk) {
-    const leaf = new Uint8Array(cms.signerCert.toSchema().toBER());
+    const leaf = derOf(cms.signerCert);
     const ku = cms.signerCert.extensions?.find((e) => e.extnID === '2.5.29.15');
     if (ku) {
       const bits = (ku.parsedValue as { valueBlock?: { valueHexView?: Uint8Array } })?.valueBlock?.valueHexView;
@@ -298,7 +299,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       out.set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
     } else {
       const req = {
-        leaf, pool: [...cms.certificates.map((c) => new Uint8Array(c.toSchema().toBER())), ...ctx.dss.certs],
+        leaf, pool: [...cms.certificates.map(derOf), ...ctx.dss.certs],
         at: ctx.now, purpose: 'signature' as const,
         evidence: { cms: cms.revocation, dss: { crls: ctx.dss.crls, ocsps: ctx.dss.ocsps } },
       };
