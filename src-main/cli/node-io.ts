@@ -1,23 +1,12 @@
-// Node edges for the CLI: an incremental node:crypto digest provider (constant memory on large
-// files), the all-or-nothing output writer (temp file in the target directory, then rename),
+// Node edges for the CLI: the incremental node:crypto digest provider (re-exported from
+// services/pdf-io), the all-or-nothing output writer (temp file in the target directory, then rename),
 // and a no-echo password prompt. PINs and passwords are never logged.
 
-import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, openSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
 import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { DigestProvider } from '../../src-shared/pades/digest';
+export { nodeDigest } from '../services/pdf-io/node-digest';
 import { VanthuError } from '../../src-shared/errors';
-
-export const nodeDigest: DigestProvider = {
-  create(hash) {
-    const h = createHash(hash.replace('-', '').toLowerCase());
-    return {
-      update: (d) => void h.update(d),
-      digest: async () => new Uint8Array(h.digest()),
-    };
-  },
-};
 
 /**
  * Write `input ++ appended` to `outPath` atomically: copy to a temp file next to the target,
