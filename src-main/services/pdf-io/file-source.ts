@@ -4,8 +4,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../../../src-shared/pdf/bytesource';
 
-const PAGE = 64 * 1024;
-const MAX_PAGES = 64; // 4 MB of cache
+const PAGE = 16 * 1024;
+const MAX_PAGES = 256; // 4 MB of cache
 
 export class FileSource implements ByteSource {
   readonly length: number;
