@@ -3,8 +3,7 @@
 // with our PAdES signer and with `pdfsig -add-signature`, and helpers to append hand-made
 // incremental updates (the tampering cases).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { PdfReader } from '../../src-shared/pdf/reader';
@@ -35,8 +34,8 @@ export interface World {
 }
 
 export async function makeWorld(name: string): Promise<World> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const dir = mkdtempSync(path.join(tmpdir(), `vanthu-verify-${name}-`));
+  // kept under test-artifacts/verify/worlds/<name> (git-ignored) for inspection, fresh each run
+  const dir = fresh(path.join(ARTIFACTS, 'worlds', name));
   const rev = await startRevocationServer();
   const pki = await makeTestPki(path.join(dir, 'pki'), { ...rev.pkiOptions, signerTypes: ['rsa2048', 'p256'] });
   rev.attach(pki);
@@ -90,6 +89,13 @@ export function save(world: World, name: string, bytes: Uint8Array): string {
   return p;
 }
 
+/** An empty directory test-artifacts/verify/tmp/<name>. */
 export function tmp(name: string): string {
-  return mkdtempSync(path.join(tmpdir(), `vanthu-verify-${name}-`));
+  return fresh(path.join(ARTIFACTS, 'tmp', name));
+}
+
+function fresh(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
