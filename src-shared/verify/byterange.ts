@@ -56,7 +56,7 @@ function matchRevision(end: number, revisionEnds: number[], read?: ByteRangeInpu
 export function checkByteRange(input: ByteRangeInput): ByteRangeCheck {
   const out: ByteRangeCheck = { ok: false, ranges: null, revision: 0, coversWholeRevision: false, coversWholeDocument: false, findings: [] };
   const br = input.byteRange;
-  if (input.contents === null || input.contentsLength === 0) out.findings.push(finding('NO_CONTENTS', 'error'));
+  if (input.contentsLength === 0) out.findings.push(finding('NO_CONTENTS', 'error'));
   if (!Array.isArray(br)) {
     out.findings.push(finding('NO_BYTERANGE', 'error'));
     return out;
