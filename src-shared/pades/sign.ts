@@ -11,7 +11,7 @@
 import { VanthuError } from '../errors';
 import { buildSignatureAppearance, signerImageRectFromAppearance, type AppearanceSpec, type Rect } from '../appearance/index';
 import { BytesSource, ConcatSource, type ByteSource } from '../pdf/bytesource';
-import { PdfDict, PdfName, PdfStream, type PdfValue } from '../pdf/objects';
+import { PdfDict, PdfName, PdfStream, type PdfRef, type PdfValue } from '../pdf/objects';
 import { PdfReader, nameOf } from '../pdf/reader';
 import { pdfDate, textString } from '../pdf/serialize';
 import { IncrementalWriter } from '../pdf/writer';
@@ -112,6 +112,34 @@ interface SignatureUpdate {
   cms: Uint8Array;
 }
 
+/**
+ * Build the appearance of a visible signature into `w`: fills what the document decides (page box,
+ * rotation, the signing time shown, the signer's box under a seal) and returns where it goes.
+ */
+function placeAppearance(reader: PdfReader, w: IncrementalWriter, visible: VisibleSignature, signingTime: Date): { pageIndex: number; rect: number[]; appearance: PdfRef } {
+  const spec = { ...visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date; pageRotation?: number };
+  const textKind = spec.kind === 'attachment' || spec.kind === 'copy';
+  const pageIndex = textKind ? 0 : (visible.pageIndex ?? 0);
+  const pages = reader.pages();
+  const page = pages[pageIndex];
+  if (!page)
+    throw new VanthuError('PAGE_OUT_OF_RANGE', `Trang ${pageIndex + 1} không tồn tại (tài liệu có ${pages.length} trang).`, `Page ${pageIndex + 1} does not exist (the document has ${pages.length} pages).`);
+  if (spec.pageRotation === undefined) spec.pageRotation = page.rotate;
+  if (textKind) {
+    if (!spec.pageBox) spec.pageBox = (page.cropBox ?? page.mediaBox) as never;
+    if (!spec.signingTime) spec.signingTime = signingTime;
+  }
+  if (spec.kind === 'organisation' && !spec.rect && !spec.signerRect) {
+    const found = lastVisibleSignature(reader, page.dict);
+    if (!found)
+      throw new VanthuError('SIGNER_BOX_NOT_FOUND', 'Không tìm thấy chữ ký của người có thẩm quyền trên trang để đóng dấu lên.', 'No visible signer (ký duyệt) signature on that page to place the seal over; give its rectangle.');
+    spec.signerRect = found.rect;
+    if (found.form) spec.signerImageRect = signerImageRectFromAppearance(found.form, found.rect, page.rotate);
+  }
+  const res = buildSignatureAppearance(w, spec as AppearanceSpec);
+  return { pageIndex, rect: res.rect as unknown as number[], appearance: res.appearance };
+}
+
 /** One incremental update holding a new signature field whose /Contents is produced by `produce`. */
 async function signatureUpdate(
   src: ByteSource,
@@ -130,33 +158,8 @@ async function signatureUpdate(
     dict.set('ByteRange', byteRangePlaceholder() as unknown as PdfValue);
     dict.set('Contents', contentsPlaceholder(contentsBytes) as unknown as PdfValue);
     const sigRef = w.add(dict);
-    let rect: number[] | undefined;
-    let appearanceRef;
-    let pageIndex = field.visible?.pageIndex ?? 0;
-    if (field.visible) {
-      const spec = { ...field.visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date; pageRotation?: number };
-      if (spec.kind === 'attachment' || spec.kind === 'copy') pageIndex = 0;
-      const pages = reader.pages();
-      const page = pages[pageIndex];
-      if (!page)
-        throw new VanthuError('PAGE_OUT_OF_RANGE', `Trang ${pageIndex + 1} không tồn tại (tài liệu có ${pages.length} trang).`, `Page ${pageIndex + 1} does not exist (the document has ${pages.length} pages).`);
-      if (spec.pageRotation === undefined) spec.pageRotation = page.rotate;
-      if (spec.kind === 'attachment' || spec.kind === 'copy') {
-        if (!spec.pageBox) spec.pageBox = (page.cropBox ?? page.mediaBox) as never;
-        if (!spec.signingTime) spec.signingTime = field.signingTime;
-      }
-      if (spec.kind === 'organisation' && !spec.rect && !spec.signerRect) {
-        const found = lastVisibleSignature(reader, page.dict);
-        if (!found)
-          throw new VanthuError('SIGNER_BOX_NOT_FOUND', 'Không tìm thấy chữ ký của người có thẩm quyền trên trang để đóng dấu lên.', 'No visible signer (ký duyệt) signature on that page to place the seal over; give its rectangle.');
-        spec.signerRect = found.rect;
-        if (found.form) spec.signerImageRect = signerImageRectFromAppearance(found.form, found.rect, page.rotate);
-      }
-      const res = buildSignatureAppearance(w, spec as AppearanceSpec);
-      appearanceRef = res.appearance;
-      rect = res.rect as unknown as number[];
-    }
-    const added = addSignatureField(reader, w, sigRef, { fieldName: field.fieldName, pageIndex, rect, appearance: appearanceRef });
+    const shown = field.visible ? placeAppearance(reader, w, field.visible, field.signingTime) : undefined;
+    const added = addSignatureField(reader, w, sigRef, { fieldName: field.fieldName, pageIndex: shown?.pageIndex ?? 0, rect: shown?.rect, appearance: shown?.appearance });
     const built = w.build();
     const tail = built.bytes;
     const placed = patchByteRange(tail, src.length, built.marks.get(BYTERANGE_MARK)!, built.marks.get(CONTENTS_MARK)!, contentsBytes);
