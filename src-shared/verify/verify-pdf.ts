@@ -251,8 +251,8 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   }
   rep.digestAlgorithm = cms.digestAlgorithm;
   rep.signatureAlgorithm = cms.signatureAlgorithm;
-  if (cms.signerCert && rep.kind === 'signature') rep.signer = signerIdentity(cms.signerCert);
-  if (cms.signerCert && rep.kind === 'document-timestamp') rep.signer = signerIdentity(cms.signerCert);
+  // the signer, or for a document timestamp the TSA
+  if (cms.signerCert) rep.signer = signerIdentity(cms.signerCert);
   checkDeadline(ctx.opts);
 
   // 3. Signature timestamps
