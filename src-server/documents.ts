@@ -2,7 +2,7 @@
 // organisation per year from 01 (separate confidential register), incoming số đến likewise.
 // Every change appends a row per organisation that can see the document; pulls read that log.
 import type { Db } from './db';
-import { HttpError, E } from './errors';
+import { HttpError } from './errors';
 import type { AuthUser } from './auth';
 import type { FileStore } from './files';
 import type { Intent, IntentResult, PushRequest } from '../src-shared/sync/protocol';
@@ -250,4 +250,3 @@ export class Documents {
       || this.files.orgHas(orgId, sha);
   }
 }
-export { E };

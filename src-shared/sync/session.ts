@@ -1,7 +1,7 @@
 // Signing in to the gateway: stores the server URL and the session (token, expiry, user) in the
 // profile's store. The password is sent once and never stored or logged.
 import { GatewayClient, type FetchLike } from './http';
-import { loginResponse } from './protocol';
+import { loginResponse, orgsResponse } from './protocol';
 import type { LocalStore } from './store';
 import type { Session } from './engine';
 import { VanthuError } from '../errors';
@@ -26,6 +26,11 @@ export async function signIn(store: LocalStore, fetch: FetchLike, serverUrl: str
   }
   await store.setKv('serverUrl', url);
   await store.setKv('session', s);
+  // The organisation tree, kept for choosing recipients while offline.
+  try {
+    client.token = s.token;
+    await store.setKv('orgs', (await client.json('GET', '/v1/orgs', orgsResponse)).orgs);
+  } catch { /* optional: the recipient list stays as it was */ }
   return s;
 }
 

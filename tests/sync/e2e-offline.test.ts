@@ -95,6 +95,7 @@ describe('offline draft in Chromium (host mode)', () => {
     await page.fill('#signer', 'Lê Văn Cường');
     await page.fill('#position', 'Chủ tịch');
     await page.fill('#recipients', 'Các thôn\nLưu: VT');
+    await page.check('#to-hd-yetkieu'); // delivered through the system when issued
     await page.setInputFiles('#file', pdfPath);
     await page.click('button:has-text("Lưu dự thảo")');
     const row = page.getByTestId('document-row').filter({ hasText: subject });
@@ -120,7 +121,7 @@ describe('offline draft in Chromium (host mode)', () => {
     const stored = gw2.db.prepare('SELECT owner_org_id, status, meta FROM documents WHERE id = ?').get(docId) as { owner_org_id: string; status: string; meta: string };
     expect(stored.owner_org_id).toBe('hd-giatan');
     expect(stored.status).toBe('draft');
-    expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
+    expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], recipientOrgIds: ['hd-yetkieu'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
     // its file went up too, byte for byte
     const pdf = fs.readFileSync(pdfPath);
     expect(gw2.db.prepare('SELECT sha256, size, file_name AS name FROM versions WHERE doc_id = ?').get(docId))

@@ -38,6 +38,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
   const serverUrl = useLive(async () => (store ? ((await store.getKv<string>('serverUrl')) ?? '') : ''), [store], '');
   const docs = useLive(async () => (store ? listDocuments(store.db, 50) : []), [store], []);
   const stuck = useLive(async () => (store ? store.db.outbox.where('state').equals('stuck').toArray() : []), [store], []);
+  const orgs = useLive(async () => (store ? ((await store.getKv<OrgInfo[]>('orgs')) ?? []) : []), [store], [] as OrgInfo[]);
   const conflicts = useLive(async () => (store ? store.db.conflicts.where('resolved').equals(0).toArray() : []), [store], []);
 
   if (sync.error) return <section className="card"><p role="alert" className="error">Không mở được kho dữ liệu: {sync.error}</p></section>;
@@ -87,7 +88,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
         )}
       </section>
 
-      <DraftForm onCreate={(meta, file) => run(async () => {
+      <DraftForm orgs={orgs.filter((o) => o.id !== session?.user.orgId)} onCreate={(meta, file) => run(async () => {
         const bytes = file ? new Uint8Array(await file.arrayBuffer()) : null;
         await store.createDraft(meta, bytes && file ? { bytes, fileName: file.name.replace(/[\\/]/g, '_') } : undefined);
       })} />
@@ -166,12 +167,15 @@ function LoginCard(p: { session: Session | null; serverUrl: string; onSignIn(url
   );
 }
 
+interface OrgInfo { id: string; parentId: string | null; name: string; abbr: string; kind: string }
+
 interface DraftMetaInput {
-  typeCode: string; subject: string; unitAbbr?: string; doMat: DoMat; doKhan: DoKhan; recipients: string[];
+  typeCode: string; subject: string; unitAbbr?: string; doMat: DoMat; doKhan: DoKhan; recipients: string[]; recipientOrgIds: string[];
   signer?: { fullName: string; position: string }; dueDate?: string; pageAmount?: number;
 }
 
-function DraftForm({ onCreate }: { onCreate(meta: DraftMetaInput, file: File | null): void }) {
+function DraftForm({ onCreate, orgs }: { onCreate(meta: DraftMetaInput, file: File | null): void; orgs: OrgInfo[] }) {
+  const [to, setTo] = useState<string[]>([]);
   const [f, setF] = useState({ typeCode: 'CV', subject: '', unitAbbr: 'VP', doMat: 'thuong' as DoMat, doKhan: 'thuong' as DoKhan, recipients: '', signer: '', position: '', dueDate: '', pageAmount: '' });
   const [file, setFile] = useState<File | null>(null);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -180,6 +184,7 @@ function DraftForm({ onCreate }: { onCreate(meta: DraftMetaInput, file: File | n
     onCreate({
       typeCode: f.typeCode, subject: f.subject.trim(), unitAbbr: f.unitAbbr.trim() || undefined, doMat: f.doMat, doKhan: f.doKhan,
       recipients: f.recipients.split(/\n|;/).map((s) => s.trim()).filter(Boolean),
+      recipientOrgIds: to,
       signer: f.signer ? { fullName: f.signer, position: f.position } : undefined,
       dueDate: f.dueDate || undefined, pageAmount: f.pageAmount ? Number(f.pageAmount) : undefined,
     }, file);
@@ -200,6 +205,14 @@ function DraftForm({ onCreate }: { onCreate(meta: DraftMetaInput, file: File | n
         <div><label htmlFor="due">Hạn xử lý</label><input id="due" type="date" value={f.dueDate} onChange={set('dueDate')} /></div>
         <div><label htmlFor="pages">Số trang</label><input id="pages" type="number" min={0} value={f.pageAmount} onChange={set('pageAmount')} /></div>
         <div className="wide"><label htmlFor="recipients">Nơi nhận (mỗi dòng một nơi)</label><textarea id="recipients" value={f.recipients} onChange={set('recipients')} /></div>
+        {orgs.length > 0 && (
+          <fieldset className="wide orgs"><legend>Gửi qua hệ thống khi phát hành tới</legend>
+            {orgs.map((o) => (
+              <span key={o.id}><input type="checkbox" id={`to-${o.id}`} checked={to.includes(o.id)}
+                onChange={(e) => setTo(e.target.checked ? [...to, o.id] : to.filter((x) => x !== o.id))} /> <label htmlFor={`to-${o.id}`}>{o.name}</label></span>
+            ))}
+          </fieldset>
+        )}
         <div className="wide"><label htmlFor="file">Tệp (PDF)</label><input id="file" type="file" accept="application/pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} /></div>
         <p className="wide"><button className="primary" type="submit">Lưu dự thảo</button></p>
       </form>
