@@ -20,6 +20,7 @@ let secureUrl: string;
 let proxyUrl: string;
 let caPem: string;
 const seen: Array<{ method: string; url: string; auth?: string }> = [];
+const tunnels: Array<{ destroy(): void }> = [];
 
 function listen(s: Server | HttpsServer): Promise<number> {
   return new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
@@ -51,12 +52,14 @@ beforeAll(async () => {
   proxy.on('connect', (req, socket, head) => {
     seen.push({ method: 'CONNECT', url: req.url!, auth: req.headers['proxy-authorization'] });
     const [host, port] = req.url!.split(':');
+    tunnels.push(socket);
     const up = connect(Number(port), host, () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       up.write(head);
       up.pipe(socket);
       socket.pipe(up);
     });
+    tunnels.push(up);
     up.on('error', () => socket.destroy());
   });
   originUrl = `http://127.0.0.1:${await listen(origin)}`;
@@ -65,6 +68,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Tunnelled sockets leave the HTTP server's bookkeeping, so close them by hand.
+  for (const t of tunnels) t.destroy();
   for (const s of [origin, secure, proxy]) { s.closeAllConnections(); await new Promise<void>((r) => s.close(() => r())); }
 });
 
