@@ -9,6 +9,7 @@ import { channelNames, EVENT_PREFIX, IPC_PREFIX } from '../../src-shared/ipc/con
 import { createRouter } from '../services/ipc/router';
 import { createHandlers } from '../services/handlers';
 import { createServiceContext } from '../services/context';
+import { gatewayOrigins } from '../services/csp';
 import { applySessionPolicy, hardenWebContents, isTrustedSender, APP_ORIGIN } from './security';
 import { registerSchemePrivileges, serveRenderer } from './protocol';
 import { SafeStorageProtector } from './safe-storage-protector';
@@ -37,7 +38,6 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   applySessionPolicy();
-  serveRenderer(path.join(here, '../renderer'));
 
   const context = createServiceContext({
     runtime: 'electron',
@@ -46,6 +46,7 @@ function start(): void {
     tokenWorkerFactory: utilityProcessWorkerFactory(path.join(here, 'pkcs11-worker.js')),
   });
   const events = context.events;
+  serveRenderer(path.join(here, '../renderer'), gatewayOrigins(context.gatewayUrl));
   app.on('before-quit', () => void context.close());
   const router = createRouter(createHandlers(context), {
     warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),

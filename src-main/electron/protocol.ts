@@ -4,7 +4,7 @@
 import { net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { rendererHeaders, gatewayOriginsFromEnv, MIME } from '../services/csp';
+import { rendererHeaders, MIME } from '../services/csp';
 import { APP_SCHEME } from './security';
 
 export function registerSchemePrivileges(): void {
@@ -13,9 +13,9 @@ export function registerSchemePrivileges(): void {
   ]);
 }
 
-export function serveRenderer(rendererDir: string): void {
+export function serveRenderer(rendererDir: string, connectOrigins: string[]): void {
   const root = path.resolve(rendererDir);
-  const headers = rendererHeaders({ connectOrigins: gatewayOriginsFromEnv() });
+  const headers = rendererHeaders({ connectOrigins });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'vanthu') return new Response('not found', { status: 404 });

@@ -8,7 +8,7 @@ import { createHandlers, type ServiceContext } from '../services/handlers';
 import type { EventBus } from '../services/events';
 import { createServiceContext } from '../services/context';
 import { defaultProfileDir } from '../services/paths';
-import { gatewayOriginsFromEnv } from '../services/csp';
+import { gatewayOrigins } from '../services/csp';
 import { startHostServer, type HostServer } from './server';
 
 export interface HostApp extends HostServer {
@@ -33,7 +33,7 @@ export async function startHostApp(opts: { port?: number; profileDir?: string; r
     events,
     port: opts.port,
     secret: opts.secret,
-    csp: { connectOrigins: gatewayOriginsFromEnv() },
+    csp: { connectOrigins: gatewayOrigins(context.gatewayUrl) },
   });
   const closeServer = server.close.bind(server);
   return Object.assign(server, {

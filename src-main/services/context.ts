@@ -29,6 +29,7 @@ export function createServiceContext(o: ContextOptions): ServiceContext & { clos
     events,
     tokens: tokens.get,
     trustPaths: config.trustPaths,
+    gatewayUrl: config.gatewayUrl,
     onLock: () => tokens.lockAll(),
     close: () => tokens.close(),
   };

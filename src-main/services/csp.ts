@@ -8,11 +8,21 @@ export interface CspOptions {
   connectOrigins?: string[];
 }
 
-export function gatewayOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.VANTHU_GATEWAY_ORIGINS ?? '')
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .filter((o) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o));
+/**
+ * The gateway origins the renderer may reach: VANTHU_GATEWAY_ORIGINS (comma/space separated)
+ * plus the deployment's configured gateway URL (config.json `gatewayUrl`).
+ */
+export function gatewayOrigins(configuredUrl?: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = (env.VANTHU_GATEWAY_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean);
+  const fromConfig: string[] = [];
+  if (configuredUrl) {
+    try {
+      fromConfig.push(new URL(configuredUrl).origin);
+    } catch {
+      /* an invalid URL is rejected by the config schema already */
+    }
+  }
+  return [...new Set([...fromEnv, ...fromConfig])].filter((o) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o));
 }
 
 export function contentSecurityPolicy(opts: CspOptions = {}): string {

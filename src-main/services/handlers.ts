@@ -17,6 +17,8 @@ export interface ServiceContext {
   tokens: () => TokenService;
   /** Trust anchor files/folders for verification (deployment configuration). */
   trustPaths: string[];
+  /** The provincial gateway configured for this deployment, if any (also allowed by the CSP). */
+  gatewayUrl?: string;
   /** Called by `app.lock`: logs tokens out, forgets unlocked material. */
   onLock?: () => Promise<void> | void;
 }
