@@ -2,7 +2,8 @@
 // chain, and for each non-root certificate an OCSP response or else a CRL. Follows AIA
 // caIssuers for missing issuers, AIA OCSP and CRL distribution points for status. Never throws
 // for network trouble: what could not be checked is listed in `problems` (the rules in force
-// require a warning when revocation cannot be checked).
+// require a warning when revocation cannot be checked). Pass a RevocationCache
+// (revocation-cache.ts) to let a batch query each responder once.
 import * as pkijs from 'pkijs';
 import type { AppError } from '../errors';
 import { VanthuError, toAppError } from '../errors';
@@ -13,6 +14,7 @@ import { fetchCrl, crlStatus } from './crl';
 import type { Net } from './net';
 import { fetchOcsp, type RevocationStatus } from './ocsp';
 import { caIssuersUrls, crlUrls, ocspUrls } from './urls';
+import type { RevocationCache } from './revocation-cache';
 
 export interface CertificateStatus {
   subject: string;
@@ -44,6 +46,8 @@ export interface CollectOptions {
   now?: Date;
   /** Most certificates fetched through caIssuers per chain (default 5). */
   maxFetchedIssuers?: number;
+  /** Cache of OCSP/CRL answers shared by the files of a batch (default: none, always fetch). */
+  cache?: RevocationCache;
 }
 
 function addUnique(list: Uint8Array[], item: Uint8Array): void {
@@ -83,6 +87,7 @@ async function findIssuer(cert: pkijs.Certificate, pool: pkijs.Certificate[]): P
 export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][], net: Net, opts: CollectOptions = {}): Promise<ValidationData> {
   const list: Uint8Array[][] = chains.length && Array.isArray(chains[0]) ? (chains as Uint8Array[][]) : [chains as Uint8Array[]];
   const out: ValidationData = { certs: [], ocsps: [], crls: [], problems: [], statuses: [], offline: false };
+  const cache = opts.cache;
   const tally = { attempts: 0, unreachable: 0 };
   const pool: pkijs.Certificate[] = [];
   for (const chain of list) for (const d of chain) if (!pool.some((p) => bytesEqual(certificateDer(p), d))) pool.push(parseCertificate(d));
@@ -126,7 +131,7 @@ export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][
       }
       if (!checked.has(key)) {
         checked.add(key);
-        await statusOf(cert, issuer, net, opts, out, tally);
+        await statusOf(cert, issuer, net, opts, out, tally, cache);
       }
       cert = issuer;
     }
@@ -136,7 +141,8 @@ export async function collectValidationData(chains: Uint8Array[] | Uint8Array[][
 }
 
 async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net: Net, opts: CollectOptions, out: ValidationData,
-  tally: { attempts: number; unreachable: number }): Promise<void> {
+  tally: { attempts: number; unreachable: number }, cache: RevocationCache | undefined): Promise<void> {
+  const now = opts.now ?? new Date();
   const certDer = certificateDer(cert);
   const issuerDer = certificateDer(issuer);
   const who = nameOf(cert);
@@ -150,9 +156,14 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net:
   };
 
   for (const url of ocspUrls(cert)) {
-    tally.attempts++;
+    const key = `${url} ${serialHex(cert)} ${toHex(issuerDer.subarray(-32))}`;
     try {
-      const r = await fetchOcsp(net.post, certDer, issuerDer, { url, now: opts.now });
+      let r = cache?.getOcsp(key, now);
+      if (!r) {
+        tally.attempts++;
+        r = await fetchOcsp(net.post, certDer, issuerDer, { url, now: opts.now });
+        if (r.status !== 'unknown') cache?.putOcsp(key, r, now);
+      }
       if (r.status === 'unknown') {
         errors.push(new VanthuError('OCSP_UNKNOWN', `Máy chủ OCSP không biết chứng thư "${who}".`, `The OCSP responder does not know "${who}".`).toJSON());
         continue;
@@ -168,9 +179,14 @@ async function statusOf(cert: pkijs.Certificate, issuer: pkijs.Certificate, net:
 
   if (!status || opts.crlsToo) {
     for (const url of crlUrls(cert)) {
-      tally.attempts++;
       try {
-        const r = await fetchCrl(net.get, url, { issuerDer, now: opts.now });
+        const key = `${url} ${toHex(issuerDer.subarray(-32))}`;
+        let r = cache?.getCrl(key, now);
+        if (!r) {
+          tally.attempts++;
+          r = await fetchCrl(net.get, url, { issuerDer, now: opts.now });
+          cache?.putCrl(key, r, now);
+        }
         addUnique(out.crls, r.der);
         if (!status) {
           const s = crlStatus(r.crl, certDer);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkOcspResponse, fetchOcsp } from '../../src-shared/cms/ocsp';
 import { crlStatus, fetchCrl } from '../../src-shared/cms/crl';
 import { collectValidationData } from '../../src-shared/cms/validation-data';
+import { createRevocationCache } from '../../src-shared/cms/revocation-cache';
 import { readTimestampToken, requestTimestamp } from '../../src-shared/cms/timestamp';
 import { createNodeNet } from '../../src-main/services/net/http';
 import { makeTestPki, type TestPki } from '../helpers/pki';
@@ -185,6 +186,23 @@ describe('collectValidationData', () => {
     expect(vd.crls).toHaveLength(0);
     expect(vd.problems.map((p) => p.code)).toEqual(['REVOCATION_UNAVAILABLE', 'REVOCATION_UNAVAILABLE']);
     expect(vd.problems[0].message_en).toMatch(/cannot be reached|Cannot download/);
+  });
+
+  it('asks each responder once per batch when given a revocation cache', async () => {
+    const cache = createRevocationCache();
+    const chain = [pki.signers.rsa2048.der, ...pki.chainDers];
+    const before = rev.hits.ocsp;
+    const first = await collectValidationData(chain, net, { cache });
+    expect(rev.hits.ocsp - before).toBe(2);
+    for (let i = 0; i < 3; i++) {
+      const again = await collectValidationData(chain, net, { cache });
+      expect(again.ocsps.map((o) => Buffer.from(o))).toEqual(first.ocsps.map((o) => Buffer.from(o)));
+      expect(again.problems).toEqual([]);
+    }
+    expect(rev.hits.ocsp - before).toBe(2);
+    // Without the cache every call asks again.
+    await collectValidationData(chain, net);
+    expect(rev.hits.ocsp - before).toBe(4);
   });
 
   it('warns for certificates without any OCSP or CRL URL', async () => {
