@@ -3,7 +3,11 @@
 // PDF's DSS, timestamps from the loopback TSA.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyFile } from '../../src-main/services/verify';
-import { extendPdf, defaultPadesServices } from '../../src-shared/pades';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { extendPdf, defaultPadesServices, signPdf, type CmsInput } from '../../src-shared/pades';
+import { buildSignedData } from '../../src-shared/cms/signed-data';
+import { signerFor } from '../helpers/pki';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { createNodeNet } from '../../src-main/services/net/http';
 import { readFileSync } from 'node:fs';
@@ -131,6 +135,26 @@ describe('signatures made by our signer', () => {
     expect(offline.verdict).toBe('TOTAL_PASSED');
     expect(offline.signatures[0].revocation.source).toBe('cache');
     expect(w.rev.hits.ocsp + w.rev.hits.crl).toBe(before);
+  });
+
+  it('passes offline from CRLs carried in the CMS (adbe-revocationInfoArchival signed attribute)', async () => {
+    const net = createNodeNet({ timeoutMs: 10_000 });
+    const crls: Uint8Array[] = [];
+    for (const u of ['root', 'intermediate']) crls.push((await net.get(`${w.rev.crlBaseUrl}/${u}.crl`)).body);
+    const archival = new pkijs.Attribute({
+      type: '1.2.840.113583.1.1.8',
+      values: [new asn1js.Sequence({ value: [new asn1js.Constructed({
+        idBlock: { tagClass: 3, tagNumber: 0 },
+        value: [new asn1js.Sequence({ value: crls.map((c) => asn1js.fromBER(c).result) })],
+      })] })],
+    });
+    const signer = await signerFor(w.pki.signers.rsa2048);
+    const services = { ...defaultPadesServices(), buildCms: (i: CmsInput) => buildSignedData({ ...i, extraSignedAttributes: [archival] }) };
+    const res = await signPdf(new BytesSource(w.base), signer, { level: 'B-B', contentsSize: 24_000 }, services);
+    await signer.close();
+    const r = await verifyFile(save(w, 'archival.pdf', concat(w.base, res.appended)), { ...opts(), offline: true });
+    expect(r.verdict).toBe('TOTAL_PASSED');
+    expect(r.signatures[0].revocation).toMatchObject({ status: 'good', source: 'cms-archival' });
   });
 
   it('passes offline from the DSS after a B-LT extension, and keeps the signature valid after the update', async () => {
