@@ -32,7 +32,8 @@ describe('signatures made by our signer', () => {
     expect(r.verdict).toBe('TOTAL_PASSED');
     const s = r.signatures[0];
     expect(s).toMatchObject({ indication: 'TOTAL_PASSED', subIndication: null, integrity: 'intact', coversWholeRevision: true, coversWholeDocument: true, modificationsAfter: 'none', level: 'B-B' });
-    expect(s.signer?.commonName).toBeTruthy();
+    expect(s.signer).toMatchObject({ commonName: 'Nguyễn Văn An', organization: 'UBND tỉnh Hải Dương', identifiers: ['CCCD:001085012345'] });
+    expect(s.signer?.subject).toContain('CN=Nguyễn Văn An');
     expect(s.revocation.status).toBe('good');
     expect(s.signingTime.claimed).not.toBeNull();
     expect(s.signingTime.proven).toBeNull();
