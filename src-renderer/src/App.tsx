@@ -1,7 +1,7 @@
 // The application shell: header, navigation between the desks (documents, signing, verifying,
 // tokens) and the overview that reports which runtime serves the app.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import { vanthu } from './vanthu';
 import { IpcCallError } from '../../src-shared/ipc/client';
 import type { Res } from '../../src-shared/ipc/contract';
@@ -9,6 +9,7 @@ import { SignDesk } from './desks/SignDesk';
 import { VerifyDesk } from './desks/VerifyDesk';
 import { TokensDesk } from './desks/TokensDesk';
 import { DocumentsPanel } from '../features/documents';
+import { openProfileStore } from '../store/profile';
 
 type Info = Res<'app.info'>;
 
@@ -51,17 +52,34 @@ function Overview() {
   );
 }
 
-const desks = [
+interface DeskProps {
+  /** Files handed from one desk to another (e.g. "sign the latest version" after a conflict). */
+  toSign: File[];
+  signLatest: (docId: string, sha256: string) => void;
+}
+
+const desks: { id: string; label: string; render: (p: DeskProps) => ReactElement }[] = [
   { id: 'overview', label: 'Tổng quan', render: () => <Overview /> },
-  { id: 'documents', label: 'Văn bản', render: () => <DocumentsPanel /> },
-  { id: 'sign', label: 'Ký số', render: () => <SignDesk /> },
+  { id: 'documents', label: 'Văn bản', render: (p) => <DocumentsPanel onSignLatest={p.signLatest} /> },
+  { id: 'sign', label: 'Ký số', render: (p) => <SignDesk initialFiles={p.toSign} /> },
   { id: 'verify', label: 'Xác minh', render: () => <VerifyDesk /> },
   { id: 'tokens', label: 'Thiết bị ký', render: () => <TokensDesk /> },
-] as const;
+];
 
 export function App() {
   const [desk, setDesk] = useState<string>('overview');
   const current = desks.find((d) => d.id === desk) ?? desks[0];
+  const [toSign, setToSign] = useState<File[]>([]);
+  const signLatest = (docId: string, sha256: string) => {
+    // A conflict: someone signed a newer version. Open that version on the signing desk.
+    void openProfileStore('default')
+      .then(({ store }) => store.readFile(sha256))
+      .then((bytes) => {
+        if (!bytes) return;
+        setToSign([new File([bytes.slice()], `${docId}-${sha256.slice(0, 8)}.pdf`, { type: 'application/pdf' })]);
+        setDesk('sign');
+      });
+  };
   return (
     <div className="shell">
       <header className="topbar">
@@ -75,7 +93,7 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main>{current.render()}</main>
+      <main>{current.render({ toSign, signLatest })}</main>
     </div>
   );
 }

@@ -19,8 +19,8 @@ const KINDS: { value: '' | Visible['kind']; label: string }[] = [
   { value: 'copy', label: 'Bản sao điện tử (sao y / sao lục / trích sao)' },
 ];
 
-export function SignDesk() {
-  const [files, setFiles] = useState<File[]>([]);
+export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
+  const [files, setFiles] = useState<File[]>(initialFiles);
   const [credKind, setCredKind] = useState<'token' | 'p12'>('token');
   const [tokens, setTokens] = useState<Tokens | null>(null);
   const [tokenLabel, setTokenLabel] = useState('');
@@ -94,6 +94,7 @@ export function SignDesk() {
       <h2 id="sign-title">Ký số văn bản</h2>
       <label htmlFor="sign-files">Tệp PDF cần ký (có thể chọn nhiều tệp)</label>
       <input id="sign-files" type="file" multiple accept="application/pdf,.pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+      {files.length > 0 && <p data-testid="sign-selected">Đã chọn: {files.map((f) => f.name).join(', ')}</p>}
 
       <fieldset>
         <legend>Chứng thư số</legend>
