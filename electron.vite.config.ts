@@ -19,6 +19,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           // The PKCS#11 worker runs in its own utilityProcess (see src-main/electron/token-worker.ts).
           'pkcs11-worker': resolve(__dirname, 'src-main/services/pkcs11/worker.ts'),
+          // Verification runs in a worker thread killed at its time bound (src-main/services/verify/worker-pool.ts).
+          'verify-worker': resolve(__dirname, 'src-main/services/verify/worker.ts'),
         },
       },
     },
