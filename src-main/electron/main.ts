@@ -16,6 +16,8 @@ import { SafeStorageProtector } from './safe-storage-protector';
 import { utilityProcessWorkerFactory } from './token-worker';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The verification worker is bundled beside this file; code-split chunks cannot find it alone.
+process.env.VANTHU_VERIFY_WORKER ??= path.join(here, 'verify-worker.js');
 const ownWindows = new Set<number>();
 let mainWindow: BrowserWindow | null = null;
 
