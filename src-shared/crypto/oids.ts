@@ -47,4 +47,8 @@ export const OID = {
   ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   ocspBasic: '1.3.6.1.5.5.7.48.1.1',
   ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  // Adobe's revocation archive (signed attribute) and EdDSA keys/signatures
+  adbeRevocationInfoArchival: '1.2.840.113583.1.1.8',
+  ed25519: '1.3.101.112',
+  ed448: '1.3.101.113',
 } as const;

@@ -13,24 +13,8 @@ export const DIGEST_OIDS: Record<string, DigestName> = {
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
-export const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  tstInfo: '1.2.840.113549.1.9.16.1.4',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  signingCertificate: '1.2.840.113549.1.9.16.2.12',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
-  adbeRevocationInfoArchival: '1.2.840.113583.1.1.8',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  rsassaPss: '1.2.840.113549.1.1.10',
-  ecPublicKey: '1.2.840.10045.2.1',
-  ed25519: '1.3.101.112',
-  ed448: '1.3.101.113',
-  mgf1: '1.2.840.113549.1.1.8',
-} as const;
+/** Object identifiers: one table for the whole engine (src-shared/crypto/oids.ts). */
+export { OID } from '../crypto/oids';
 
 /** Signature algorithm OIDs: family plus the hash they imply (undefined = take the digest algorithm). */
 export const SIGNATURE_OIDS: Record<string, { family: 'rsa' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448'; hash?: DigestName; name: string }> = {
@@ -104,15 +88,4 @@ export function memoryRangeHasher(bytes: Uint8Array): RangeHasher {
   };
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
-}
-
-export function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
+export { bytesEqual, toHex } from '../crypto/bytes';
