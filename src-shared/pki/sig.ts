@@ -2,6 +2,7 @@
 // ECDSA and Ed25519 through WebCrypto; DSA (used by NIST PKITS, absent from WebCrypto) with BigInt.
 import { type DerNode, DerError, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
 import type { AlgId } from './cert';
+import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -37,31 +38,6 @@ export interface WorkingKey {
 
 export type SigResult = { ok: true } | { ok: false; unsupported?: boolean; detail: string };
 
-function bigFrom(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
-function modPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    e >>= 1n;
-    b = (b * b) % m;
-  }
-  return r;
-}
-function modInv(a: bigint, m: bigint): bigint {
-  let [or, r] = [((a % m) + m) % m, m];
-  let [os, s] = [1n, 0n];
-  while (r !== 0n) {
-    const q = or / r;
-    [or, r] = [r, or - q * r];
-    [os, s] = [s, os - q * s];
-  }
-  return ((os % m) + m) % m;
-}
 function ab(u: Uint8Array): ArrayBuffer {
   return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
 }
@@ -78,7 +54,7 @@ async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, si
   if (r <= 0n || r >= q || ss <= 0n || ss >= q) return { ok: false, detail: 'DSA signature out of range' };
   const h = new Uint8Array(await subtle().digest(hashName, ab(data)));
   const nBits = q.toString(2).length;
-  let z = bigFrom(h);
+  let z = bigFromBytes(h);
   if (h.length * 8 > nBits) z >>= BigInt(h.length * 8 - nBits);
   const w = modInv(ss, q);
   const u1 = (z * w) % q;

@@ -5,6 +5,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { DigestName } from './algorithms';
+import { bigFromBytes, modPow } from '../crypto/bigint';
 
 /** DER prefixes of DigestInfo { AlgorithmIdentifier, OCTET STRING } per hash (RFC 8017 §9.2 note 1). */
 const DIGEST_INFO_PREFIX: Partial<Record<DigestName, number[]>> = {
@@ -13,23 +14,6 @@ const DIGEST_INFO_PREFIX: Partial<Record<DigestName, number[]>> = {
   'SHA-384': [0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30],
   'SHA-512': [0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
 };
-
-function toBig(b: Uint8Array): bigint {
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
-  return x;
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let r = 1n;
-  base %= mod;
-  while (exp > 0n) {
-    if (exp & 1n) r = (r * base) % mod;
-    base = (base * base) % mod;
-    exp >>= 1n;
-  }
-  return r;
-}
 
 export type RawRsaOutcome = 'valid' | 'digest-mismatch' | 'invalid' | 'unsupported';
 
@@ -42,14 +26,14 @@ export function verifyRsaPkcs1Digest(cert: pkijs.Certificate, alg: DigestName, h
     const pub = new pkijs.RSAPublicKey({ schema: asn1js.fromBER(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).result });
     let m = pub.modulus.valueBlock.valueHexView;
     while (m.length > 0 && m[0] === 0) m = m.subarray(1);
-    n = toBig(m);
-    e = toBig(pub.publicExponent.valueBlock.valueHexView);
+    n = bigFromBytes(m);
+    e = bigFromBytes(pub.publicExponent.valueBlock.valueHexView);
     k = m.length;
   } catch {
     return 'unsupported';
   }
   if (sig.length !== k || e > 0xffffffffn) return 'invalid';
-  const s = toBig(sig);
+  const s = bigFromBytes(sig);
   if (s >= n) return 'invalid';
   let em = modPow(s, e, n);
   const out = new Uint8Array(k);
