@@ -1,5 +1,7 @@
 // The CLI's signer session: a PKCS#12 file opened with the password from VANTHU_P12_PASSWORD or
-// a no-echo prompt (never argv, never logged), through src-main/services/p12.
+// a no-echo prompt (never argv, never logged), through src-main/services/p12; or a key on a
+// PKCS#11 token, logged in once with the PIN from VANTHU_PIN or a no-echo prompt
+// (src-main/services/pkcs11, loaded only when a token is asked for).
 
 import { readFileSync } from 'node:fs';
 import * as pkijs from 'pkijs';
@@ -18,6 +20,15 @@ export async function loadP12Signer(path: string): Promise<Signer> {
   const env = process.env.VANTHU_P12_PASSWORD;
   const password = env !== undefined ? env : await promptSecret(`Mật khẩu PKCS#12 / PKCS#12 password for ${path}: `);
   return openPkcs12(bytes, password);
+}
+
+/**
+ * A token signer for `--token-label L [--pkcs11-module PATH] [--key-id HEX]`, already logged in (a
+ * wrong PIN fails here, before any file is touched). close() logs out and stops the token process.
+ */
+export async function loadTokenSigner(tokenLabel: string, pkcs11Module?: string, keyId?: string): Promise<Signer> {
+  const { signerFromCliOptions } = await import('../services/pkcs11/index');
+  return signerFromCliOptions({ tokenLabel, pkcs11Module, keyId });
 }
 
 /** The signer certificate's common name (for the visible signer appearance's default name). */

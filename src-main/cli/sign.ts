@@ -1,6 +1,8 @@
-// `vanthu sign`: sign one or many PDFs with one signer session (PKCS#12 now), at PAdES level
-// B-B … B-LTA, invisible or with a Decree 30 visible appearance. Each output is written to a temp
-// file and renamed (never a partial file); a bad input does not stop the batch.
+// `vanthu sign`: sign one or many PDFs with one signer session (a PKCS#12 file, or a PKCS#11 token
+// logged in once for the whole batch), at PAdES level B-B … B-LTA, invisible or with a Decree 30
+// visible appearance. Each output is written to a temp file and renamed (never a partial file); a
+// bad input does not stop the batch; a token that goes away (removed, hung, locked) stops it: the
+// files signed so far are kept and reported, the rest are reported unsigned.
 
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,31 +17,40 @@ import { parseArgs, one, UsageError, type ParsedArgs } from './args';
 import { EXIT, EXIT_HELP } from './exit-codes';
 import { writeAppendedAsync } from './node-io';
 import { cliServices } from './services';
-import { loadP12Signer, signerCommonName } from './key';
+import { batchStopping } from '../services/pkcs11/batch';
+import { loadP12Signer, loadTokenSigner, signerCommonName } from './key';
 
-export const SIGN_USAGE = `Usage: vanthu sign [--p12 FILE] [--level B-B|B-T|B-LT|B-LTA] [--tsa URL]
+export const SIGN_USAGE = `Usage: vanthu sign (--p12 FILE | --token-label LABEL [--pkcs11-module PATH] [--key-id HEX])
+                  [--level B-B|B-T|B-LT|B-LTA] [--tsa URL]
                   [--visible signer|organisation|attachment|copy --page N --rect X,Y,W,H
                    --image PNG --seal PNG --text LINE… --title LINE… --name NAME
                    --number SO/KY-HIEU --copy-form "SAO Y"|"SAO LỤC"|"TRÍCH SAO" --agency NAME]
                   [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss] [--json]
                   (--out FILE | --out-dir DIR) IN.pdf…
 The PKCS#12 password is read from VANTHU_P12_PASSWORD or prompted for; never from argv.
+A token (USB PKCS#11) is chosen by --token-label (see "vanthu tokens"); --pkcs11-module uses that
+driver only (default: the known drivers), --key-id the key/certificate with that CKA_ID (default:
+the first signing certificate). The PIN is read from VANTHU_PIN or prompted for, once per batch.
 --pss signs RSA keys with RSASSA-PSS (default PKCS#1 v1.5, what most tokens do).
 --rect is in PDF points from the page's lower-left corner. For "organisation", --rect is the
 signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.`;
 
-/** Files signed concurrently in a batch (one signer session). */
+/** Files signed concurrently in a batch with a PKCS#12 key (one signer session). */
 const BATCH_CONCURRENCY = 4;
+/** A token signs one file at a time (its driver is serial anyway), so a batch stops right at the file where it went away. */
+const TOKEN_CONCURRENCY = 1;
 
 const SPEC = {
   flags: ['json', 'help', 'pss'],
-  values: ['p12', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
+  values: ['p12', 'pkcs11-module', 'token-label', 'key-id', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
 };
 
 export interface FileResult {
   input: string;
   output?: string;
   ok: boolean;
+  /** Not attempted: the batch stopped before this file (token removed, hung, locked). */
+  unsigned?: boolean;
   fieldName?: string;
   level?: PadesLevel;
   requestedLevel?: PadesLevel;
@@ -187,11 +198,15 @@ export async function run(argv: string[]): Promise<number> {
   const hash = hashArg ? (hashArg.toUpperCase().replace(/^SHA-?/, 'SHA-') as HashAlgorithm) : undefined;
   if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) return usage('--hash must be SHA-256, SHA-384 or SHA-512');
   const p12 = one(args, 'p12');
-  if (!p12) return usage('--p12 FILE is required (PKCS#11 tokens: see "vanthu tokens")');
+  const tokenLabel = one(args, 'token-label');
+  const useToken = tokenLabel !== undefined || one(args, 'pkcs11-module') !== undefined || one(args, 'key-id') !== undefined;
+  if (p12 && useToken) return usage('give either --p12 FILE or a token (--token-label), not both');
+  if (!p12 && !useToken) return usage('give --p12 FILE or --token-label LABEL (tokens: see "vanthu tokens")');
+  if (useToken && !tokenLabel) return usage('--pkcs11-module and --key-id need --token-label LABEL (see "vanthu tokens")');
 
   let signer: Signer;
   try {
-    signer = await loadP12Signer(p12);
+    signer = p12 ? await loadP12Signer(p12) : await loadTokenSigner(tokenLabel!, one(args, 'pkcs11-module'), one(args, 'key-id'));
   } catch (e) {
     const err = toAppError(e);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: err }) + '\n');
@@ -235,7 +250,7 @@ export async function run(argv: string[]): Promise<number> {
       const r = results[printed++]!;
       if (json) process.stdout.write(JSON.stringify(r) + '\n');
       else if (r.ok) process.stderr.write(`signed ${r.input} → ${r.output} (${r.fieldName}, ${r.level}${r.pending?.length ? `, pending: ${r.pending.join(', ')}` : ''})\n`);
-      else process.stderr.write(`FAILED ${r.input}: ${r.error!.message_en} (${r.error!.code})\n`);
+      else if (!r.unsigned) process.stderr.write(`FAILED ${r.input}: ${r.error!.message_en} (${r.error!.code})\n`);
     }
   };
   const visible = makeVisible && ((i: string) => {
@@ -247,26 +262,41 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
   const outputs = inputs.map((input) => (out ? resolve(out) : join(resolve(outDir!), basename(input))));
+  // set when the key became unusable (token removed, hung, locked): no further file is started
+  let stopped: FileResult['error'] | undefined;
   const worker = async () => {
-    while (next < inputs.length) {
+    while (next < inputs.length && !stopped) {
       const i = next++;
-      results[i] = await signOneFile(inputs[i], outputs[i], signer, opts, services, visible);
+      const r = await signOneFile(inputs[i], outputs[i], signer, opts, services, visible);
+      if (!r.ok && batchStopping(r.error!.code)) {
+        stopped ??= r.error;
+        r.unsigned = true;
+      }
+      results[i] = r;
       report();
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, inputs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(p12 ? BATCH_CONCURRENCY : TOKEN_CONCURRENCY, inputs.length) }, worker));
   } finally {
-    await signer.close();
+    await signer.close().catch(() => undefined);
   }
+  for (let i = 0; i < inputs.length; i++) results[i] ??= { input: inputs[i], ok: false, unsigned: true, error: stopped };
+  report();
   const done = results as FileResult[];
   const failed = done.filter((r) => !r.ok);
   const pending = done.filter((r) => r.ok && r.pending && r.pending.length > 0);
-  if (!json && done.length > 1) {
+  if (!json && (done.length > 1 || stopped)) {
     process.stderr.write(`${done.length - failed.length} of ${done.length} signed`);
-    if (failed.length) process.stderr.write(`; failed: ${failed.map((f) => `${f.input} (${f.error!.code})`).join(', ')}`);
+    const own = failed.filter((f) => !f.unsigned);
+    if (own.length) process.stderr.write(`; failed: ${own.map((f) => `${f.input} (${f.error!.code})`).join(', ')}`);
+    if (stopped) {
+      const rest = failed.filter((f) => f.unsigned).map((f) => f.input);
+      process.stderr.write(`; stopped: ${stopped.message_en} (${stopped.code})${rest.length ? `; not signed: ${rest.join(', ')}` : ''}`);
+    }
     process.stderr.write('\n');
   }
+  if (stopped) return EXIT.STOPPED;
   if (failed.length === done.length) return EXIT.ALL_FAILED;
   if (failed.length > 0) return EXIT.SOME_FAILED;
   if (pending.length > 0) return EXIT.PENDING;

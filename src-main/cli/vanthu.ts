@@ -11,7 +11,7 @@ export const HELP = `vanthu — Văn thư số command line (ký số PAdES, ki�
 Usage: vanthu <command> [options]
 
 Commands:
-  sign     sign PDFs (PKCS#12), PAdES B-B | B-T | B-LT | B-LTA, invisible or visible (Decree 30)
+  sign     sign PDFs (PKCS#12 file or USB token), PAdES B-B | B-T | B-LT | B-LTA, invisible or visible (Decree 30)
   extend   add validation data / document timestamp to a signed PDF (after signing offline)
   verify   verify the signatures of PDFs
   tokens   list PKCS#11 modules, tokens and certificates
