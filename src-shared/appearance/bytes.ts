@@ -1,17 +1,5 @@
 // Small byte and number helpers for the appearance builders: big-endian readers/writers,
-// concatenation, Latin-1/ASCII encoding and PDF content-stream number formatting.
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+// Latin-1/ASCII encoding and PDF content-stream number formatting.
 
 /** Encode a string made only of ASCII characters (content streams, CMaps). */
 export function ascii(s: string): Uint8Array {

@@ -5,6 +5,7 @@
 
 import { unzlibSync } from 'fflate';
 import { VanthuError } from '../errors';
+import { concatBytes } from '../crypto/bytes';
 
 export interface DecodedPng {
   width: number;
@@ -91,14 +92,7 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   if (interlace > 1) throw pngError(`interlace method ${interlace}`);
   if (colorType === 3 && !palette) throw pngError('palette image without PLTE');
 
-  let total = 0;
-  for (const d of idat) total += d.length;
-  const compressed = new Uint8Array(total);
-  let o = 0;
-  for (const d of idat) {
-    compressed.set(d, o);
-    o += d.length;
-  }
+  const compressed = concatBytes(...idat);
   const channels = CHANNELS[colorType]!;
   const bitsPerPixel = channels * depth;
   const bpp = Math.max(1, bitsPerPixel >> 3);

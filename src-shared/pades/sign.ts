@@ -22,6 +22,7 @@ import { addSignatureField } from './field';
 import { byteRangePlaceholder, contentsPlaceholder, fillContents, hashByteRanges, patchByteRange, BYTERANGE_MARK, CONTENTS_MARK } from './placeholder';
 import { isOfflineError, type PadesServices } from './services';
 import { certificatesOfCms } from './cms-certs';
+import { concatBytes } from '../crypto/bytes';
 
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 export type Pending = 'timestamp' | 'validation-data';
@@ -92,17 +93,6 @@ function defaultScheme(signer: Signer): SignatureScheme {
   if (signer.key.type === 'ec') return { kind: 'ecdsa' };
   if (signer.schemes.includes('rsa-pkcs1v15')) return { kind: 'rsa-pkcs1v15' };
   return { kind: (signer.schemes[0] ?? 'rsa-pkcs1v15') as 'rsa-pss' | 'rsa-pkcs1v15' } as SignatureScheme;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 interface SignatureUpdate {
@@ -251,7 +241,7 @@ export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfO
   } else if (wantTs) level = 'B-T';
 
   if (level === 'B-T' && (requested === 'B-LT' || requested === 'B-LTA')) {
-    const cur: ByteSource = new ConcatSource(src, new BytesSource(concat(parts)));
+    const cur: ByteSource = new ConcatSource(src, new BytesSource(concatBytes(...parts)));
     try {
       const ext = await extendSource(cur, requested, options.tsaUrl!, services, hash, warnings);
       parts.push(ext.appended);
@@ -263,7 +253,7 @@ export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfO
       pending.push('validation-data');
     }
   }
-  return { appended: concat(parts), fieldName: first.fieldName, requestedLevel: requested, level, pending, byteRange: first.byteRange, warnings };
+  return { appended: concatBytes(...parts), fieldName: first.fieldName, requestedLevel: requested, level, pending, byteRange: first.byteRange, warnings };
 }
 
 export interface ExtendResult {
@@ -321,7 +311,7 @@ async function extendSource(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: st
       pending.push('timestamp');
     }
   }
-  return { appended: concat(parts), level: reached, pending };
+  return { appended: concatBytes(...parts), level: reached, pending };
 }
 
 /** Append a document timestamp signature (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161). */
