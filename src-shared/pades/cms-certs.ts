@@ -4,6 +4,7 @@
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../crypto/bytes';
 
 const SIG_TS_OID = '1.2.840.113549.1.9.16.2.14';
 
@@ -23,7 +24,7 @@ function trimDer(bytes: Uint8Array): Uint8Array {
 
 function signedDataOf(der: Uint8Array): pkijs.SignedData | null {
   try {
-    const asn = asn1js.fromBER(trimDer(der).slice().buffer);
+    const asn = asn1js.fromBER(toArrayBuffer(trimDer(der)));
     if (asn.offset === -1) return null;
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     return new pkijs.SignedData({ schema: ci.content });

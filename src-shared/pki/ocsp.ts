@@ -5,6 +5,7 @@ import { DerError, U, bitStringBytes, bytesEqual, ctxChild, decodeInt, encOid, i
 import { type AlgId, OID, type ParsedCert, parseAlgId, parseCertShared } from './cert';
 import { type Name, nameEqual, parseName } from './names';
 import { type WorkingKey, verifySignature, workingKeyOf } from './sig';
+import { toArrayBuffer } from '../crypto/bytes';
 
 const HASHES: Record<string, string> = {
   '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
@@ -83,7 +84,7 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
 }
 
 async function digest(alg: string, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest(alg, data.slice().buffer as ArrayBuffer));
+  return new Uint8Array(await globalThis.crypto.subtle.digest(alg, toArrayBuffer(data)));
 }
 
 export type OcspOutcome =
