@@ -6,7 +6,7 @@
 //   const rev = await startRevocationServer();
 //   const pki = await makeTestPki(dir, rev.pkiOptions);
 //   rev.attach(pki); rev.revoke(pki.signers.p256.serialHex);
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -14,6 +14,7 @@ import { bytesEqual, toArrayBuffer } from '../../src-shared/crypto/bytes';
 import { anyHashFromOid, digest } from '../../src-shared/crypto/hash';
 import { OID } from '../../src-shared/crypto/oids';
 import type { TestEntity, TestPki, TestPkiOptions } from './pki';
+import { readBody } from './http';
 
 export type OcspMode = 'ok' | 'http-500' | 'try-later' | 'unauthorized' | 'garbage' | 'wrong-signer' | 'down';
 
@@ -35,15 +36,6 @@ export interface RevocationServer {
   setResponder(entity: TestEntity | undefined): void;
   readonly hits: { ocsp: number; crl: number; ca: number };
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }
 
 function normSerial(h: string): string {

@@ -2,7 +2,7 @@
 // TimeStampReqs with a TimeStampToken signed by the test PKI's TSA certificate (critical EKU
 // timeStamping), built with pkijs and the project's own SignedData builder. A mode switch
 // produces the failures clients must handle (refusal, HTTP error, garbage, wrong nonce/imprint).
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -12,6 +12,7 @@ import { toArrayBuffer } from '../../src-shared/crypto/bytes';
 import { digest } from '../../src-shared/crypto/hash';
 import { OID } from '../../src-shared/crypto/oids';
 import { signerFor, type TestEntity } from './pki';
+import { readBody } from './http';
 
 export type TsaMode = 'ok' | 'reject' | 'http-500' | 'garbage' | 'wrong-nonce' | 'wrong-imprint';
 
@@ -37,15 +38,6 @@ export interface TsaOptions {
 }
 
 export const TEST_TSA_POLICY = '1.3.6.1.4.1.99999.1.1';
-
-function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
 
 function statusOnly(status: number, text?: string, failBit?: number): Uint8Array {
   const parts: asn1js.AsnType[] = [new asn1js.Integer({ value: status })];
