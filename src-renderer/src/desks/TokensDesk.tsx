@@ -11,7 +11,8 @@ type Tokens = Res<'tokens.list'>;
 
 export function TokensDesk() {
   const [tokens, setTokens] = useState<Tokens | null>(null);
-  const [pin, setPin] = useState('');
+  // One PIN box per token, cleared as soon as the PIN has been handed to the token service.
+  const [pins, setPins] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
 
   const refresh = useCallback(() => {
@@ -31,16 +32,16 @@ export function TokensDesk() {
     };
   }, [refresh]);
 
-  async function login(label: string) {
+  async function login(label: string, pinPad = false) {
     setMessage(null);
     try {
-      await vanthu.tokens.login({ tokenLabel: label, pin });
+      await vanthu.tokens.login({ tokenLabel: label, pin: pinPad ? undefined : (pins[label] ?? '') });
       setMessage(`Đã mở khóa ${label}.`);
       refresh();
     } catch (e) {
       setMessage(describeError(e));
     } finally {
-      setPin('');
+      setPins((p) => ({ ...p, [label]: '' }));
     }
   }
 
@@ -56,14 +57,14 @@ export function TokensDesk() {
           </h3>
           {!t.loggedIn && !t.protectedAuthPath && (
             <p>
-              <input aria-label={`PIN ${t.label}`} type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />{' '}
+              <input aria-label={`PIN ${t.label}`} type="password" autoComplete="off" value={pins[t.label] ?? ''} onChange={(e) => setPins((p) => ({ ...p, [t.label]: e.target.value }))} />{' '}
               <button className="primary" onClick={() => login(t.label)}>
                 Nhập PIN
               </button>
             </p>
           )}
           {t.protectedAuthPath && !t.loggedIn && (
-            <button className="primary" onClick={() => login(t.label)}>
+            <button className="primary" onClick={() => login(t.label, true)}>
               Mở khóa bằng bàn phím của thiết bị
             </button>
           )}
