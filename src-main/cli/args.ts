@@ -1,6 +1,8 @@
 // Tiny argv parser for the vanthu subcommands: --flag, --key value, --key=value, repeatable keys,
 // positional arguments; unknown options are usage errors (exit code 2).
 
+import { EXIT, EXIT_HELP } from './exit-codes';
+
 export class UsageError extends Error {}
 
 export interface ParsedArgs {
@@ -44,3 +46,22 @@ export const one = (p: ParsedArgs, key: string): string | undefined => {
   const v = p.values.get(key);
   return v ? v[v.length - 1] : undefined;
 };
+
+/**
+ * Parse a subcommand's argv. On a bad command line prints the problem and the usage and returns
+ * EXIT.USAGE; on --help prints the usage and the exit codes and returns EXIT.OK.
+ */
+export function parseCommand(cmd: string, argv: string[], spec: { flags: string[]; values: string[] }, usage: string): ParsedArgs | number {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, spec);
+  } catch (e) {
+    process.stderr.write(`vanthu ${cmd}: ${(e as Error).message}\n${usage}\n`);
+    return EXIT.USAGE;
+  }
+  if (args.flags.has('help')) {
+    process.stdout.write(`${usage}\n\n${EXIT_HELP}\n`);
+    return EXIT.OK;
+  }
+  return args;
+}

@@ -7,27 +7,18 @@ import { resolve } from 'node:path';
 import { toAppError } from '../../src-shared/errors';
 import { extendPdf } from '../../src-shared/pades/sign';
 import { FileSource } from '../services/pdf-io/file-source';
-import { parseArgs, one, type ParsedArgs } from './args';
-import { EXIT, EXIT_HELP } from './exit-codes';
-import { writeAppended } from './node-io';
-import { cliServices } from './services';
+import { nodePadesServices } from '../services/signing/node-services';
+import { parseCommand, one } from './args';
+import { EXIT } from './exit-codes';
+import { writeAppendedAsync } from './node-io';
 
 export const EXTEND_USAGE = `Usage: vanthu extend FILE --level B-LT|B-LTA [--tsa URL] [--out FILE] [--json]
 Adds validation data (DSS) and, for B-LTA or signatures without their own timestamp, a document
 timestamp. The file is replaced atomically unless --out is given.`;
 
 export async function run(argv: string[]): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    args = parseArgs(argv, { flags: ['json', 'help'], values: ['level', 'tsa', 'out'] });
-  } catch (e) {
-    process.stderr.write(`vanthu extend: ${(e as Error).message}\n${EXTEND_USAGE}\n`);
-    return EXIT.USAGE;
-  }
-  if (args.flags.has('help')) {
-    process.stdout.write(`${EXTEND_USAGE}\n\n${EXIT_HELP}\n`);
-    return EXIT.OK;
-  }
+  const args = parseCommand('extend', argv, { flags: ['json', 'help'], values: ['level', 'tsa', 'out'] }, EXTEND_USAGE);
+  if (typeof args === 'number') return args;
   const level = (one(args, 'level') ?? '').toUpperCase();
   if (args.positional.length !== 1 || (level !== 'B-LT' && level !== 'B-LTA')) {
     process.stderr.write(`vanthu extend: give one FILE and --level B-LT or B-LTA\n${EXTEND_USAGE}\n`);
@@ -39,8 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   let src: FileSource | undefined;
   try {
     src = FileSource.open(input);
-    const r = await extendPdf(src, level, one(args, 'tsa'), cliServices());
-    writeAppended(input, src.length, r.appended, output);
+    const r = await extendPdf(src, level, one(args, 'tsa'), nodePadesServices());
+    await writeAppendedAsync(input, src.length, r.appended, output);
     const res = { input, output, ok: true, level: r.level, pending: r.pending, warnings: r.warnings };
     if (json) process.stdout.write(JSON.stringify(res) + '\n');
     else process.stderr.write(`extended ${input} → ${output} (${r.level}${r.pending.length ? `, pending: ${r.pending.join(', ')}` : ''})\n`);

@@ -4,7 +4,6 @@
 // (src-main/services/pkcs11, loaded only when a token is asked for).
 
 import { readFileSync } from 'node:fs';
-import * as pkijs from 'pkijs';
 import { VanthuError } from '../../src-shared/errors';
 import type { Signer } from '../../src-shared/sign/signer';
 import { openPkcs12 } from '../services/p12/index';
@@ -29,15 +28,4 @@ export async function loadP12Signer(path: string): Promise<Signer> {
 export async function loadTokenSigner(tokenLabel: string, pkcs11Module?: string, keyId?: string): Promise<Signer> {
   const { signerFromCliOptions } = await import('../services/pkcs11/index');
   return signerFromCliOptions({ tokenLabel, pkcs11Module, keyId });
-}
-
-/** The signer certificate's common name (for the visible signer appearance's default name). */
-export function signerCommonName(signer: Signer): string | undefined {
-  try {
-    const cert = pkijs.Certificate.fromBER(signer.certificate.slice().buffer);
-    const cn = cert.subject.typesAndValues.find((t) => t.type === '2.5.4.3');
-    return cn ? String(cn.value.valueBlock.value) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,41 +1,9 @@
-// Node edges for the CLI: the incremental node:crypto digest provider (re-exported from
-// services/pdf-io), the all-or-nothing output writer (temp file in the target directory, then rename),
-// and a no-echo password prompt. PINs and passwords are never logged.
+// Node edges for the CLI: the all-or-nothing output writer (temp file in the target directory,
+// then rename) and a no-echo password prompt. PINs and passwords are never logged.
 
-import { closeSync, copyFileSync, openSync, renameSync, unlinkSync, writeSync, statSync } from 'node:fs';
 import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-export { nodeDigest } from '../services/pdf-io/node-digest';
 import { VanthuError } from '../../src-shared/errors';
-
-/**
- * Write `input ++ appended` to `outPath` atomically: copy to a temp file next to the target,
- * append, rename (atomic; no fsync, which would cost ~10 ms a file in batches). On failure the temp file is removed and the target is untouched.
- */
-export function writeAppended(inputPath: string, expectedSize: number, appended: Uint8Array, outPath: string): void {
-  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    copyFileSync(inputPath, tmp);
-    if (statSync(tmp).size !== expectedSize)
-      throw new VanthuError('INPUT_CHANGED', 'Tệp đầu vào đã thay đổi trong khi ký.', 'The input file changed while it was being signed.');
-    const fd = openSync(tmp, 'r+');
-    try {
-      let off = 0;
-      while (off < appended.length) off += writeSync(fd, appended, off, appended.length - off, expectedSize + off);
-
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, outPath);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw e;
-  }
-}
 
 /** Read a secret from the terminal without echo. Rejects when stdin is not a TTY. */
 export function promptSecret(prompt: string): Promise<string> {
@@ -75,7 +43,12 @@ export function promptSecret(prompt: string): Promise<string> {
   });
 }
 
-/** writeAppended on the libuv thread pool, so a batch can parse the next file meanwhile. */
+/**
+ * Write `input ++ appended` to `outPath` atomically: copy to a temp file next to the target,
+ * append, rename (atomic; no fsync, which would cost ~10 ms a file in batches). On failure the temp
+ * file is removed and the target is untouched. Runs on the libuv thread pool, so a batch can parse
+ * the next file meanwhile.
+ */
 export async function writeAppendedAsync(inputPath: string, expectedSize: number, appended: Uint8Array, outPath: string): Promise<void> {
   const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VanthuError } from '../../src-shared/errors';
 
 let cached: string | null = null;
 
@@ -24,11 +25,22 @@ export function readResource(...parts: string[]): Uint8Array {
   return new Uint8Array(fs.readFileSync(path.join(resourcesDir(), ...parts)));
 }
 
-/** The Times-metric serif that Decree 30 stamps use, with Vietnamese coverage (SIL OFL). */
+let fonts: { regular: Uint8Array; bold?: Uint8Array } | null = null;
+
+/**
+ * The Times-metric serif that Decree 30 stamps use, with Vietnamese coverage (SIL OFL). Read once
+ * per process (the appearance code only reads the bytes). A missing regular font is FILE_UNREADABLE.
+ */
 export function appearanceFonts(): { regular: Uint8Array; bold?: Uint8Array } {
+  if (fonts) return fonts;
   const bold = path.join(resourcesDir(), 'fonts', 'LiberationSerif-Bold.ttf');
-  return {
-    regular: readResource('fonts', 'LiberationSerif-Regular.ttf'),
-    bold: fs.existsSync(bold) ? new Uint8Array(fs.readFileSync(bold)) : undefined,
-  };
+  let regular: Uint8Array;
+  try {
+    regular = readResource('fonts', 'LiberationSerif-Regular.ttf');
+  } catch {
+    const where = path.join(resourcesDir(), 'fonts');
+    throw new VanthuError('FILE_UNREADABLE', `Không đọc được phông chữ trong ${where}`, `Cannot read the appearance font in ${where}`);
+  }
+  fonts = { regular, bold: fs.existsSync(bold) ? new Uint8Array(fs.readFileSync(bold)) : undefined };
+  return fonts;
 }

@@ -11,7 +11,7 @@ import { signPdf, type SignPdfOptions, type SignPdfResult } from '../../src-shar
 import { defaultPadesServices } from '../../src-shared/pades/default-services';
 import type { PadesServices } from '../../src-shared/pades/services';
 import type { Signer } from '../../src-shared/sign/signer';
-import { nodeDigest } from '../../src-main/cli/node-io';
+import { nodeDigest } from '../../src-main/services/pdf-io/node-digest';
 import { repoRoot } from '../pdf/corpus';
 
 export interface SignEnv {

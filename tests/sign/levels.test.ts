@@ -20,7 +20,7 @@ import { certificatesOfCms } from '../../src-shared/pades/cms-certs';
 import type { PadesServices } from '../../src-shared/pades/services';
 import type { Signer } from '../../src-shared/sign/signer';
 import { createNodeNet } from '../../src-main/services/net/http';
-import { nodeDigest } from '../../src-main/cli/node-io';
+import { nodeDigest } from '../../src-main/services/pdf-io/node-digest';
 import { corpusDir } from '../pdf/corpus';
 import { artifactDir, concat, pdfsigAsync, writeArtifact } from './helpers';
 

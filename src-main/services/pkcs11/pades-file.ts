@@ -1,16 +1,11 @@
-// Binds the PAdES engine (src-shared/pades signPdf) to the batch API: one function that turns a
-// whole PDF into its signed form (input ++ incremental update) with a given Signer.
+// Binds the PAdES engine to the batch API: one function that turns a whole PDF into its signed
+// form (input ++ incremental update) with a given Signer — services/signing/sign-bytes.ts with
+// the options fixed for the batch.
 
-import { BytesSource } from '../../../src-shared/pdf/bytesource';
-import { defaultPadesServices, signPdf, type PadesServices, type SignPdfOptions } from '../../../src-shared/pades/index';
+import type { PadesServices, SignPdfOptions } from '../../../src-shared/pades/index';
 import type { Signer } from '../../../src-shared/sign/signer';
+import { signPdfBytes } from '../signing/sign-bytes';
 
-export function padesFileSigner(options: SignPdfOptions = {}, services: PadesServices = defaultPadesServices()) {
-  return async (pdf: Uint8Array, signer: Signer): Promise<Uint8Array> => {
-    const res = await signPdf(new BytesSource(pdf), signer, options, services);
-    const out = new Uint8Array(pdf.length + res.appended.length);
-    out.set(pdf, 0);
-    out.set(res.appended, pdf.length);
-    return out;
-  };
+export function padesFileSigner(options: SignPdfOptions = {}, services?: PadesServices) {
+  return async (pdf: Uint8Array, signer: Signer): Promise<Uint8Array> => (await signPdfBytes(pdf, signer, options, services)).bytes;
 }

@@ -2,19 +2,16 @@
 // PKCS#12 file or a token the person has already unlocked — serves the whole batch; each file is
 // signed on its own (a bad file does not stop the others) and progress is reported per file.
 
-import * as pkijs from 'pkijs';
-import * as asn1js from 'asn1js';
-import { BytesSource } from '../../../src-shared/pdf/bytesource';
-import { signPdf, type PadesLevel } from '../../../src-shared/pades/sign';
-import { defaultPadesServices } from '../../../src-shared/pades/default-services';
+import type { PadesLevel, VisibleSignature } from '../../../src-shared/pades/sign';
 import type { PadesServices } from '../../../src-shared/pades/services';
 import type { Signer } from '../../../src-shared/sign/signer';
 import { toAppError, VanthuError, type AppError } from '../../../src-shared/errors';
-import { nodeDigest } from '../../cli/node-io';
-import { createNodeNet } from '../net/http';
 import { openPkcs12 } from '../p12/index';
 import { createTokenSigner, batchStopping, type TokenService } from '../pkcs11/index';
+import { signPdfBytes } from './sign-bytes';
 import { visibleSignature, type VisibleChoice } from './visible';
+
+export { nodePadesServices } from './node-services';
 
 export type Credential =
   | { kind: 'p12'; p12: Uint8Array; password: string }
@@ -46,24 +43,6 @@ export interface SignItemResult {
   error?: AppError;
 }
 
-let nodeServices: PadesServices | null = null;
-export function nodePadesServices(): PadesServices {
-  nodeServices ??= defaultPadesServices({ net: createNodeNet(), digest: nodeDigest });
-  return nodeServices;
-}
-
-/** Common name of the signer certificate (for the visible name line). */
-export function signerName(signer: Signer): string | null {
-  try {
-    const asn = asn1js.fromBER(signer.certificate.slice().buffer);
-    const cert = new pkijs.Certificate({ schema: asn.result });
-    const cn = cert.subject.typesAndValues.find((tv) => tv.type === '2.5.4.3');
-    return cn ? String((cn.value.valueBlock as { value?: string }).value ?? '') : null;
-  } catch {
-    return null;
-  }
-}
-
 async function openSigner(c: Credential, tokens: () => TokenService): Promise<Signer> {
   if (c.kind === 'p12') return openPkcs12(c.p12, c.password);
   const service = tokens();
@@ -84,19 +63,16 @@ export async function signDocuments(
   deps: { tokens: () => TokenService; services?: PadesServices; onProgress?: (done: number, total: number, item: string, ok: boolean) => void },
 ): Promise<SignItemResult[]> {
   const signer = await openSigner(req.credential, deps.tokens);
-  const services = deps.services ?? nodePadesServices();
   const results: SignItemResult[] = [];
   try {
-    const name = signerName(signer);
+    // the same appearance for every file (the document-dependent parts are filled by signPdf);
+    // built inside the loop so an incomplete choice fails each item, as any other per-file error
+    let visible: VisibleSignature | undefined;
     for (const item of items) {
       try {
-        const src = new BytesSource(item.bytes);
-        const signingTime = new Date();
-        const visible = req.visible ? visibleSignature(req.visible, src, name, signingTime) : undefined;
-        const res = await signPdf(src, signer, { level: req.level, tsaUrl: req.tsaUrl, reason: req.reason, location: req.location, signingTime, visible }, services);
-        const out = new Uint8Array(item.bytes.length + res.appended.length);
-        out.set(item.bytes, 0);
-        out.set(res.appended, item.bytes.length);
+        if (req.visible) visible ??= visibleSignature(req.visible, signer);
+        const options = { level: req.level, tsaUrl: req.tsaUrl, reason: req.reason, location: req.location, signingTime: new Date(), visible };
+        const { bytes: out, result: res } = await signPdfBytes(item.bytes, signer, options, deps.services);
         results.push({
           name: item.name,
           ok: true,

@@ -1,11 +1,13 @@
 // Turns a person's choice of visible signature (kind, box, images, texts) into the appearance
-// spec the PAdES engine draws, filling what Decree 30 fixes by default: the font, the time, and
-// for the organisation's seal the box of the signer's signature it must overlap.
+// spec the PAdES engine draws, filling what Decree 30 fixes by default: the font and the signer's
+// name from the certificate. The signing time, the page box and, for the organisation's seal
+// without an explicit box, the signer's signature it must overlap are filled in by signPdf from
+// the document itself (src-shared/pades/sign.ts). Used by the IPC signing service and the CLI.
 
-import type { ByteSource } from '../../../src-shared/pdf/bytesource';
-import { PdfReader } from '../../../src-shared/pdf/reader';
 import type { VisibleSignature } from '../../../src-shared/pades/sign';
 import type { AppearanceSpec, CopyForm } from '../../../src-shared/appearance/index';
+import { parseCertificate, subjectCommonName } from '../../../src-shared/crypto/certificate';
+import type { Signer } from '../../../src-shared/sign/signer';
 import { VanthuError } from '../../../src-shared/errors';
 import { appearanceFonts } from '../resources';
 
@@ -26,27 +28,25 @@ export interface VisibleChoice {
   lines?: string[];
 }
 
-/** The widget box of the most recent visible signature on a page (where a seal must go). */
-export function lastVisibleSignatureRect(src: ByteSource, pageIndex: number): Rect4 | null {
-  const r = PdfReader.open(src);
-  const page = r.pages()[pageIndex];
-  let best: Rect4 | null = null;
-  for (const f of r.signatureFields()) {
-    const rect = r.resolve(f.field.get('Rect'));
-    if (!Array.isArray(rect) || rect.length !== 4) continue;
-    const n = rect.map((x) => r.resolve(x)) as number[];
-    if (n.some((x) => typeof x !== 'number') || Math.abs(n[2] - n[0]) < 1 || Math.abs(n[3] - n[1]) < 1) continue;
-    const p = r.resolve(f.field.get('P'));
-    if (page && p !== undefined && p !== page.dict) continue;
-    best = [Math.min(n[0], n[2]), Math.min(n[1], n[3]), Math.max(n[0], n[2]), Math.max(n[1], n[3])];
+export const VISIBLE_KINDS: readonly VisibleChoice['kind'][] = ['signer', 'organisation', 'attachment', 'copy'];
+
+/** Common name of the signer certificate (the default name line under a signer's signature). */
+export function signerCommonName(signer: Signer): string | undefined {
+  try {
+    return subjectCommonName(parseCertificate(signer.certificate));
+  } catch {
+    return undefined;
   }
-  return best;
 }
 
 const need = (what: string, vi: string) =>
   new VanthuError('SIGN_VISIBLE_INCOMPLETE', `Thiếu ${vi} cho chữ ký hiển thị.`, `The visible signature needs ${what}.`);
 
-export function visibleSignature(choice: VisibleChoice, src: ByteSource, signerName: string | null, signingTime: Date): VisibleSignature {
+/**
+ * The visible signature for `choice`, the same for every file of a batch. Throws
+ * SIGN_VISIBLE_INCOMPLETE when a required part (image, box) is missing.
+ */
+export function visibleSignature(choice: VisibleChoice, signer: Signer): VisibleSignature {
   const pageIndex = choice.pageIndex ?? 0;
   let appearance: AppearanceSpec;
   switch (choice.kind) {
@@ -58,29 +58,19 @@ export function visibleSignature(choice: VisibleChoice, src: ByteSource, signerN
         rect: choice.rect,
         signatureImage: choice.signatureImage,
         title: choice.title ?? [],
-        fullName: choice.fullName ?? signerName ?? '',
+        fullName: choice.fullName ?? signerCommonName(signer) ?? '',
         fonts: appearanceFonts(),
       };
       break;
-    case 'organisation': {
+    case 'organisation':
       if (!choice.sealImage) throw need('a seal image (PNG)', 'ảnh con dấu (PNG)');
-      const signerRect = choice.rect ?? lastVisibleSignatureRect(src, pageIndex);
-      if (!signerRect) {
-        throw new VanthuError(
-          'SIGN_NO_SIGNER_BOX',
-          'Trang này chưa có chữ ký hiển thị của người có thẩm quyền để đóng dấu lên; hãy chỉ rõ vị trí.',
-          "No visible signer signature on that page for the seal to overlap; give the signer's box.",
-        );
-      }
-      appearance = { kind: 'organisation', sealImage: choice.sealImage, signerRect };
+      // without a box signPdf finds the last visible signer signature on the page (and its image)
+      appearance = { kind: 'organisation', sealImage: choice.sealImage, signerRect: choice.rect };
       break;
-    }
     case 'attachment':
     case 'copy': {
       const base = {
-        pageBox: undefined as never,
         documentNumber: choice.documentNumber ?? '',
-        signingTime,
         fonts: appearanceFonts(),
         lines: choice.lines,
         rect: choice.rect,
@@ -91,6 +81,9 @@ export function visibleSignature(choice: VisibleChoice, src: ByteSource, signerN
           : { kind: 'copy', ...base, copyForm: choice.copyForm ?? 'SAO Y', copyingAgency: choice.copyingAgency ?? '' };
       break;
     }
+    default:
+      throw new VanthuError('SIGN_VISIBLE_KIND', `Kiểu chữ ký hiển thị không hợp lệ: ${String(choice.kind)}.`,
+        `Unknown visible signature kind "${String(choice.kind)}" (signer, organisation, attachment or copy).`);
   }
   return { pageIndex: choice.kind === 'attachment' || choice.kind === 'copy' ? 0 : pageIndex, appearance };
 }
