@@ -1,42 +1,76 @@
-// Verify one SignerInfo of a SignedData cryptographically: message-digest attribute against the
-// content digest, then the signature over the signed attributes with the signer certificate.
+// The one CMS SignerInfo core, shared by the signing side (RFC 3161 tokens checked as they arrive,
+// src-shared/cms/timestamp.ts) and the verifier (src-shared/verify/cms-verify.ts): find the signer
+// certificate, read signed/unsigned attributes, the message-digest value, the bytes the signature
+// covers, and check the signature with src-shared/crypto. checkSignerInfo adds the signing rules'
+// algorithm policy (SHA-2 only, no EdDSA) for the signing side; the verifier applies its own policy.
 // No path building or revocation here (that is src-shared/pki); this answers "do the bytes match".
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
 import { bytesEqual } from '../crypto/bytes';
 import { certificateDer } from '../crypto/certificate';
-import { parseSignatureAlgorithm } from '../crypto/algorithms';
-import { digest, hashFromOid } from '../crypto/hash';
+import { DIGEST_OIDS, digest, hashFromOid, type DigestName } from '../crypto/hash';
 import { OID } from '../crypto/oids';
-import { verifyWithCertificate } from '../crypto/webcrypto-signer';
+import { isAllowedHash } from '../crypto/policy';
+import { checkSignature, type SignatureOutcome } from '../crypto/verify-signed';
+
+function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
+  return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+}
 
 /** Certificates embedded in a SignedData, as DER. */
 export function embeddedCertificates(sd: pkijs.SignedData): Uint8Array[] {
-  return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map(certificateDer);
+  return certificatesOf(sd).map(certificateDer);
 }
 
-/** Find the signer certificate of a SignerInfo among the embedded (or given) certificates. */
+/** The key identifier of a [0] subjectKeyIdentifier sid (primitive, or constructed around an OCTET STRING). */
+function sidKeyIdentifier(sid: unknown): Uint8Array | undefined {
+  if (sid instanceof asn1js.Constructed) {
+    const inner = sid.valueBlock.value[0];
+    return inner instanceof asn1js.OctetString ? inner.valueBlock.valueHexView : undefined;
+  }
+  if (sid instanceof asn1js.BaseBlock) return (sid as asn1js.Primitive).valueBlock.valueHexView;
+  return undefined;
+}
+
+function subjectKeyIdentifier(c: pkijs.Certificate): Uint8Array | undefined {
+  const ext = c.extensions?.find((e) => e.extnID === OID.subjectKeyIdentifier);
+  if (!ext) return undefined;
+  if (ext.parsedValue instanceof asn1js.OctetString) return ext.parsedValue.valueBlock.valueHexView;
+  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
+  return parsed.offset !== -1 && parsed.result instanceof asn1js.OctetString ? parsed.result.valueBlock.valueHexView : undefined;
+}
+
+/** Find the signer certificate of a SignerInfo among the embedded (and extra) certificates. */
 export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo, extra: pkijs.Certificate[] = []): pkijs.Certificate | undefined {
-  const certs = [...(sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate), ...extra];
+  const certs = [...certificatesOf(sd), ...extra];
   const sid = si.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     return certs.find((c) => c.issuer.isEqual(sid.issuer) && bytesEqual(c.serialNumber.valueBlock.valueHexView, sid.serialNumber.valueBlock.valueHexView));
   }
-  // [0] SubjectKeyIdentifier
-  const ski = sid instanceof asn1js.Constructed || sid instanceof asn1js.Primitive ? (sid as asn1js.Primitive).valueBlock.valueHexView : undefined;
+  const ski = sidKeyIdentifier(sid);
   if (!ski) return undefined;
   return certs.find((c) => {
-    const ext = c.extensions?.find((e) => e.extnID === OID.subjectKeyIdentifier);
-    if (!ext) return false;
-    const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
-    return parsed.offset !== -1 && bytesEqual((parsed.result as asn1js.OctetString).valueBlock.valueHexView, ski);
+    const own = subjectKeyIdentifier(c);
+    return !!own && bytesEqual(own, ski);
   });
+}
+
+/** All signed (or unsigned) attributes of `type`. */
+export function attributesOf(si: pkijs.SignerInfo, which: 'signed' | 'unsigned', type: string): pkijs.Attribute[] {
+  const set = which === 'signed' ? si.signedAttrs : si.unsignedAttrs;
+  return set ? set.attributes.filter((a) => a.type === type) : [];
 }
 
 /** Value of the first signed attribute of `type`, or undefined. */
 export function signedAttribute(si: pkijs.SignerInfo, type: string): any | undefined {
-  return si.signedAttrs?.attributes.find((a) => a.type === type)?.values[0];
+  return attributesOf(si, 'signed', type)[0]?.values[0];
+}
+
+/** The message-digest signed attribute's value, or undefined. */
+export function messageDigestOf(si: pkijs.SignerInfo): Uint8Array | undefined {
+  const md = signedAttribute(si, OID.messageDigest);
+  return md instanceof asn1js.OctetString ? new Uint8Array(md.valueBlock.valueHexView) : undefined;
 }
 
 /** Bytes the signature covers: the signed attributes re-tagged as SET (0x31). */
@@ -47,18 +81,28 @@ export function signedAttributesForVerification(si: pkijs.SignerInfo): Uint8Arra
   return bytes;
 }
 
+/**
+ * Check the signature of `si` with `cert` over `signed` (default: the signed attributes, which
+ * must then be present). `digestAlg` is the SignerInfo digest algorithm. Never throws.
+ */
+export function checkSignerSignature(si: pkijs.SignerInfo, cert: pkijs.Certificate, digestAlg: DigestName, signed?: Uint8Array): Promise<SignatureOutcome> {
+  const data = signed ?? signedAttributesForVerification(si);
+  return checkSignature(cert, si.signatureAlgorithm, digestAlg, data, new Uint8Array(si.signature.valueBlock.valueHexView));
+}
+
 export interface SignerInfoCheck {
   /** message-digest attribute equals the digest of the content. */
   digestMatches: boolean;
-  /** The signature verifies with the signer certificate's public key. */
+  /** The signature verifies with the signer certificate's public key, with an algorithm the signing rules allow. */
   signatureValid: boolean;
   hash: HashAlgorithm;
   signerCertificate?: pkijs.Certificate;
 }
 
 /**
- * Check SignerInfo `index` of `sd`. `content` is the detached content, or omitted to use the
- * encapsulated eContent; alternatively pass `contentDigest` directly.
+ * Check SignerInfo `index` of `sd` under the signing rules (SHA-256/384/512 digest and signature
+ * hash). `content` is the detached content, or omitted to use the encapsulated eContent;
+ * alternatively pass `contentDigest` directly.
  */
 export async function checkSignerInfo(sd: pkijs.SignedData, opts: { index?: number; content?: Uint8Array; contentDigest?: Uint8Array; extraCertificates?: pkijs.Certificate[] } = {}): Promise<SignerInfoCheck> {
   const si = sd.signerInfos[opts.index ?? 0];
@@ -70,18 +114,12 @@ export async function checkSignerInfo(sd: pkijs.SignedData, opts: { index?: numb
     const content = opts.content ?? sd.encapContentInfo.eContent?.getValue();
     contentDigest = content ? await digest(hash, content instanceof Uint8Array ? content : new Uint8Array(content)) : undefined;
   }
-  const md = signedAttribute(si, OID.messageDigest) as asn1js.OctetString | undefined;
-  const digestMatches = !!(md && contentDigest && bytesEqual(md.valueBlock.valueHexView, contentDigest));
+  const md = messageDigestOf(si);
+  const digestMatches = !!(md && contentDigest && bytesEqual(md, contentDigest));
   let signatureValid = false;
   if (cert && si.signedAttrs) {
-    try {
-      const { scheme, hash: sigHash } = parseSignatureAlgorithm(si.signatureAlgorithm, si.digestAlgorithm);
-      signatureValid = await verifyWithCertificate(certificateDer(cert), signedAttributesForVerification(si),
-        new Uint8Array(si.signature.valueBlock.valueHexView), sigHash, scheme);
-    } catch {
-      signatureValid = false;
-    }
+    const v = await checkSignerSignature(si, cert, DIGEST_OIDS[si.digestAlgorithm.algorithmId]);
+    signatureValid = v.ok === true && !!v.hash && isAllowedHash(v.hash);
   }
   return { digestMatches, signatureValid, hash, signerCertificate: cert };
 }
-

@@ -1,12 +1,41 @@
 // Signature AlgorithmIdentifiers for CMS SignerInfo and friends: sha*WithRSAEncryption,
 // RSASSA-PSS with its RSASSA-PSS-params (hash, MGF1 with the same hash, salt length, trailer 1),
-// ecdsa-with-SHA*. Also the reverse: read an AlgorithmIdentifier back into hash + scheme.
+// ecdsa-with-SHA*. Also the reverse: read an AlgorithmIdentifier back into hash + scheme, and the
+// tables of signature and curve OIDs that reading other people's signatures needs.
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm, SignatureScheme } from '../sign/signer';
 import { VanthuError } from '../errors';
-import { hashFromOid, hashLength, hashOid } from './hash';
+import { hashFromOid, hashLength, hashOid, type DigestName } from './hash';
 import { OID } from './oids';
+
+export type SignatureFamily = 'rsa' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448';
+
+/** Signature algorithm OIDs: family plus the hash they imply (undefined = take the digest algorithm). */
+export const SIGNATURE_OIDS: Record<string, { family: SignatureFamily; hash?: DigestName; name: string }> = {
+  [OID.rsaEncryption]: { family: 'rsa', name: 'RSA' },
+  [OID.md5WithRSA]: { family: 'rsa', hash: 'MD5', name: 'md5WithRSAEncryption' },
+  [OID.sha1WithRSA]: { family: 'rsa', hash: 'SHA-1', name: 'sha1WithRSAEncryption' },
+  [OID.sha224WithRSA]: { family: 'rsa', hash: 'SHA-224', name: 'sha224WithRSAEncryption' },
+  [OID.sha256WithRSA]: { family: 'rsa', hash: 'SHA-256', name: 'sha256WithRSAEncryption' },
+  [OID.sha384WithRSA]: { family: 'rsa', hash: 'SHA-384', name: 'sha384WithRSAEncryption' },
+  [OID.sha512WithRSA]: { family: 'rsa', hash: 'SHA-512', name: 'sha512WithRSAEncryption' },
+  [OID.rsassaPss]: { family: 'rsa-pss', name: 'RSASSA-PSS' },
+  [OID.ecPublicKey]: { family: 'ecdsa', name: 'ECDSA' },
+  [OID.ecdsaWithSHA1]: { family: 'ecdsa', hash: 'SHA-1', name: 'ecdsa-with-SHA1' },
+  [OID.ecdsaWithSHA256]: { family: 'ecdsa', hash: 'SHA-256', name: 'ecdsa-with-SHA256' },
+  [OID.ecdsaWithSHA384]: { family: 'ecdsa', hash: 'SHA-384', name: 'ecdsa-with-SHA384' },
+  [OID.ecdsaWithSHA512]: { family: 'ecdsa', hash: 'SHA-512', name: 'ecdsa-with-SHA512' },
+  [OID.ed25519]: { family: 'ed25519', name: 'Ed25519' },
+  [OID.ed448]: { family: 'ed448', name: 'Ed448' },
+};
+
+/** Named curves WebCrypto knows, by OID. */
+export const CURVE_OIDS: Record<string, { name: 'P-256' | 'P-384' | 'P-521'; bits: number }> = {
+  [OID.p256]: { name: 'P-256', bits: 256 },
+  [OID.p384]: { name: 'P-384', bits: 384 },
+  [OID.p521]: { name: 'P-521', bits: 521 },
+};
 
 export function digestAlgorithmIdentifier(hash: HashAlgorithm): pkijs.AlgorithmIdentifier {
   // RFC 5754: parameters absent is preferred, NULL accepted; we write absent.

@@ -52,6 +52,15 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
+/** ecdsaDerToRaw for signatures read from outside: null instead of an exception when malformed. */
+export function tryEcdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
+  try {
+    return ecdsaDerToRaw(der, size);
+  } catch {
+    return null;
+  }
+}
+
 /** Field size in bytes for a named curve. */
 export function curveByteLength(namedCurve: string): number {
   switch (namedCurve) {

@@ -1,7 +1,25 @@
-// Hash helpers over WebCrypto: digest, OIDs and lengths of the SHA-2 family the signing rules allow.
+// Hash helpers over WebCrypto: digest, OIDs and lengths of the SHA-2 family the signing rules allow,
+// and the wider table of digest OIDs met when reading other people's CMS (MD5, SHA-1, SHA-224).
 import type { HashAlgorithm } from '../sign/signer';
 import { VanthuError } from '../errors';
 import { OID } from './oids';
+
+/** Every digest algorithm a CMS we read may name; only the WebCrypto ones can be computed. */
+export type DigestName = 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+export const DIGEST_OIDS: Record<string, DigestName> = {
+  [OID.md5]: 'MD5',
+  [OID.sha1]: 'SHA-1',
+  [OID.sha224]: 'SHA-224',
+  [OID.sha256]: 'SHA-256',
+  [OID.sha384]: 'SHA-384',
+  [OID.sha512]: 'SHA-512',
+};
+
+/** Digests WebCrypto can compute. */
+export function webCryptoDigest(d: DigestName): d is HashAlgorithm | 'SHA-1' {
+  return d === 'SHA-1' || d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512';
+}
 
 export const HASH_OIDS: Record<HashAlgorithm, string> = {
   'SHA-256': OID.sha256,
@@ -21,16 +39,19 @@ export function hashLength(hash: HashAlgorithm): number {
 
 /** Hash algorithm for an OID, or undefined when it is not one we sign with (SHA-1 is not). */
 export function hashFromOid(oid: string): HashAlgorithm | undefined {
-  for (const [name, o] of Object.entries(HASH_OIDS)) if (o === oid) return name as HashAlgorithm;
-  return undefined;
+  const d = DIGEST_OIDS[oid];
+  return d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512' ? d : undefined;
 }
 
 /** Like hashFromOid but also knows SHA-1 (for reading other people's CMS, OCSP CertIDs). */
 export function anyHashFromOid(oid: string): HashAlgorithm | 'SHA-1' | undefined {
-  return oid === OID.sha1 ? 'SHA-1' : hashFromOid(oid);
+  const d = DIGEST_OIDS[oid];
+  return d && webCryptoDigest(d) ? d : undefined;
 }
 
-export async function digest(hash: HashAlgorithm | 'SHA-1', data: Uint8Array): Promise<Uint8Array> {
+/** Hash with WebCrypto; throws for the digests it cannot compute (MD5, SHA-224). */
+export async function digest(hash: DigestName, data: Uint8Array): Promise<Uint8Array> {
+  if (!webCryptoDigest(hash)) throw new Error(`digest ${hash} unsupported`);
   return new Uint8Array(await globalThis.crypto.subtle.digest(hash, data as Uint8Array<ArrayBuffer>));
 }
 

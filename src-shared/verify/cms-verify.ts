@@ -1,13 +1,17 @@
-// CMS SignedData verification for PDF signatures and RFC 3161 tokens: finds the signer certificate,
-// checks content-type and message-digest over the signed content, verifies the signature over the
-// DER of the signed attributes (RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA, Ed25519) with WebCrypto, checks
-// the ESS signing-certificate(-v2) binding and collects what sits next to it (signature timestamps,
-// adbe-revocationInfoArchival, embedded CRLs). Never throws on bad input: failures are findings.
+// CMS SignedData verification for PDF signatures and RFC 3161 tokens, on the shared SignerInfo core
+// (src-shared/cms/verify.ts: signer certificate, attributes, message digest, signature over the
+// signed attributes): adds content-type, the verifier's algorithm and key policy, signatures without
+// signed attributes, the ESS signing-certificate(-v2) binding, and collects what sits next to it
+// (signature timestamps, adbe-revocationInfoArchival, embedded CRLs). Never throws on bad input:
+// failures are findings.
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
-  CURVE_OIDS, DIGEST_OIDS, OID, SIGNATURE_OIDS, bytesEqual, digest, digestAccepted, keyAccepted,
+  attributesOf as attrs, checkSignerSignature, findSignerCertificate, messageDigestOf, signedAttribute, signedAttributesForVerification,
+} from '../cms/verify';
+import {
+  DIGEST_OIDS, OID, SIGNATURE_OIDS, bytesEqual, digest, digestAccepted, keyAccepted,
   webCryptoDigest, type DigestName,
 } from './algorithms';
 import { keyInfo } from './identity';
@@ -83,104 +87,6 @@ function u8(b: ArrayBuffer | Uint8Array): Uint8Array {
 /** Parse DER (trailing zero padding as in PDF /Contents is tolerated). */
 export const parseContentInfo = parseSignedData;
 
-function attrs(si: pkijs.SignerInfo, which: 'signed' | 'unsigned', oid: string): pkijs.Attribute[] {
-  const set = which === 'signed' ? si.signedAttrs : si.unsignedAttrs;
-  return set ? set.attributes.filter((a) => a.type === oid) : [];
-}
-
-function findSignerCert(sd: pkijs.SignedData, si: pkijs.SignerInfo, certs: pkijs.Certificate[]): pkijs.Certificate | null {
-  if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
-    const sid = si.sid;
-    return certs.find((c) => c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)) ?? null;
-  }
-  // [0] SubjectKeyIdentifier
-  const ski = (si.sid as asn1js.Primitive)?.valueBlock?.valueHexView;
-  if (!ski) return null;
-  for (const c of certs) {
-    const ext = c.extensions?.find((e) => e.extnID === '2.5.29.14');
-    const v = ext?.parsedValue as asn1js.OctetString | undefined;
-    if (v && bytesEqual(u8(v.valueBlock.valueHexView), u8(ski))) return c;
-  }
-  void sd;
-  return null;
-}
-
-/** Convert an ECDSA DER SEQUENCE{r,s} to the raw r||s WebCrypto expects. */
-export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return null;
-  const parts = asn.result.valueBlock.value;
-  if (parts.length !== 2) return null;
-  const out = new Uint8Array(size * 2);
-  for (let k = 0; k < 2; k++) {
-    const p = parts[k];
-    if (!(p instanceof asn1js.Integer)) return null;
-    let v = u8(p.valueBlock.valueHexView);
-    while (v.length > 0 && v[0] === 0) v = v.subarray(1);
-    if (v.length > size) return null;
-    out.set(v, k * size + (size - v.length));
-  }
-  return out;
-}
-
-function spkiWithAlg(cert: pkijs.Certificate, algOid: string): Uint8Array {
-  const spki = new pkijs.PublicKeyInfo({
-    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: algOid, algorithmParams: new asn1js.Null() }),
-    subjectPublicKey: cert.subjectPublicKeyInfo.subjectPublicKey,
-  });
-  return u8(spki.toSchema().toBER());
-}
-
-function hashOfAlgId(a: pkijs.AlgorithmIdentifier | undefined): DigestName | null {
-  if (!a) return 'SHA-1';
-  return DIGEST_OIDS[a.algorithmId] ?? null;
-}
-
-/** Verify `sig` over `data` with the certificate's key; returns null when the algorithm is unsupported. */
-export async function verifyWithCert(
-  cert: pkijs.Certificate, sigAlg: pkijs.AlgorithmIdentifier, digestAlg: DigestName, data: Uint8Array, sig: Uint8Array,
-): Promise<{ ok: boolean; name: string } | { ok: null; name: string }> {
-  const subtle = globalThis.crypto.subtle;
-  const info = SIGNATURE_OIDS[sigAlg.algorithmId];
-  if (!info) return { ok: null, name: sigAlg.algorithmId };
-  const spkiDer = u8(cert.subjectPublicKeyInfo.toSchema().toBER());
-  const d = data as Uint8Array<ArrayBuffer>;
-  const s = sig as Uint8Array<ArrayBuffer>;
-  try {
-    if (info.family === 'rsa') {
-      const hash = info.hash ?? digestAlg;
-      if (!webCryptoDigest(hash)) return { ok: null, name: `${info.name}/${hash}` };
-      const key = await subtle.importKey('spki', spkiWithAlg(cert, OID.rsaEncryption) as Uint8Array<ArrayBuffer>, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify']);
-      return { ok: await subtle.verify('RSASSA-PKCS1-v1_5', key, s, d), name: info.hash ? info.name : `${hash.replace('-', '').toLowerCase()}WithRSAEncryption` };
-    }
-    if (info.family === 'rsa-pss') {
-      const params = new pkijs.RSASSAPSSParams({ schema: sigAlg.algorithmParams });
-      const hash = hashOfAlgId(params.hashAlgorithm);
-      if (!hash || !webCryptoDigest(hash)) return { ok: null, name: 'RSASSA-PSS' };
-      const key = await subtle.importKey('spki', spkiWithAlg(cert, OID.rsaEncryption) as Uint8Array<ArrayBuffer>, { name: 'RSA-PSS', hash }, false, ['verify']);
-      return { ok: await subtle.verify({ name: 'RSA-PSS', saltLength: params.saltLength }, key, s, d), name: `RSASSA-PSS/${hash}` };
-    }
-    if (info.family === 'ecdsa') {
-      const hash = info.hash ?? digestAlg;
-      const k = keyInfo(cert);
-      const curve = Object.values(CURVE_OIDS).find((c) => c.name === k.curve);
-      if (!curve || !webCryptoDigest(hash)) return { ok: null, name: `ECDSA/${hash}` };
-      const raw = ecdsaDerToRaw(sig, Math.ceil(curve.bits / 8));
-      if (!raw) return { ok: false, name: `ecdsa-with-${hash}` };
-      const key = await subtle.importKey('spki', spkiDer as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
-      return { ok: await subtle.verify({ name: 'ECDSA', hash }, key, raw as Uint8Array<ArrayBuffer>, d), name: `ecdsa-with-${hash.replace('-', '')}` };
-    }
-    if (info.family === 'ed25519' || info.family === 'ed448') {
-      const alg = info.family === 'ed25519' ? 'Ed25519' : 'Ed448';
-      const key = await subtle.importKey('spki', spkiDer as Uint8Array<ArrayBuffer>, { name: alg }, false, ['verify']);
-      return { ok: await subtle.verify({ name: alg }, key, s, d), name: alg };
-    }
-  } catch {
-    return { ok: false, name: info.name };
-  }
-  return { ok: null, name: info.name };
-}
-
 /** Parse the ESS signing-certificate(-v2) attribute and compare it with the signer certificate. */
 async function checkEss(si: pkijs.SignerInfo, cert: pkijs.Certificate): Promise<SignedDataCheck['ess']> {
   const certDer = derOf(cert);
@@ -195,7 +101,7 @@ async function checkEss(si: pkijs.SignerInfo, cert: pkijs.Certificate): Promise<
     let idx = 0;
     let hash: DigestName | null = v2 ? 'SHA-256' : 'SHA-1';
     if (v2 && parts[0] instanceof asn1js.Sequence) {
-      hash = hashOfAlgId(new pkijs.AlgorithmIdentifier({ schema: parts[0] }));
+      hash = DIGEST_OIDS[new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId] ?? null;
       idx = 1;
     }
     const certHash = u8((parts[idx] as asn1js.OctetString).valueBlock.valueHexView);
@@ -277,10 +183,10 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   }
   const dig = DIGEST_OIDS[si.digestAlgorithm.algorithmId] ?? null;
   r.digestAlgorithm = dig;
-  r.signerCert = findSignerCert(sd, si, r.certificates);
+  r.signerCert = findSignerCertificate(sd, si) ?? null;
   r.timestampTokens = attrs(si, 'unsigned', OID.signatureTimeStampToken).flatMap((a) => a.values.map((v) => u8(v.toBER())));
   parseArchival(attrs(si, 'signed', OID.adbeRevocationInfoArchival)[0], r.revocation);
-  const st = attrs(si, 'signed', OID.signingTime)[0]?.values[0] as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
+  const st = signedAttribute(si, OID.signingTime) as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
   if (st && typeof (st as asn1js.UTCTime).toDate === 'function') r.signingTime = (st as asn1js.UTCTime).toDate();
 
   if (!dig) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: si.digestAlgorithm.algorithmId }));
@@ -308,19 +214,18 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
 
   let signedData: Uint8Array;
   if (si.signedAttrs) {
-    const ct = attrs(si, 'signed', OID.contentType)[0]?.values[0] as asn1js.ObjectIdentifier | undefined;
+    const ct = signedAttribute(si, OID.contentType) as asn1js.ObjectIdentifier | undefined;
     const expectedType = content.kind === 'detached' ? OID.data : r.eContentType;
     if (!ct || ct.valueBlock.toString() !== expectedType) {
       fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_BAD_CONTENT_TYPE', 'error'));
     }
-    const md = attrs(si, 'signed', OID.messageDigest)[0]?.values[0] as asn1js.OctetString | undefined;
-    if (!md) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
-    const expected = u8(md.valueBlock.valueHexView);
+    const expected = messageDigestOf(si);
+    if (!expected) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_MESSAGE_DIGEST', 'error'));
     r.pendingDigest = contentDigest.then((got) => {
       r.messageDigestOk = got !== null && bytesEqual(expected, got);
       if (!r.messageDigestOk) fail(r, 'TOTAL_FAILED', 'HASH_FAILURE', finding('HASH_MISMATCH', 'error'));
     });
-    signedData = u8(si.signedAttrs.encodedValue);
+    signedData = signedAttributesForVerification(si);
     r.ess = await checkEss(si, r.signerCert);
     if (r.ess === 'mismatch') fail(r, 'TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('ESS_MISMATCH', 'error'));
     else if (r.ess === 'missing') r.findings.push(finding('ESS_MISSING', 'warning'));
@@ -346,7 +251,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
     r.messageDigestOk = true;
   }
 
-  const v = await verifyWithCert(r.signerCert, si.signatureAlgorithm, dig, signedData, r.signatureValue);
+  const v = await checkSignerSignature(si, r.signerCert, dig, signedData);
   r.signatureAlgorithm = v.name;
   if (!options.deferDigest) await settleDigest(r);
   if (v.ok === null) return fail(r, 'INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', finding('SIGNATURE_ALG_UNSUPPORTED', 'error', { alg: v.name }));

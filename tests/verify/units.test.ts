@@ -8,7 +8,8 @@ import { memoryRangeHasher, digest } from '../../src-shared/verify/algorithms';
 import { checkByteRange } from '../../src-shared/verify/byterange';
 import { judge, isLocked, summarise } from '../../src-shared/verify/changes/policy';
 import type { ChangeFact } from '../../src-shared/verify/changes/analyse';
-import { ecdsaDerToRaw, verifySignedData } from '../../src-shared/verify/cms-verify';
+import { verifySignedData } from '../../src-shared/verify/cms-verify';
+import { tryEcdsaDerToRaw } from '../../src-shared/crypto/ecdsa';
 import { finding, hasMessage, INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
 import { documentVerdict, type SignatureReport } from '../../src-shared/verify/report';
 import { pdfDateToIso } from '../../src-shared/verify/verify-pdf';
@@ -148,8 +149,8 @@ describe('CMS algorithm policy on openssl-made signatures', () => {
 describe('small helpers', () => {
   it('converts ECDSA DER signatures to fixed-width r||s', () => {
     const der = new Uint8Array([0x30, 0x08, 0x02, 0x02, 0x00, 0x81, 0x02, 0x02, 0x01, 0x02]);
-    expect([...ecdsaDerToRaw(der, 4)!]).toEqual([0, 0, 0, 0x81, 0, 0, 1, 2]);
-    expect(ecdsaDerToRaw(new Uint8Array([1, 2, 3]), 32)).toBeNull();
+    expect([...tryEcdsaDerToRaw(der, 4)!]).toEqual([0, 0, 0, 0x81, 0, 0, 1, 2]);
+    expect(tryEcdsaDerToRaw(new Uint8Array([1, 2, 3]), 32)).toBeNull();
   });
   it('parses PDF dates with time zones', () => {
     expect(pdfDateToIso("D:20261126140321+07'00'")).toBe('2026-11-26T07:03:21.000Z');
