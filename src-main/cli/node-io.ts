@@ -1,7 +1,7 @@
 // Node edges for the CLI: the all-or-nothing output writer (temp file in the target directory,
 // then rename) and a no-echo password prompt. PINs and passwords are never logged.
 
-import { copyFile, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { VanthuError } from '../../src-shared/errors';
 
@@ -53,10 +53,10 @@ export async function writeAppendedAsync(inputPath: string, expectedSize: number
   const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     await copyFile(inputPath, tmp);
-    if ((await stat(tmp)).size !== expectedSize)
-      throw new VanthuError('INPUT_CHANGED', 'Tệp đầu vào đã thay đổi trong khi ký.', 'The input file changed while it was being signed.');
     const fh = await open(tmp, 'r+');
     try {
+      if ((await fh.stat()).size !== expectedSize)
+        throw new VanthuError('INPUT_CHANGED', 'Tệp đầu vào đã thay đổi trong khi ký.', 'The input file changed while it was being signed.');
       let off = 0;
       while (off < appended.length) off += (await fh.write(appended, off, appended.length - off, expectedSize + off)).bytesWritten;
     } finally {
