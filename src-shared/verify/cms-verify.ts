@@ -16,7 +16,7 @@ import {
 } from './algorithms';
 import { keyInfo } from './identity';
 import { verifyRsaPkcs1Digest } from './rsa-raw';
-import { derOf, parseSignedData } from './signed-data';
+import { derOf, readSignedData } from '../cms/signed-data';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication } from './report';
 
@@ -83,9 +83,6 @@ function fail(r: SignedDataCheck, indication: Indication, sub: SubIndication, f:
 function u8(b: ArrayBuffer | Uint8Array): Uint8Array {
   return b instanceof Uint8Array ? b : new Uint8Array(b);
 }
-
-/** Parse DER (trailing zero padding as in PDF /Contents is tolerated). */
-export const parseContentInfo = parseSignedData;
 
 /** Parse the ESS signing-certificate(-v2) attribute and compare it with the signer certificate. */
 async function checkEss(si: pkijs.SignerInfo, cert: pkijs.Certificate): Promise<SignedDataCheck['ess']> {
@@ -154,7 +151,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   const r = empty();
   let sd: pkijs.SignedData;
   try {
-    sd = parseContentInfo(der);
+    sd = readSignedData(der);
   } catch (e) {
     return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_UNPARSEABLE', 'error', { detail: e instanceof Error ? e.message : String(e) }));
   }

@@ -8,7 +8,7 @@ import * as pkijs from 'pkijs';
 import { DIGEST_OIDS, OID, bytesEqual, digest, webCryptoDigest, type DigestName } from './algorithms';
 import type { ChainValidator } from './chain';
 import { verifySignedData, type SignedDataCheck } from './cms-verify';
-import { derOf } from './signed-data';
+import { derOf } from '../cms/signed-data';
 import { nameToString } from './identity';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication, TimestampReport } from './report';
