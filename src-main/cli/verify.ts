@@ -3,12 +3,22 @@
 // or with --json one JSON object per file (an array when several). Exit 0 only when every file is
 // TOTAL_PASSED; 1 otherwise; 2 on bad usage.
 
+//
+// Start-up matters (a verification is often one file): this module loads only what opens the PDF;
+// the helper thread (watchdog + hashing) starts first, the signed ranges start hashing on it as soon
+// as the /ByteRange is read, and the CMS/PKI code is loaded while that runs.
+
 import { isMainThread } from 'node:worker_threads';
 import type { DocumentReport, SignatureReport } from '../../src-shared/verify/report';
 import { INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
 import { toAppError } from '../../src-shared/errors';
 import { finding } from '../../src-shared/verify/messages';
-import { Watchdog, failedReport, jobsFor, verifyFiles, verifyJob, type VerifyFileOptions, type WorkerJob } from '../services/verify/index';
+import { failedReport, jobsFor, type VerifyFileOptions, type WorkerJob } from '../services/verify/jobs';
+import { closePdf, openPdf, plannedDigests, readPdf } from '../services/verify/open-pdf';
+import { Watchdog } from '../services/verify/watchdog';
+
+/** The verifier proper (CMS, PKI, change analysis): loaded once the first file is open. */
+const loadVerifier = () => import('../services/verify/verify-file');
 
 const USAGE = `Usage: vanthu verify [--json] [--trust FILE|DIR]... [--offline] [--timeout MS] [--cache DIR|--no-cache] [--now ISO] [--worker] FILE...
   --trust     trust anchor certificate (PEM/DER) or directory of them; repeatable
@@ -125,7 +135,8 @@ function timedOut(file: string, ms: number): DocumentReport {
 
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === '--serve-worker' && !isMainThread) {
-    // loaded as the verification worker of a bundled CLI: verify-file.ts is serving jobs
+    // loaded as the verification worker of a bundled CLI: verify-file.ts serves jobs once loaded
+    await loadVerifier();
     return new Promise<number>(() => undefined);
   }
   let args: Args;
@@ -153,12 +164,13 @@ export async function run(argv: string[]): Promise<number> {
 
   if (args.worker) {
     // every file in the isolated worker (what long-lived hosts use)
+    const { verifyFiles } = await loadVerifier();
     const reports = await verifyFiles(args.files, args.opts);
     process.stdout.write(reports.map(render).join('') + close());
     return reports.every((r) => r.verdict === 'TOTAL_PASSED') ? 0 : 1;
   }
 
-  // in this thread, under a watchdog: no second copy of the program to load, still a hard bound
+  // in this thread, under the helper's watchdog: no second copy of the program to load, still a hard bound
   let jobs: WorkerJob[];
   try {
     jobs = jobsFor(args.files, args.opts);
@@ -171,11 +183,27 @@ export async function run(argv: string[]): Promise<number> {
   const onTimeout = jobs.map((j, i) =>
     render(timedOut(j.file, timeoutMs), i) + jobs.slice(i + 1).map((k, d) => render(notVerified(k.file), i + 1 + d)).join('') + close());
   const dog = new Watchdog(timeoutMs, onTimeout);
+  let verifier: ReturnType<typeof loadVerifier> | null = null;
   let ok = true;
   try {
     for (let i = 0; i < jobs.length; i++) {
       dog.enter(i);
-      const r = await verifyJob({ ...jobs[i], deadline: Date.now() + timeoutMs });
+      const deadline = Date.now() + timeoutMs;
+      const pdf = openPdf(jobs[i].file);
+      let r: DocumentReport;
+      if ('failed' in pdf) r = pdf.failed;
+      else {
+        try {
+          // the signed ranges start hashing on the helper thread before the verifier is loaded
+          if (readPdf(pdf)) for (const d of plannedDigests(pdf)) dog.prefetch(pdf.fd, d.alg, d.ranges);
+          verifier ??= loadVerifier();
+          const { verifyJob } = await verifier;
+          r = await verifyJob({ ...jobs[i], deadline }, { pdf, hasherFor: (fd) => dog.hasher(fd) });
+        } finally {
+          await dog.release(pdf.fd);
+          closePdf(pdf);
+        }
+      }
       ok &&= r.verdict === 'TOTAL_PASSED';
       process.stdout.write(render(r, i));
     }

@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js';
 import type { SignerIdentity } from './report';
 import { CURVE_OIDS, OID, toHex } from './algorithms';
 
-const ATTR_NAMES: Record<string, string> = {
+export const ATTR_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
   '2.5.4.5': 'serialNumber', '2.5.4.12': 'title', '2.5.4.42': 'GN', '2.5.4.4': 'SN',
   '0.9.2342.19200300.100.1.1': 'UID', '1.2.840.113549.1.9.1': 'E', '2.5.4.97': 'organizationIdentifier',
@@ -24,12 +24,17 @@ export function nameAttributes(name: pkijs.RelativeDistinguishedNames): Array<[s
   return name.typesAndValues.map((tv) => [ATTR_NAMES[tv.type] ?? tv.type, attrValue(tv.value)] as [string, string]);
 }
 
-/** RFC 4514 order (most specific first). */
-export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
-  return nameAttributes(name)
+/** Attributes (in certificate order) as one RFC 4514 string (most specific first). */
+export function formatName(attrs: Array<[string, string]>): string {
+  return [...attrs]
     .reverse()
     .map(([k, v]) => `${k}=${v.replace(/([,+"\\<>;])/g, '\\$1')}`)
     .join(', ');
+}
+
+/** RFC 4514 order (most specific first). */
+export function nameToString(name: pkijs.RelativeDistinguishedNames): string {
+  return formatName(nameAttributes(name));
 }
 
 function first(attrs: Array<[string, string]>, k: string): string | null {

@@ -6,8 +6,11 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { validatePath, type PathResult, type RevocationCache, type RevocationFetcher } from '../pki';
+import { parseCertShared } from '../pki/cert';
+import { type DerNode, stringOf } from '../pki/der';
+import { toHex } from './algorithms';
 import type { ChainRequest, ChainResult, ChainValidator } from './chain';
-import { nameToString } from './identity';
+import { ATTR_NAMES, formatName, nameToString } from './identity';
 import type { RevocationReport } from './report';
 
 export interface TrustConfig {
@@ -19,11 +22,23 @@ export interface TrustConfig {
   fetcher?: RevocationFetcher;
 }
 
+/** A string attribute value as text, anything else as #hex (the same text identity.ts gives). */
+function avaText(v: DerNode): string {
+  const s = v.cls === 0 ? stringOf(v) : undefined;
+  return s ?? '#' + toHex(v.content);
+}
+
+/** Subject of a chain certificate, from the PKI module's parse (validatePath has already made it). */
 function subjectOf(der: Uint8Array): string {
   try {
-    return nameToString(new pkijs.Certificate({ schema: asn1js.fromBER(der).result }).subject);
+    const name = parseCertShared(der).subject;
+    return formatName(name.rdns.flat().map((a) => [ATTR_NAMES[a.type] ?? a.type, avaText(a.value)] as [string, string]));
   } catch {
-    return '?';
+    try {
+      return nameToString(new pkijs.Certificate({ schema: asn1js.fromBER(der).result }).subject);
+    } catch {
+      return '?';
+    }
   }
 }
 

@@ -33,6 +33,8 @@ export interface VerifyPdfOptions {
   defaultPermission?: 1 | 2 | 3;
   /** Cooperative deadline (epoch ms): checked between steps. */
   deadline?: number;
+  /** The document already opened over `src` with `{ allowEncrypted: true }` (saves parsing it twice). */
+  reader?: PdfReader;
 }
 
 /** A RangeHasher over any ByteSource (joins the ranges; fine for in-memory sources). */
@@ -414,7 +416,7 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
     file, verdict: 'TOTAL_FAILED', signatures: [], revisions: 0, validationTime: now.toISOString(), findings: [], summary_vi: '', summary_en: '',
   };
   try {
-    const reader = PdfReader.open(src, { allowEncrypted: true });
+    const reader = opts.reader ?? PdfReader.open(src, { allowEncrypted: true });
     if (reader.trailer.has('Encrypt')) rep.findings.push(finding('DOC_ENCRYPTED', 'warning'));
     rep.revisions = reader.revisions.length;
     const views = new RevisionViews(src, reader);

@@ -1,48 +1,146 @@
-// A hard time bound for verification in the current thread, for the command line: a tiny watchdog
-// thread (no bundle to load, unlike the verification worker) watches a shared counter that the
-// main thread advances after each file. If a file overruns, the watchdog writes the prepared
-// "timed out" output for it (and "not verified" for the files after it) and terminates the
-// process, so `vanthu verify` can never hang. Long-lived hosts use the worker pool instead.
+// The command line's helper thread: a hard time bound for verification in the main thread, and the
+// digests of the signed ranges computed beside it. A tiny eval'd thread (no bundle to load, unlike
+// the verification worker) that
+//   - watches the current file: the main thread calls `enter(i)` at the start of file i; if that
+//     file overruns, the helper writes the prepared "timed out" output for it (and "not verified"
+//     for the files after it) and kills the process, so `vanthu verify` can never hang, even when
+//     the main thread is stuck in synchronous code;
+//   - hashes file ranges (node:crypto, 1 MB reads on the file descriptor the main thread opened,
+//     so both threads see the same file) while the main thread loads and runs the rest of the
+//     verification: a 100 MB document is hashed on the second core during start-up.
+// Long-lived hosts use the worker pool instead (a stuck job must not kill the host).
 
 import { Worker } from 'node:worker_threads';
+import type { DigestName, RangeHasher } from '../../../src-shared/verify/algorithms';
+import { fdRangeHasher } from './hasher';
 
-const WATCHDOG_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const HELPER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const cell = new Int32Array(workerData.sab);
-for (;;) {
-  const cur = Atomics.load(cell, 0);
-  if (cur < 0) break;
-  const r = Atomics.wait(cell, 0, cur, workerData.timeoutMs);
-  if (r === 'timed-out' && Atomics.load(cell, 0) === cur) {
-    try { fs.writeSync(1, workerData.onTimeout[cur] ?? ''); } catch {}
+const crypto = require('node:crypto');
+const NAMES = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+let timer = null;
+function arm(i, at) {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (i < 0) return;
+  // the clock started when the main thread entered the file (this thread may have booted later)
+  timer = setTimeout(() => {
+    try { fs.writeSync(1, workerData.onTimeout[i] ?? ''); } catch {}
     process.kill(process.pid, 'SIGKILL');
-    break;
-  }
+  }, Math.max(0, workerData.timeoutMs - (Date.now() - at)));
 }
+const queue = [];
+let busy = false;
+const buf = Buffer.allocUnsafe(1 << 20);
+const yieldNow = () => new Promise((r) => setImmediate(r));
+async function hash(job) {
+  const h = crypto.createHash(NAMES[job.alg]);
+  let n = 0;
+  for (const [off, len] of job.ranges) {
+    let pos = off;
+    const end = off + len;
+    while (pos < end) {
+      const got = fs.readSync(job.fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (got <= 0) break;
+      h.update(buf.subarray(0, got));
+      pos += got;
+      if ((++n & 7) === 0) await yieldNow(); // let the watchdog timer fire
+    }
+  }
+  return h.digest();
+}
+async function drain() {
+  if (busy) return;
+  busy = true;
+  while (queue.length > 0) {
+    const job = queue.shift();
+    try {
+      const d = await hash(job);
+      parentPort.postMessage({ id: job.id, digest: d });
+    } catch (e) {
+      parentPort.postMessage({ id: job.id, error: String(e && e.message || e) });
+    }
+  }
+  busy = false;
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'enter') arm(m.i, m.at);
+  else if (m.type === 'hash') { queue.push(m); drain(); }
+  else if (m.type === 'stop') { arm(-1, 0); parentPort.close(); }
+});
 `;
 
+type Ranges = Array<[number, number]>;
+
 export class Watchdog {
-  private readonly cell: Int32Array;
   private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (d: Uint8Array) => void; reject: (e: Error) => void }>();
+  /** Digests asked for (or prefetched), by fd + algorithm + ranges. */
+  private readonly digests = new Map<string, Promise<Uint8Array>>();
+  private failed: Error | null = null;
 
   /** `onTimeout[i]`: what to print when file i overruns (its report and those of the files after it). */
   constructor(timeoutMs: number, onTimeout: string[]) {
-    const sab = new SharedArrayBuffer(4);
-    this.cell = new Int32Array(sab);
-    this.worker = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { sab, timeoutMs, onTimeout } });
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { timeoutMs, onTimeout } });
     this.worker.unref();
+    this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (m.digest) p.resolve(new Uint8Array(m.digest.buffer, m.digest.byteOffset, m.digest.byteLength));
+      else p.reject(new Error(m.error ?? 'hash failed'));
+    });
+    const fail = (e: Error) => {
+      this.failed = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', () => fail(new Error('verification helper thread exited')));
   }
 
   /** File `i` starts now (restarts the clock). */
   enter(i: number): void {
-    Atomics.store(this.cell, 0, i);
-    Atomics.notify(this.cell, 0);
+    this.worker.postMessage({ type: 'enter', i, at: Date.now() });
+  }
+
+  /** Start hashing `ranges` of the open file `fd` now; `hasher(fd)` picks the result up. */
+  prefetch(fd: number, alg: DigestName, ranges: Ranges): void {
+    void this.digest(fd, alg, ranges).catch(() => undefined);
+  }
+
+  private digest(fd: number, alg: DigestName, ranges: Ranges): Promise<Uint8Array> {
+    const key = `${fd}|${alg}|${ranges.map((r) => r.join(',')).join(';')}`;
+    let p = this.digests.get(key);
+    if (!p) {
+      if (this.failed) return Promise.reject(this.failed);
+      const id = this.nextId++;
+      p = new Promise<Uint8Array>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+      this.worker.ref(); // a digest being awaited keeps the process alive
+      this.worker.postMessage({ type: 'hash', id, fd, alg, ranges });
+      this.digests.set(key, p);
+    }
+    return p;
+  }
+
+  /** A RangeHasher for the open file `fd`, computed on the helper thread (in this one if the helper is gone). */
+  hasher(fd: number): RangeHasher {
+    let local: RangeHasher | null = null;
+    return (alg, ranges) => this.digest(fd, alg, ranges).catch(() => (local ??= fdRangeHasher(fd))(alg, ranges));
+  }
+
+  /** The file with this fd is done: waits for digests still running on it (the descriptor is about to be closed). */
+  async release(fd: number): Promise<void> {
+    const mine = [...this.digests.keys()].filter((k) => k.startsWith(`${fd}|`));
+    await Promise.allSettled(mine.map((k) => this.digests.get(k)));
+    for (const k of mine) this.digests.delete(k);
   }
 
   async stop(): Promise<void> {
-    Atomics.store(this.cell, 0, -1);
-    Atomics.notify(this.cell, 0);
+    this.worker.postMessage({ type: 'stop' });
     await this.worker.terminate().catch(() => undefined);
   }
 }
