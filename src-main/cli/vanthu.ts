@@ -1,6 +1,6 @@
 // The `vanthu` command line dispatcher: `vanthu <command> [args]`. Each command module exports
-// `run(argv): Promise<number>` (the exit code). `tokens` and `verify` belong to other areas and
-// are loaded when present.
+// `run(argv): Promise<number>` (the exit code), loaded only when its command is run (a plain
+// `sign` never loads the verification or token code). `tokens` and `verify` belong to other areas.
 
 import { EXIT, EXIT_HELP } from './exit-codes';
 
@@ -30,14 +30,9 @@ async function load(cmd: string): Promise<Runner | null> {
     case 'extend':
       return (await import('./extend')).run;
     case 'tokens':
+      return (await import('./tokens')).run;
     case 'verify':
-      try {
-        // optional modules written by other areas; bundlers include whichever exist
-        const m = (await import(`./${cmd}.ts`)) as { run?: Runner };
-        return m.run ?? null;
-      } catch {
-        return null;
-      }
+      return (await import('./verify')).run;
     default:
       return null;
   }
