@@ -25,6 +25,11 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate {
   } catch {
     throw new VanthuError('CERT_INVALID', 'Chứng thư số không đọc được (DER hỏng).', 'The certificate cannot be parsed (bad DER).');
   }
+  // Embedding it (CMS certificate sets) calls toSchema(), which re-parses the TBS part each time:
+  // keep that schema (it is only read and encoded). toSchema(true) still re-encodes from the fields.
+  const toSchema = cert.toSchema.bind(cert);
+  let schema: ReturnType<typeof toSchema> | undefined;
+  cert.toSchema = (encodeFlag = false) => (encodeFlag ? toSchema(true) : (schema ??= toSchema(false)));
   parsedFromArray.set(der, { der: der.slice(), cert });
   return cert;
 }
