@@ -12,6 +12,9 @@ import { ascii, indexOfBytes, Lexer, NeedMoreBytes, PdfKeyword, PdfSyntaxError }
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects';
 import { findStartxref, parseXrefStreamEntries, parseXrefTable, type XrefEntry, type XrefSection } from './xref';
 
+/** One shared decoder (creating a TextDecoder costs more than decoding a few bytes). */
+const LATIN1 = new TextDecoder('latin1');
+
 export type { XrefEntry } from './xref';
 
 export interface Revision {
@@ -217,7 +220,7 @@ export class PdfReader {
       if (e instanceof VanthuError) throw e;
       const from = Math.max(0, off - 64);
       const buf = this.src.read(from, 128 + 16);
-      const text = new TextDecoder('latin1').decode(buf);
+      const text = LATIN1.decode(buf);
       const candidates: number[] = [];
       for (const m of text.matchAll(/xref|\d+\s+\d+\s+obj/g)) {
         if (m[0] !== 'xref' && m.index! > 0 && /\d/.test(text[m.index! - 1])) continue;
@@ -237,7 +240,7 @@ export class PdfReader {
   }
 
   private readSectionAt(off: number): XrefSection {
-    const head = new TextDecoder('latin1').decode(this.src.read(off, 32)).trimStart();
+    const head = LATIN1.decode(this.src.read(off, 32)).trimStart();
     if (head.startsWith('xref')) return parseXrefTable(this.src, off);
     return this.readXrefStream(off);
   }
@@ -354,7 +357,7 @@ export class PdfReader {
   private scanFile(re: RegExp, onMatch: (offset: number, m: RegExpExecArray) => void): void {
     const chunk = 1 << 20;
     const overlap = 64;
-    const dec = new TextDecoder('latin1');
+    const dec = LATIN1;
     const seen = new Set<number>();
     for (let pos = 0; pos < this.src.length; pos += chunk) {
       const text = dec.decode(this.src.read(pos, chunk + overlap));
@@ -547,7 +550,7 @@ export class PdfReader {
     }
     const avail = this.src.length - dataStart;
     if (typeof len === 'number' && Number.isInteger(len) && len >= 0 && len <= avail) {
-      const tail = new TextDecoder('latin1').decode(this.src.read(dataStart + len, 32));
+      const tail = LATIN1.decode(this.src.read(dataStart + len, 32));
       const m = /^\s*endstream/.exec(tail);
       if (m) {
         const afterEnd = dataStart + len + m[0].length;
@@ -572,7 +575,7 @@ export class PdfReader {
   }
 
   private skipEndobj(from: number): number {
-    const t = new TextDecoder('latin1').decode(this.src.read(from, 32));
+    const t = LATIN1.decode(this.src.read(from, 32));
     const m = /^\s*endobj/.exec(t);
     return m ? from + m[0].length : from;
   }

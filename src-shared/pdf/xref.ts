@@ -5,6 +5,9 @@ import { PdfDict, PdfStream } from './objects';
 import { Lexer, NeedMoreBytes, PdfKeyword, PdfSyntaxError } from './lexer';
 import type { ByteSource } from './bytesource';
 
+/** One shared decoder (creating a TextDecoder costs more than decoding a few bytes). */
+const LATIN1 = new TextDecoder('latin1');
+
 export type XrefEntry =
   | { type: 'free'; gen: number }
   | { type: 'offset'; offset: number; gen: number }
@@ -127,7 +130,7 @@ export function findStartxref(src: ByteSource): { value: number; at: number } | 
   for (let window = 2048; ; window *= 8) {
     const start = Math.max(0, src.length - window);
     const buf = src.read(start, src.length - start);
-    const text = new TextDecoder('latin1').decode(buf);
+    const text = LATIN1.decode(buf);
     const i = text.lastIndexOf('startxref');
     if (i >= 0) {
       const m = /^startxref\s+(\d+)/.exec(text.slice(i));
