@@ -7,7 +7,9 @@
 //     the main thread is stuck in synchronous code;
 //   - hashes file ranges (node:crypto, 1 MB reads on the file descriptor the main thread opened,
 //     so both threads see the same file) while the main thread loads and runs the rest of the
-//     verification: a 100 MB document is hashed on the second core during start-up.
+//     verification: a 100 MB document is hashed on the second core during start-up. When the main
+//     thread needs a digest before this thread is even up (a busy machine), it claims the request
+//     (a shared flag per request, so exactly one thread does it) and hashes it itself.
 // Long-lived hosts use the worker pool instead (a stuck job must not kill the host).
 
 import { Worker } from 'node:worker_threads';
@@ -30,6 +32,7 @@ function arm(i, at) {
     process.kill(process.pid, 'SIGKILL');
   }, Math.max(0, workerData.timeoutMs - (Date.now() - at)));
 }
+const claims = new Int32Array(workerData.claims);
 const queue = [];
 let busy = false;
 const buf = Buffer.allocUnsafe(1 << 20);
@@ -55,6 +58,8 @@ async function drain() {
   busy = true;
   while (queue.length > 0) {
     const job = queue.shift();
+    // the main thread may have taken this digest on itself (it needed it before this thread was up)
+    if (job.id < claims.length && Atomics.compareExchange(claims, job.id, 0, 1) !== 0) continue;
     try {
       const d = await hash(job);
       parentPort.postMessage({ id: job.id, digest: d });
@@ -64,6 +69,7 @@ async function drain() {
   }
   busy = false;
 }
+parentPort.postMessage({ ready: true });
 parentPort.on('message', (m) => {
   if (m.type === 'enter') arm(m.i, m.at);
   else if (m.type === 'hash') { queue.push(m); drain(); }
@@ -73,6 +79,9 @@ parentPort.on('message', (m) => {
 
 type Ranges = Array<[number, number]>;
 
+/** Digest requests that either thread can claim (ids beyond this are left to the helper). */
+const CLAIMS = 4096;
+
 export class Watchdog {
   private readonly worker: Worker;
   private nextId = 1;
@@ -80,12 +89,21 @@ export class Watchdog {
   /** Digests asked for (or prefetched), by fd + algorithm + ranges. */
   private readonly digests = new Map<string, Promise<Uint8Array>>();
   private failed: Error | null = null;
+  /** Per request id: 0 open, 1 taken by the helper, 2 taken by this thread. */
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
+  /** Request ids by digest key (to claim them). */
+  private readonly ids = new Map<string, number>();
+  private helperReady = false;
 
   /** `onTimeout[i]`: what to print when file i overruns (its report and those of the files after it). */
   constructor(timeoutMs: number, onTimeout: string[]) {
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { timeoutMs, onTimeout } });
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { timeoutMs, onTimeout, claims: this.claims.buffer } });
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string }) => {
+    this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string; ready?: boolean }) => {
+      if (m.ready) {
+        this.helperReady = true;
+        return;
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -107,7 +125,7 @@ export class Watchdog {
     this.worker.postMessage({ type: 'enter', i, at: Date.now() });
   }
 
-  /** Start hashing `ranges` of the open file `fd` now; `hasher(fd)` picks the result up. */
+  /** Start hashing `ranges` of the open file `fd` on the helper; `hasher(fd)` picks the result up. */
   prefetch(fd: number, alg: DigestName, ranges: Ranges): void {
     void this.digest(fd, alg, ranges).catch(() => undefined);
   }
@@ -122,21 +140,45 @@ export class Watchdog {
       this.worker.ref(); // a digest being awaited keeps the process alive
       this.worker.postMessage({ type: 'hash', id, fd, alg, ranges });
       this.digests.set(key, p);
+      this.ids.set(key, id);
     }
     return p;
   }
 
-  /** A RangeHasher for the open file `fd`, computed on the helper thread (in this one if the helper is gone). */
+  /**
+   * The digest is needed now: if the helper thread is not even up yet (a loaded machine: booting a
+   * thread can take longer than the hashing) and has not started on it, hash it in this thread.
+   */
+  private claim(fd: number, alg: DigestName, ranges: Ranges, local: RangeHasher): void {
+    if (this.helperReady) return;
+    const id = this.ids.get(`${fd}|${alg}|${ranges.map((r) => r.join(',')).join(';')}`);
+    if (id === undefined || id >= CLAIMS || Atomics.compareExchange(this.claims, id, 0, 2) !== 0) return;
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    local(alg, ranges).then(p.resolve, p.reject);
+  }
+
+  /** A RangeHasher for the open file `fd`, computed on the helper thread (in this one if the helper is not up or gone). */
   hasher(fd: number): RangeHasher {
     let local: RangeHasher | null = null;
-    return (alg, ranges) => this.digest(fd, alg, ranges).catch(() => (local ??= fdRangeHasher(fd))(alg, ranges));
+    return (alg, ranges) => {
+      local ??= fdRangeHasher(fd);
+      const p = this.digest(fd, alg, ranges);
+      this.claim(fd, alg, ranges, local);
+      return p.catch(() => local!(alg, ranges));
+    };
   }
 
   /** The file with this fd is done: waits for digests still running on it (the descriptor is about to be closed). */
   async release(fd: number): Promise<void> {
     const mine = [...this.digests.keys()].filter((k) => k.startsWith(`${fd}|`));
     await Promise.allSettled(mine.map((k) => this.digests.get(k)));
-    for (const k of mine) this.digests.delete(k);
+    for (const k of mine) {
+      this.digests.delete(k);
+      this.ids.delete(k);
+    }
   }
 
   async stop(): Promise<void> {
