@@ -7,13 +7,14 @@
 export { DIGEST_OIDS, digest, webCryptoDigest, type DigestName } from '../crypto/hash';
 export { CURVE_OIDS, SIGNATURE_OIDS } from '../crypto/algorithms';
 import { digest, type DigestName } from '../crypto/hash';
+import { MIN_EC_BITS, MIN_RSA_BITS, isAllowedHash } from '../crypto/policy';
 
 /** Object identifiers: one table for the whole engine (src-shared/crypto/oids.ts). */
 export { OID } from '../crypto/oids';
 
-/** Policy: digests accepted for signatures and message digests. */
+/** Policy: digests accepted for signatures and message digests (the signing rules' SHA-2 list). */
 export function digestAccepted(d: DigestName): boolean {
-  return d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512';
+  return isAllowedHash(d);
 }
 
 export interface KeyPolicyResult {
@@ -21,10 +22,10 @@ export interface KeyPolicyResult {
   code?: 'RSA_KEY_TOO_SHORT' | 'EC_KEY_TOO_SHORT';
 }
 
-/** Policy on the signer key: RSA ≥ 2048, EC ≥ 256. */
+/** Policy on the signer key: the signing rules' minimum sizes (RSA ≥ 2048, EC ≥ 256). */
 export function keyAccepted(type: string, bits: number): KeyPolicyResult {
-  if (type === 'RSA' && bits < 2048) return { ok: false, code: 'RSA_KEY_TOO_SHORT' };
-  if (type === 'EC' && bits < 256) return { ok: false, code: 'EC_KEY_TOO_SHORT' };
+  if (type === 'RSA' && bits < MIN_RSA_BITS) return { ok: false, code: 'RSA_KEY_TOO_SHORT' };
+  if (type === 'EC' && bits < MIN_EC_BITS) return { ok: false, code: 'EC_KEY_TOO_SHORT' };
   return { ok: true };
 }
 
