@@ -3,9 +3,9 @@
 // OU or serialNumber attributes.
 
 import * as pkijs from 'pkijs';
-import * as asn1js from 'asn1js';
 import type { SignerIdentity } from './report';
-import { CURVE_OIDS, OID, toHex } from './algorithms';
+import { describeSpki } from '../crypto/certificate';
+import { OID, toHex } from './algorithms';
 
 export const ATTR_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
@@ -42,33 +42,20 @@ function first(attrs: Array<[string, string]>, k: string): string | null {
   return f ? f[1] : null;
 }
 
-/** Key type and size in bits (RSA modulus length, EC field size). */
+/** Key type and size in bits (RSA modulus length, EC field size); never throws (unreadable: 0 bits). */
 export function keyInfo(cert: pkijs.Certificate): { type: string; bits: number; curve?: string } {
   const spki = cert.subjectPublicKeyInfo;
   const alg = spki.algorithm.algorithmId;
-  if (alg === OID.rsaEncryption || alg === OID.rsassaPss) {
-    try {
-      const asn = asn1js.fromBER(spki.subjectPublicKey.valueBlock.valueHexView);
-      const rsa = new pkijs.RSAPublicKey({ schema: asn.result });
-      let m = rsa.modulus.valueBlock.valueHexView;
-      let i = 0;
-      while (i < m.length && m[i] === 0) i++;
-      m = m.subarray(i);
-      const bits = m.length === 0 ? 0 : (m.length - 1) * 8 + (32 - Math.clz32(m[0]));
-      return { type: 'RSA', bits };
-    } catch {
-      return { type: 'RSA', bits: 0 };
-    }
-  }
-  if (alg === OID.ecPublicKey) {
-    const p = spki.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined;
-    const oid = p && p instanceof asn1js.ObjectIdentifier ? p.valueBlock.toString() : '';
-    const c = CURVE_OIDS[oid];
-    return c ? { type: 'EC', bits: c.bits, curve: c.name } : { type: 'EC', bits: 0 };
-  }
   if (alg === OID.ed25519) return { type: 'Ed25519', bits: 256 };
   if (alg === OID.ed448) return { type: 'Ed448', bits: 456 };
-  return { type: alg, bits: 0 };
+  const type = alg === OID.rsaEncryption || alg === OID.rsassaPss ? 'RSA' : alg === OID.ecPublicKey ? 'EC' : undefined;
+  if (!type) return { type: alg, bits: 0 };
+  try {
+    const k = describeSpki(spki);
+    return k.namedCurve ? { type, bits: k.bits, curve: k.namedCurve } : { type, bits: k.bits };
+  } catch {
+    return { type, bits: 0 };
+  }
 }
 
 export function signerIdentity(cert: pkijs.Certificate): SignerIdentity {
