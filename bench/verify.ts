@@ -11,7 +11,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BytesSource } from '../src-shared/pdf/bytesource';
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   writeFileSync(runner, `const m = await import(${JSON.stringify(bundle)}); process.exitCode = await m.main(process.argv.slice(2));\n`);
   const vanthuArgs = (f: string) => [runner, 'verify', '--offline', '--trust', pki.root.pemPath, '--cache', cache, f];
 
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadBefore = load();
   const rows: string[] = [];
   rows.push('| document | size | pdfsig (median ms) | vanthu verify (median ms) | ratio vanthu/pdfsig | vanthu in-process (ms) | verdicts |');
   rows.push('|---|---|---|---|---|---|---|');
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
     const trusted = (pOut.match(/Certificate is Trusted/g) ?? []).length;
     rows.push(`| ${label} | ${(size / 1048576).toFixed(1)} MB | ${median(p).toFixed(0)} | ${median(v).toFixed(0)} | ${(median(v) / median(p)).toFixed(2)} | ${median(inproc).toFixed(0)} | pdfsig ${valid} valid/${trusted} trusted; vanthu ${verdict} (exit ${vCode}) |`);
   }
-  process.stdout.write(`\nruns per tool and document: ${RUNS}; machine: ${spawnSync('nproc').stdout.toString().trim()} cores\n\n${rows.join('\n')}\n`);
+  process.stdout.write(`\nruns per tool and document: ${RUNS}; machine: ${spawnSync('nproc').stdout.toString().trim()} cores; load average (1/5/15 min) before ${loadBefore}, after ${load()}\n\n${rows.join('\n')}\n`);
   if (!KEEP) rmSync(dir, { recursive: true, force: true });
 }
 

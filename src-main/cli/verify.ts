@@ -8,6 +8,7 @@
 // the helper thread (watchdog + hashing) starts first, the signed ranges start hashing on it as soon
 // as the /ByteRange is read, and the CMS/PKI code is loaded while that runs.
 
+import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { DocumentReport, SignatureReport } from '../../src-shared/verify/report';
 import { INDICATION_TEXT, SUB_INDICATION_TEXT } from '../../src-shared/verify/messages';
@@ -170,19 +171,22 @@ export async function run(argv: string[]): Promise<number> {
     return reports.every((r) => r.verdict === 'TOTAL_PASSED') ? 0 : 1;
   }
 
-  // in this thread, under the helper's watchdog: no second copy of the program to load, still a hard bound
+  // in this thread, under the helper's watchdog: no second copy of the program to load, still a
+  // hard bound. The helper thread starts first (it boots while the trust anchors and the PDF are read).
+  const timeoutMs = args.opts.timeoutMs ?? 60_000;
+  const files = args.files.map((f) => path.resolve(f));
+  const onTimeout = files.map((f, i) =>
+    render(timedOut(f, timeoutMs), i) + files.slice(i + 1).map((k, d) => render(notVerified(k), i + 1 + d)).join('') + close());
+  const dog = new Watchdog(timeoutMs, onTimeout);
   let jobs: WorkerJob[];
   try {
     jobs = jobsFor(args.files, args.opts);
   } catch (e) {
+    dog.stop();
     const a = toAppError(e);
     process.stdout.write(args.files.map((f, i) => render(failedReport(f, a.code, a.message_vi, a.message_en), i)).join('') + close());
     return 1;
   }
-  const timeoutMs = args.opts.timeoutMs ?? 60_000;
-  const onTimeout = jobs.map((j, i) =>
-    render(timedOut(j.file, timeoutMs), i) + jobs.slice(i + 1).map((k, d) => render(notVerified(k.file), i + 1 + d)).join('') + close());
-  const dog = new Watchdog(timeoutMs, onTimeout);
   let verifier: ReturnType<typeof loadVerifier> | null = null;
   let ok = true;
   try {
@@ -208,7 +212,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(render(r, i));
     }
   } finally {
-    await dog.stop();
+    dog.stop();
   }
   process.stdout.write(close());
   return ok ? 0 : 1;

@@ -181,8 +181,10 @@ export class Watchdog {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stop watching (the thread is terminated in the background; it never keeps the process alive). */
+  stop(): void {
     this.worker.postMessage({ type: 'stop' });
-    await this.worker.terminate().catch(() => undefined);
+    this.worker.unref();
+    void this.worker.terminate().catch(() => undefined);
   }
 }
