@@ -198,17 +198,8 @@ export function timeOf(n: DerNode): Date {
   throw new DerError('expected time');
 }
 
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-export function toHex(a: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < a.length; i++) s += HEX[a[i]];
-  return s;
-}
+/** Byte helpers shared with the rest of the engine (src-shared/crypto/bytes). */
+export { bytesEqual, toHex } from '../crypto/bytes';
 
 // ---- tiny DER encoder (for OCSP requests and tests) ----
 function encLen(n: number): number[] {
