@@ -30,6 +30,7 @@ function readLength(d: Uint8Array, pos: number): [number, number] {
   if (count < 1 || count > 2 || pos + count >= d.length) throw new RangeError('bad DER length');
   let len = 0;
   for (let i = 1; i <= count; i++) len = (len << 8) | d[pos + i];
+  if (len < 0x80 || d[pos + 1] === 0) throw new RangeError('non-minimal DER length');
   return [len, pos + 1 + count];
 }
 
@@ -43,12 +44,14 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   for (let k = 0; k < 2; k++) {
     if (der[p] !== 0x02) throw new RangeError('ECDSA DER signature: INTEGER expected');
     const [len, q] = readLength(der, p + 1);
+    if (q + len > der.length) throw new RangeError('ECDSA DER integer overruns the signature');
     let v = der.subarray(q, q + len);
     while (v.length > 1 && v[0] === 0) v = v.subarray(1);
     if (v.length > size) throw new RangeError('ECDSA integer larger than the curve size');
     out.set(v, k * size + size - v.length);
     p = q + len;
   }
+  if (p !== der.length) throw new RangeError('ECDSA DER signature has more than two integers');
   return out;
 }
 

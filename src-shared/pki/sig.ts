@@ -1,8 +1,11 @@
 // Signature verification for certificates, CRLs and OCSP responses: RSA PKCS#1 v1.5, RSA-PSS,
 // ECDSA and Ed25519 through WebCrypto; DSA (used by NIST PKITS, absent from WebCrypto) with BigInt.
-import { type DerNode, DerError, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
+import { type DerNode, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
 import type { AlgId } from './cert';
+import { CURVE_OIDS } from '../crypto/algorithms';
 import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
+import { curveByteLength, ecdsaDerToRaw } from '../crypto/ecdsa';
+import { DIGEST_OIDS, webCryptoDigest } from '../crypto/hash';
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -15,12 +18,6 @@ const ECDSA_HASH: Record<string, string> = {
 };
 const DSA_HASH: Record<string, string> = {
   '1.2.840.10040.4.3': 'SHA-1', '2.16.840.1.101.3.4.3.2': 'SHA-256',
-};
-const HASH_OID: Record<string, string> = {
-  '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
-};
-const CURVES: Record<string, { name: string; size: number }> = {
-  '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 }, '1.3.132.0.34': { name: 'P-384', size: 48 }, '1.3.132.0.35': { name: 'P-521', size: 66 },
 };
 export const OID_RSA = '1.2.840.113549.1.1.1';
 export const OID_DSA = '1.2.840.10040.4.1';
@@ -63,24 +60,15 @@ async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, si
   return v === r ? { ok: true } : { ok: false, detail: 'DSA signature mismatch' };
 }
 
-function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array {
-  const s = parseDer(sig);
-  const out = new Uint8Array(size * 2);
-  for (let i = 0; i < 2; i++) {
-    let v = s.kids[i].content;
-    while (v.length > size && v[0] === 0) v = v.subarray(1);
-    if (v.length > size) throw new DerError('ECDSA integer too long');
-    out.set(v, i * size + (size - v.length));
-  }
-  return out;
-}
-
 function pssParams(params: DerNode | undefined): { hash: string; saltLength: number } {
   let hash = 'SHA-1';
   let saltLength = 20;
   if (params && isUniv(params, U.SEQUENCE)) {
     const h = ctxChild(params, 0);
-    if (h) hash = HASH_OID[oidOf(h.kids[0].kids[0])] ?? 'unsupported';
+    if (h) {
+      const d = DIGEST_OIDS[oidOf(h.kids[0].kids[0])];
+      hash = d && webCryptoDigest(d) ? d : 'unsupported';
+    }
     const sl = ctxChild(params, 2);
     if (sl) saltLength = Number(decodeInt(sl.kids[0].content));
   }
@@ -124,10 +112,10 @@ export async function verifySignature(key: WorkingKey, sigAlg: AlgId, data: Uint
     }
     if (ECDSA_HASH[oid]) {
       if (key.alg.oid !== OID_EC || !key.alg.params) return { ok: false, detail: 'key type does not match signature algorithm' };
-      const curve = CURVES[oidOf(key.alg.params)];
+      const curve = CURVE_OIDS[oidOf(key.alg.params)];
       if (!curve) return { ok: false, unsupported: true, detail: 'unsupported curve' };
       const k = await importKey(key.spki, { name: 'ECDSA', namedCurve: curve.name }, 'ec' + curve.name);
-      const raw = ecdsaDerToRaw(sig, curve.size);
+      const raw = ecdsaDerToRaw(sig, curveByteLength(curve.name));
       return (await subtle().verify({ name: 'ECDSA', hash: ECDSA_HASH[oid] }, k, ab(raw), ab(data))) ? { ok: true } : { ok: false, detail: 'ECDSA signature mismatch' };
     }
     if (DSA_HASH[oid]) {

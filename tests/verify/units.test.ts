@@ -152,6 +152,11 @@ describe('small helpers', () => {
     expect([...tryEcdsaDerToRaw(der, 4)!]).toEqual([0, 0, 0, 0x81, 0, 0, 1, 2]);
     expect(tryEcdsaDerToRaw(new Uint8Array([1, 2, 3]), 32)).toBeNull();
   });
+  it('refuses ECDSA signatures that are not DER: long-form short length, a third integer, an integer overrunning the sequence', () => {
+    expect(tryEcdsaDerToRaw(new Uint8Array([0x30, 0x81, 0x08, 0x02, 0x02, 0x00, 0x81, 0x02, 0x02, 0x01, 0x02]), 4)).toBeNull();
+    expect(tryEcdsaDerToRaw(new Uint8Array([0x30, 0x0b, 0x02, 0x02, 0x00, 0x81, 0x02, 0x02, 0x01, 0x02, 0x02, 0x01, 0x05]), 4)).toBeNull();
+    expect(tryEcdsaDerToRaw(new Uint8Array([0x30, 0x08, 0x02, 0x02, 0x00, 0x81, 0x02, 0x04, 0x01, 0x02]), 4)).toBeNull();
+  });
   it('parses PDF dates with time zones', () => {
     expect(pdfDateToIso("D:20261126140321+07'00'")).toBe('2026-11-26T07:03:21.000Z');
     expect(pdfDateToIso('D:20261126')).toBe('2026-11-26T00:00:00.000Z');
