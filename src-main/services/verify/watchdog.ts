@@ -48,6 +48,7 @@ async function hash(job) {
       if (got <= 0) break;
       h.update(buf.subarray(0, got));
       pos += got;
+      if (job.id < claims.length && Atomics.load(claims, job.id) === 3) throw new Error('cancelled');
       if ((++n & 7) === 0) await yieldNow(); // let the watchdog timer fire
     }
   }
@@ -89,7 +90,7 @@ export class Watchdog {
   /** Digests asked for (or prefetched), by fd + algorithm + ranges. */
   private readonly digests = new Map<string, Promise<Uint8Array>>();
   private failed: Error | null = null;
-  /** Per request id: 0 open, 1 taken by the helper, 2 taken by this thread. */
+  /** Per request id: 0 open, 1 taken by the helper, 2 taken by this thread, 3 cancelled. */
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
   /** Request ids by digest key (to claim them). */
   private readonly ids = new Map<string, number>();
@@ -125,8 +126,12 @@ export class Watchdog {
     this.worker.postMessage({ type: 'enter', i, at: Date.now() });
   }
 
-  /** Start hashing `ranges` of the open file `fd` on the helper; `hasher(fd)` picks the result up. */
+  /**
+   * Start hashing `ranges` of the open file `fd` on the helper; `hasher(fd)` picks the result up.
+   * Speculative: whatever is not asked for is cancelled by `release`.
+   */
   prefetch(fd: number, alg: DigestName, ranges: Ranges): void {
+    if (this.nextId >= CLAIMS) return; // only cancellable requests are made ahead
     void this.digest(fd, alg, ranges).catch(() => undefined);
   }
 
@@ -171,9 +176,27 @@ export class Watchdog {
     };
   }
 
-  /** The file with this fd is done: waits for digests still running on it (the descriptor is about to be closed). */
+  /**
+   * The file with this fd is done (its descriptor is about to be closed): digests nobody asked for
+   * are cancelled (a document with many bogus /ByteRanges cannot keep the helper busy), and the
+   * helper is waited for until it no longer reads the descriptor.
+   */
   async release(fd: number): Promise<void> {
     const mine = [...this.digests.keys()].filter((k) => k.startsWith(`${fd}|`));
+    for (const k of mine) {
+      const id = this.ids.get(k);
+      if (id === undefined || id >= CLAIMS) continue;
+      if (Atomics.compareExchange(this.claims, id, 0, 3) === 0) {
+        // not started: the helper will skip it
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.reject(new Error('cancelled'));
+      } else {
+        // running on the helper: it stops at its next chunk (a finished one is unaffected)
+        Atomics.compareExchange(this.claims, id, 1, 3);
+      }
+    }
+    if (this.pending.size === 0) this.worker.unref();
     await Promise.allSettled(mine.map((k) => this.digests.get(k)));
     for (const k of mine) {
       this.digests.delete(k);
