@@ -1,15 +1,16 @@
-// Signature checks against a certificate's public key. checkSignature is the one primitive for
-// CMS SignerInfos (any RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA, Ed25519/Ed448 WebCrypto can do, with
-// "unsupported" kept apart from "invalid"); verifySignedBytes applies the signing rules on top for
-// X.509-style signatures (certificate, CRL, OCSP response).
+// Signature checks against a certificate's public key. checkSignature is the one WebCrypto
+// verification primitive (any RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA, Ed25519/Ed448 WebCrypto can do,
+// with "unsupported" kept apart from "invalid"); verifyWithCertificate asks it for one of our own
+// schemes, verifySignedBytes applies the signing rules on top for X.509-style signatures
+// (certificate, CRL, OCSP response).
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CURVE_OIDS, SIGNATURE_OIDS, parseSignatureAlgorithm } from './algorithms';
-import { certificateDer } from './certificate';
+import type { HashAlgorithm, SignatureScheme } from '../sign/signer';
+import { CURVE_OIDS, SIGNATURE_OIDS, parseSignatureAlgorithm, signatureAlgorithmIdentifier } from './algorithms';
+import { parseCertificate } from './certificate';
 import { curveByteLength, tryEcdsaDerToRaw } from './ecdsa';
 import { DIGEST_OIDS, webCryptoDigest, type DigestName } from './hash';
 import { OID } from './oids';
-import { verifyWithCertificate } from './webcrypto-signer';
 
 export interface SignatureOutcome {
   /** true/false: the signature does (not) verify; null: the algorithm or key is not supported. */
@@ -87,11 +88,17 @@ export async function checkSignature(
   }
 }
 
+/** Verify `signature` (CMS form) over `data` made with one of our schemes by the certificate's key. */
+export async function verifyWithCertificate(certificate: Uint8Array | pkijs.Certificate, data: Uint8Array, signature: Uint8Array, hash: HashAlgorithm, scheme: SignatureScheme): Promise<boolean> {
+  const cert = certificate instanceof Uint8Array ? parseCertificate(certificate) : certificate;
+  return (await checkSignature(cert, signatureAlgorithmIdentifier(scheme, hash), hash, data, signature)).ok === true;
+}
+
+/** An X.509-style signature under the signing rules (SHA-2 RSA PKCS#1 v1.5, RSASSA-PSS, ECDSA). */
 export async function verifySignedBytes(issuer: pkijs.Certificate | Uint8Array, tbs: Uint8Array, alg: pkijs.AlgorithmIdentifier, signature: Uint8Array): Promise<boolean> {
   try {
     const { scheme, hash } = parseSignatureAlgorithm(alg);
-    const der = issuer instanceof Uint8Array ? issuer : certificateDer(issuer);
-    return await verifyWithCertificate(der, tbs, signature, hash, scheme);
+    return await verifyWithCertificate(issuer, tbs, signature, hash, scheme);
   } catch {
     return false;
   }

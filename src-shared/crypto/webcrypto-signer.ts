@@ -5,10 +5,11 @@
 import type { HashAlgorithm, KeyDescription, SignatureScheme, Signer } from '../sign/signer';
 import { VanthuError } from '../errors';
 import { toArrayBuffer, wipe } from './bytes';
-import { describeCertificateKey, parseCertificate } from './certificate';
-import { ecdsaDerToRaw, ecdsaRawToDer, curveByteLength } from './ecdsa';
+import { describeCertificateKey } from './certificate';
+import { ecdsaRawToDer } from './ecdsa';
 import { pssSaltLength } from './algorithms';
 import { assertHashPolicy, assertSchemeFitsKey, schemesForKey } from './policy';
+import { verifyWithCertificate } from './verify-signed';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -28,16 +29,6 @@ function signParams(key: KeyDescription, scheme: SignatureScheme, hash: HashAlgo
   if (key.type === 'ec') return { name: 'ECDSA', hash };
   if (scheme.kind === 'rsa-pss') return { name: 'RSA-PSS', saltLength: pssSaltLength(scheme, hash) };
   return { name: 'RSASSA-PKCS1-v1_5' };
-}
-
-/** Verify `signature` (CMS form) over `data` with the certificate's public key. */
-export async function verifyWithCertificate(certificate: Uint8Array, data: Uint8Array, signature: Uint8Array, hash: HashAlgorithm, scheme: SignatureScheme): Promise<boolean> {
-  const cert = parseCertificate(certificate);
-  const key = describeCertificateKey(cert);
-  const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-  const pub = await subtle.importKey('spki', spki, importParams(key, scheme, hash), false, ['verify']);
-  const sig = key.type === 'ec' ? ecdsaDerToRaw(signature, curveByteLength(key.namedCurve!)) : signature;
-  return subtle.verify(signParams(key, scheme, hash), pub, sig as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
 }
 
 export async function createSoftwareSigner(material: SoftwareKeyMaterial): Promise<Signer> {
