@@ -194,6 +194,7 @@ export function lastVisibleSignature(reader: PdfReader, pageDict: PdfDict): { re
 export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfOptions, services: PadesServices): Promise<SignPdfResult> {
   const requested = options.level ?? 'B-B';
   const reader = PdfReader.open(src);
+  reader.assertComplete();
   checkDocMdp(reader);
   const hash = options.hash ?? defaultHash(signer);
   const scheme = options.scheme ?? defaultScheme(signer);
@@ -272,6 +273,7 @@ export interface ExtendResult {
 export async function extendPdf(src: ByteSource, level: 'B-LT' | 'B-LTA', tsaUrl: string | undefined, services: PadesServices, hash: HashAlgorithm = 'SHA-256'): Promise<ExtendResult> {
   const warnings: string[] = [];
   const reader = PdfReader.open(src);
+  reader.assertComplete();
   const sigs = reader.signatureFields().filter((s) => s.sig && s.contents);
   if (sigs.length === 0) throw new VanthuError('PDF_NOT_SIGNED', 'Tài liệu chưa có chữ ký nào.', 'The document has no signature to extend.');
   const r = await extendSource(src, level, tsaUrl, services, hash, warnings);

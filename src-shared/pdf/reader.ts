@@ -8,7 +8,7 @@
 import { VanthuError } from '../errors';
 import type { ByteSource } from './bytesource';
 import { decodeStream, FilterError } from './filters';
-import { ascii, indexOfBytes, Lexer, NeedMoreBytes, PdfKeyword, PdfSyntaxError } from './lexer';
+import { ascii, indexOfBytes, lastIndexOfBytes, Lexer, NeedMoreBytes, PdfKeyword, PdfSyntaxError } from './lexer';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects';
 import { findStartxref, parseXrefStreamEntries, parseXrefTable, type XrefEntry, type XrefSection } from './xref';
 
@@ -112,6 +112,26 @@ export class PdfReader {
     for (const n of this.xref.keys()) if (n > max) max = n;
     const s = this.trailer.get('Size');
     return Math.max(max + 1, typeof s === 'number' ? s : 0);
+  }
+
+  /**
+   * True when the file does not end with an end-of-file marker: `%%EOF` is not within its last
+   * 1024 bytes (ISO 32000-1 §7.5.5 puts it on the last line). A file cut off while downloading or
+   * copying reads, after recovery, as a document with objects missing; nothing may be added to it.
+   */
+  get truncated(): boolean {
+    const tailLen = Math.min(1024, this.src.length);
+    return lastIndexOfBytes(this.src.read(this.src.length - tailLen, tailLen), ascii('%%EOF')) < 0;
+  }
+
+  /** Refuse a truncated file before anything is appended to it. */
+  assertComplete(): void {
+    if (this.truncated)
+      throw pdfError(
+        'PDF_TRUNCATED',
+        'Tệp PDF bị cắt cụt (không kết thúc bằng %%EOF), có thể do tải xuống hoặc sao chép chưa xong; không thể ký.',
+        'The PDF is truncated (it does not end with %%EOF), perhaps cut off while downloading or copying; it cannot be signed.',
+      );
   }
 
   get lastSectionKind(): 'table' | 'stream' {
