@@ -41,7 +41,7 @@ const T: Record<string, Template> = {
   CERT_EXPIRED_NO_POE: { vi: 'Chứng thư số người ký đã hết hạn và không có dấu thời gian chứng minh chữ ký được tạo trước đó.', en: 'The signer certificate has expired and no timestamp proves the signature existed before.' },
   CERT_NOT_YET_VALID: { vi: 'Chứng thư số người ký chưa có hiệu lực tại thời điểm ký.', en: 'The signer certificate was not yet valid at signing time.' },
   CERT_REVOKED: { vi: 'Chứng thư số người ký đã bị thu hồi{at}.', en: 'The signer certificate has been revoked{at}.' },
-  REVOCATION_UNKNOWN: { vi: 'Không xác định được tình trạng thu hồi của chứng thư số: {detail}.', en: 'The revocation status of the certificate could not be established: {detail}.' },
+  REVOCATION_UNKNOWN: { vi: 'Không xác định được tình trạng thu hồi của chứng thư số: {detail_vi}.', en: 'The revocation status of the certificate could not be established: {detail}.' },
   REVOCATION_OK: { vi: 'Chứng thư số chưa bị thu hồi (nguồn: {source}).', en: 'The certificate is not revoked (source: {source}).' },
   KEY_USAGE: { vi: 'Chứng thư số không cho phép ký số (keyUsage).', en: 'The certificate does not allow digital signatures (keyUsage).' },
   PKI_UNAVAILABLE: { vi: 'Chưa cấu hình chứng thư gốc tin cậy nên không kiểm tra được chuỗi chứng thư.', en: 'No trust anchors are configured, so the certificate chain cannot be validated.' },

@@ -58,7 +58,7 @@ function revocationOf(r: PathResult, req: ChainRequest, mode: TrustConfig['mode'
     status: leaf.status,
     source,
     revokedAt: leaf.revokedAt ? leaf.revokedAt.toISOString() : null,
-    reason_vi: leaf.detail,
+    reason_vi: leaf.detailVi ?? leaf.detail,
     reason_en: leaf.detail,
   };
 }

@@ -22,6 +22,9 @@ import { documentVerdict, type DocumentReport, type Finding, type Indication, ty
 import { RevisionViews } from './revisions';
 import { verifyTimestampToken, type TimestampCheck } from './timestamp';
 
+/** A detail sentence embedded in a message that adds its own full stop. */
+const withoutFinalDot = (s: string): string => s.replace(/[.。]+\s*$/, '');
+
 export interface VerifyPdfOptions {
   /** Path validation + revocation; null = no trust configured (signatures end INDETERMINATE). */
   validateChain: ChainValidator | null;
@@ -164,7 +167,7 @@ function chainOutcome(chain: ChainResult, proven: Date | null, out: Outcome, fin
     }
     case 'revocation-unknown':
       out.set('INDETERMINATE', 'TRY_LATER');
-      findings.push(finding('REVOCATION_UNKNOWN', 'warning', { detail: chain.detail_en }));
+      findings.push(finding('REVOCATION_UNKNOWN', 'warning', { detail: withoutFinalDot(chain.detail_en), detail_vi: withoutFinalDot(chain.detail_vi || chain.detail_en) }));
       return;
     case 'expired':
       out.set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE');

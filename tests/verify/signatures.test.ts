@@ -111,6 +111,11 @@ describe('signatures made by our signer', () => {
     expect(r.verdict).toBe('INDETERMINATE');
     expect(r.signatures[0].subIndication).toBe('TRY_LATER');
     expect(r.signatures[0].findings.map((f) => f.code)).toContain('REVOCATION_UNKNOWN');
+    // The reason reads in Vietnamese in the Vietnamese message (no English detail, no "..").
+    const unknown = r.signatures[0].findings.find((f) => f.code === 'REVOCATION_UNKNOWN')!;
+    expect(unknown.message_vi).not.toMatch(/\b(the|could|not|revocation|certificate)\b/i);
+    expect(unknown.message_vi).not.toContain('..');
+    expect(unknown.message_en).not.toContain('..');
   });
 
   it('is INDETERMINATE / TRY_LATER online when the OCSP and CRL servers are down', async () => {
