@@ -5,7 +5,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
 import { VanthuError } from '../errors';
-import { bytesEqual, toArrayBuffer } from '../crypto/bytes';
+import { bytesEqual, toArrayBuffer, toHex } from '../crypto/bytes';
 import { certificateDer } from '../crypto/certificate';
 import { anyHashFromOid, digest, hashLength, hashOid } from '../crypto/hash';
 import { OID } from '../crypto/oids';
@@ -87,14 +87,13 @@ export function readTimestampToken(token: Uint8Array): TimestampInfo {
   if (!hash) throw new VanthuError('TST_INVALID', 'Dấu thời gian dùng thuật toán băm lạ.', 'The timestamp token uses an unknown hash.');
   const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   const tsaCert = findSignerCertificate(sd, sd.signerInfos[0]);
-  const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return {
     genTime: tst.genTime,
-    serialHex: hexOf(tst.serialNumber.valueBlock.valueHexView),
+    serialHex: toHex(tst.serialNumber.valueBlock.valueHexView),
     policy: tst.policy,
     hash,
     imprint: new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView),
-    nonceHex: tst.nonce ? hexOf(tst.nonce.valueBlock.valueHexView) : undefined,
+    nonceHex: tst.nonce ? toHex(tst.nonce.valueBlock.valueHexView) : undefined,
     tsaCertificate: tsaCert ? certificateDer(tsaCert) : undefined,
     certificates: certs.map(certificateDer),
   };
@@ -162,8 +161,7 @@ export async function requestTimestamp(post: HttpPost, url: string, subject: Tim
   }
   if (info.hash !== hash || !bytesEqual(info.imprint, imprint)) throw bad(url, 'dấu băm không khớp yêu cầu', 'message imprint does not match the request');
   if (nonce) {
-    const want = Array.from(nonce, (x) => x.toString(16).padStart(2, '0')).join('');
-    if (info.nonceHex !== want) throw bad(url, 'nonce không khớp', 'nonce does not match');
+    if (info.nonceHex !== toHex(nonce)) throw bad(url, 'nonce không khớp', 'nonce does not match');
   }
   if (opts.policy && info.policy !== opts.policy) throw bad(url, 'chính sách khác yêu cầu', 'policy differs from the requested one');
   const v = await verifyTimestampToken(token);

@@ -4,7 +4,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { KeyDescription } from '../sign/signer';
 import { VanthuError } from '../errors';
-import { bytesEqual, toArrayBuffer } from './bytes';
+import { bytesEqual, toArrayBuffer, toHex } from './bytes';
 import { CURVE_OIDS } from './algorithms';
 import { OID } from './oids';
 
@@ -77,5 +77,5 @@ export function subjectCommonName(cert: pkijs.Certificate): string | undefined {
 
 /** Serial number as lower-case hex. */
 export function serialHex(cert: pkijs.Certificate): string {
-  return Array.from(cert.serialNumber.valueBlock.valueHexView, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(cert.serialNumber.valueBlock.valueHexView);
 }

@@ -1,6 +1,6 @@
 // X.500 distinguished names and GeneralNames: parsing from DER, RFC 5280 §7.1 comparison
 // (case-insensitive, whitespace-folded for string attributes) and printable forms for messages.
-import { type DerNode, U, bytesEqual, isCtx, oidOf, parseDer, stringOf } from './der';
+import { type DerNode, U, bytesEqual, isCtx, oidOf, parseDer, stringOf, toHex } from './der';
 
 export interface Ava { type: string; value: DerNode; }
 export type Rdn = Ava[];
@@ -40,9 +40,7 @@ function avaKey(a: Ava): string {
     const s = stringOf(a.value);
     if (s !== undefined) return a.type + '=s:' + normalizeString(s);
   }
-  let h = '';
-  for (const b of a.value.raw) h += b.toString(16).padStart(2, '0');
-  return a.type + '=b:' + h;
+  return a.type + '=b:' + toHex(a.value.raw);
 }
 function rdnKey(r: Rdn): string {
   return r.map(avaKey).sort().join('+');
