@@ -9,7 +9,8 @@ import type { Signer } from '../../src-shared/sign/signer';
 import { openPkcs12 } from '../services/p12/index';
 import { promptSecret } from './node-io';
 
-export async function loadP12Signer(path: string): Promise<Signer> {
+/** The PKCS#12 file's bytes and its password (VANTHU_P12_PASSWORD or a no-echo prompt). */
+export async function readP12Key(path: string): Promise<{ bytes: Uint8Array; password: string }> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(path));
@@ -18,6 +19,11 @@ export async function loadP12Signer(path: string): Promise<Signer> {
   }
   const env = process.env.VANTHU_P12_PASSWORD;
   const password = env !== undefined ? env : await promptSecret(`Mật khẩu PKCS#12 / PKCS#12 password for ${path}: `);
+  return { bytes, password };
+}
+
+export async function loadP12Signer(path: string): Promise<Signer> {
+  const { bytes, password } = await readP12Key(path);
   return openPkcs12(bytes, password);
 }
 

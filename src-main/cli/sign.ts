@@ -7,9 +7,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { toAppError, VanthuError, type AppError } from '../../src-shared/errors';
-import { FileSource } from '../services/pdf-io/file-source';
-import { signPdf, LEVELS, type PadesLevel, type SignPdfOptions } from '../../src-shared/pades/sign';
-import type { PadesServices } from '../../src-shared/pades/services';
+import { LEVELS, type PadesLevel, type SignPdfOptions } from '../../src-shared/pades/sign';
 import type { CopyForm } from '../../src-shared/appearance/index';
 import type { HashAlgorithm, Signer } from '../../src-shared/sign/signer';
 import { nodePadesServices } from '../services/signing/node-services';
@@ -17,8 +15,10 @@ import { visibleSignature, VISIBLE_KINDS, type VisibleChoice } from '../services
 import { batchStopping } from '../services/pkcs11/batch';
 import { parseCommand, one, UsageError, type ParsedArgs } from './args';
 import { EXIT } from './exit-codes';
-import { writeAppendedAsync } from './node-io';
-import { loadP12Signer, loadTokenSigner } from './key';
+import { openPkcs12 } from '../services/p12/index';
+import { readP12Key, loadTokenSigner } from './key';
+import { signOneFile, type FileResult } from './sign-file';
+import { runSignThread, signThreadCount, signWorkerUrl, type QueuedFile } from './sign-threads';
 
 export const SIGN_USAGE = `Usage: vanthu sign (--p12 FILE | --token-label LABEL [--pkcs11-module PATH] [--key-id HEX])
                   [--level B-B|B-T|B-LT|B-LTA] [--tsa URL]
@@ -44,20 +44,6 @@ const SPEC = {
   flags: ['json', 'help', 'pss'],
   values: ['p12', 'pkcs11-module', 'token-label', 'key-id', 'level', 'tsa', 'visible', 'page', 'rect', 'image', 'seal', 'text', 'title', 'name', 'number', 'copy-form', 'agency', 'reason', 'location', 'out', 'out-dir', 'hash', 'field'],
 };
-
-export interface FileResult {
-  input: string;
-  output?: string;
-  ok: boolean;
-  /** Not signed because the batch stopped (token removed, hung, locked) at or before this file. */
-  unsigned?: boolean;
-  fieldName?: string;
-  level?: PadesLevel;
-  requestedLevel?: PadesLevel;
-  pending?: string[];
-  warnings?: string[];
-  error?: AppError;
-}
 
 function parseRect(s: string): [number, number, number, number] {
   const n = s.split(',').map((x) => Number(x.trim()));
@@ -98,26 +84,6 @@ function visibleChoice(args: ParsedArgs): VisibleChoice | undefined {
     copyingAgency: one(args, 'agency'),
     lines: kind === 'signer' ? undefined : text,
   };
-}
-
-/** Sign one file; never throws (the error goes into the result). */
-export async function signOneFile(input: string, output: string, signer: Signer, opts: SignPdfOptions, services: PadesServices): Promise<FileResult> {
-  let src: FileSource | undefined;
-  try {
-    try {
-      if (!statSync(input).isFile()) throw new Error('not a file');
-      src = FileSource.open(input);
-    } catch {
-      throw new VanthuError('FILE_UNREADABLE', `Không đọc được tệp: ${input}`, `Cannot read the file: ${input}`);
-    }
-    const res = await signPdf(src, signer, opts, services);
-    await writeAppendedAsync(input, src.length, res.appended, output);
-    return { input, output, ok: true, fieldName: res.fieldName, level: res.level, requestedLevel: res.requestedLevel, pending: res.pending, warnings: res.warnings };
-  } catch (e) {
-    return { input, ok: false, error: toAppError(e) };
-  } finally {
-    src?.close();
-  }
 }
 
 /** What the command line asks for, checked before any key is opened. */
@@ -178,35 +144,46 @@ function signJob(args: ParsedArgs): SignJob {
   };
 }
 
+/** A PKCS#12 key as read (for worker threads that open their own signer from it). */
+type P12Key = { bytes: Uint8Array; password: string };
+
 /**
- * Sign every input with one signer; results in input order, printed as they complete (in order).
- * After an error that makes the key unusable no further file is started and the rest are unsigned.
+ * Sign every input with one signer (plus, for a large PKCS#12 batch, worker threads with their
+ * own signer); results in input order, printed as they complete (in order). After an error that
+ * makes the key unusable no further file is started and the rest are reported unsigned.
  */
-async function signAll(job: SignJob, signer: Signer, opts: SignPdfOptions, concurrency: number, print: (r: FileResult) => void): Promise<{ results: FileResult[]; stopped?: AppError }> {
+async function signAll(job: SignJob, signer: Signer, opts: SignPdfOptions, p12: P12Key | undefined, print: (r: FileResult) => void): Promise<{ results: FileResult[]; stopped?: AppError }> {
   const services = nodePadesServices();
   const { inputs, outputs } = job;
   const results: (FileResult | undefined)[] = new Array(inputs.length);
   let next = 0, printed = 0;
   let stopped: AppError | undefined;
-  const flush = () => {
+  const take = (): QueuedFile | undefined => {
+    if (stopped || next >= inputs.length) return undefined;
+    const index = next++;
+    return { index, input: inputs[index], output: outputs[index] };
+  };
+  const settle = (i: number, r: FileResult) => {
+    if (!r.ok && batchStopping(r.error!.code)) {
+      stopped ??= r.error;
+      r.unsigned = true;
+    }
+    results[i] = r;
     while (printed < inputs.length && results[printed]) print(results[printed++]!);
   };
   // a few files in flight: while one waits for the key, the next is parsed and hashed
-  const worker = async () => {
-    while (next < inputs.length && !stopped) {
-      const i = next++;
-      const r = await signOneFile(inputs[i], outputs[i], signer, opts, services);
-      if (!r.ok && batchStopping(r.error!.code)) {
-        stopped ??= r.error;
-        r.unsigned = true;
-      }
-      results[i] = r;
-      flush();
-    }
+  const loop = async () => {
+    for (let f = take(); f; f = take()) settle(f.index, await signOneFile(f.input, f.output, signer, opts, services));
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
-  for (let i = 0; i < inputs.length; i++) results[i] ??= { input: inputs[i], ok: false, unsigned: true, error: stopped };
-  flush();
+  const threads: Promise<void>[] = [];
+  const url = p12 ? signWorkerUrl() : null;
+  if (p12 && url) {
+    for (let t = signThreadCount(inputs.length); t > 0; t--) {
+      threads.push(runSignThread(url, { p12: p12.bytes, password: p12.password, options: opts, concurrency: BATCH_CONCURRENCY }, take, settle));
+    }
+  }
+  await Promise.all([...Array.from({ length: Math.min(p12 ? BATCH_CONCURRENCY : TOKEN_CONCURRENCY, inputs.length) }, loop), ...threads]);
+  for (let i = 0; i < inputs.length; i++) if (!results[i]) settle(i, { input: inputs[i], ok: false, unsigned: true, error: stopped });
   return { results: results as FileResult[], stopped };
 }
 
@@ -227,8 +204,12 @@ export async function run(argv: string[]): Promise<number> {
   const { json } = job;
 
   let signer: Signer;
+  let p12: P12Key | undefined;
   try {
-    signer = 'p12' in job.key ? await loadP12Signer(job.key.p12) : await loadTokenSigner(job.key.tokenLabel, job.key.pkcs11Module, job.key.keyId);
+    if ('p12' in job.key) {
+      p12 = await readP12Key(job.key.p12);
+      signer = await openPkcs12(p12.bytes, p12.password);
+    } else signer = await loadTokenSigner(job.key.tokenLabel, job.key.pkcs11Module, job.key.keyId);
   } catch (e) {
     const err = toAppError(e);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: err }) + '\n');
@@ -249,8 +230,9 @@ export async function run(argv: string[]): Promise<number> {
       else if (r.ok) process.stderr.write(`signed ${r.input} → ${r.output} (${r.fieldName}, ${r.level}${r.pending?.length ? `, pending: ${r.pending.join(', ')}` : ''})\n`);
       else if (!r.unsigned) process.stderr.write(`FAILED ${r.input}: ${r.error!.message_en} (${r.error!.code})\n`);
     };
-    outcome = await signAll(job, signer, opts, 'p12' in job.key ? BATCH_CONCURRENCY : TOKEN_CONCURRENCY, print);
+    outcome = await signAll(job, signer, opts, p12, print);
   } finally {
+    p12?.bytes.fill(0);
     await signer.close().catch(() => undefined);
   }
   const { results, stopped } = outcome;

@@ -131,7 +131,7 @@ describe('vanthu sign with a PKCS#11 token', () => {
     rmSync(outDir, { recursive: true });
     mkdirSync(outDir);
     const h = vanthu(['--pkcs11-module', shim, '--token-label', LABEL_A, '--key-id', '01', '--out-dir', outDir, ...files], env);
-    expect(h.code).toBe(6);
+    expect(h.code, h.stderr).toBe(6);
     expect(h.stderr).toMatch(/2 of 5 signed; stopped: .*\(TOKEN_REMOVED\); not signed: .*doc-2\.pdf, .*doc-3\.pdf, .*doc-4\.pdf/);
     expect(readdirSync(outDir).sort()).toEqual(['doc-0.pdf', 'doc-1.pdf']);
   });
