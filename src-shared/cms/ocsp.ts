@@ -6,7 +6,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { VanthuError } from '../errors';
 import { bytesEqual, toArrayBuffer, toHex } from '../crypto/bytes';
-import { certificateDer, parseCertificate, subjectCommonName } from '../crypto/certificate';
+import { certificateDer, extendedKeyUsage, parseCertificate, subjectCommonName } from '../crypto/certificate';
 import { anyHashFromOid, digest } from '../crypto/hash';
 import { OID } from '../crypto/oids';
 import { isSignedBy, verifySignedBytes } from '../crypto/verify-signed';
@@ -149,8 +149,7 @@ export async function checkOcspResponse(der: Uint8Array, certDer: Uint8Array, is
   if (!signedOk) {
     for (const rc of responderCerts) {
       if (!rc.issuer.isEqual(issuer.subject) || !(await isSignedBy(rc, issuer))) continue;
-      const eku = rc.extensions?.find((e) => e.extnID === OID.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
-      if (!eku?.keyPurposes.includes(OID.kpOcspSigning)) continue;
+      if (!extendedKeyUsage(rc)?.purposes.includes(OID.kpOcspSigning)) continue;
       if (!(await verifySignedBytes(rc, tbs, basic.signatureAlgorithm, sigBytes))) continue;
       if (rc.notBefore.value.getTime() > now.getTime() + skew || rc.notAfter.value.getTime() < now.getTime() - skew) { expiredResponder = true; continue; }
       signedOk = true;

@@ -6,7 +6,7 @@ import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
 import { VanthuError } from '../errors';
 import { bytesEqual, toArrayBuffer, toHex } from '../crypto/bytes';
-import { certificateDer } from '../crypto/certificate';
+import { certificateDer, extendedKeyUsage } from '../crypto/certificate';
 import { anyHashFromOid, digest, hashLength, hashOid } from '../crypto/hash';
 import { OID } from '../crypto/oids';
 import type { HttpPost } from './net';
@@ -109,11 +109,10 @@ export async function verifyTimestampToken(token: Uint8Array, extraCertificates:
   if (!check.signerCertificate) return { ok: false, reason: 'TSA certificate missing' };
   if (!check.digestMatches) return { ok: false, reason: 'message-digest does not match TSTInfo' };
   if (!check.signatureValid) return { ok: false, reason: 'signature does not verify' };
-  const eku = check.signerCertificate.extensions?.find((e) => e.extnID === OID.extKeyUsage);
-  const purposes = eku ? (eku.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [] : [];
-  if (!eku || !purposes.includes(OID.kpTimeStamping)) return { ok: false, reason: 'TSA certificate lacks the timeStamping key purpose' };
+  const eku = extendedKeyUsage(check.signerCertificate);
+  if (!eku || !eku.purposes.includes(OID.kpTimeStamping)) return { ok: false, reason: 'TSA certificate lacks the timeStamping key purpose' };
   // RFC 3161 §2.3: the extension must be critical and timeStamping the only purpose.
-  if (!eku.critical || purposes.length !== 1) return { ok: false, reason: 'TSA certificate extendedKeyUsage must be critical and only timeStamping' };
+  if (!eku.critical || eku.purposes.length !== 1) return { ok: false, reason: 'TSA certificate extendedKeyUsage must be critical and only timeStamping' };
   return { ok: true };
 }
 

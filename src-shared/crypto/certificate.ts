@@ -69,6 +69,13 @@ export function certificateDer(cert: pkijs.Certificate): Uint8Array {
   return new Uint8Array(cert.toSchema(true).toBER(false));
 }
 
+/** The extendedKeyUsage extension: its key purposes and whether it is critical; undefined when absent. */
+export function extendedKeyUsage(cert: pkijs.Certificate): { critical: boolean; purposes: string[] } | undefined {
+  const ext = cert.extensions?.find((e) => e.extnID === OID.extKeyUsage);
+  if (!ext) return undefined;
+  return { critical: !!ext.critical, purposes: (ext.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [] };
+}
+
 /** Common name of the subject (first CN), for messages and reports. */
 export function subjectCommonName(cert: pkijs.Certificate): string | undefined {
   const cn = cert.subject.typesAndValues.find((t) => t.type === '2.5.4.3');

@@ -9,11 +9,10 @@ import { DIGEST_OIDS, OID, bytesEqual, digest, webCryptoDigest, type DigestName 
 import type { ChainValidator } from './chain';
 import { verifySignedData, type SignedDataCheck } from './cms-verify';
 import { derOf } from '../cms/signed-data';
+import { extendedKeyUsage } from '../crypto/certificate';
 import { nameToString } from './identity';
 import { finding } from './messages';
 import type { Finding, Indication, SubIndication, TimestampReport } from './report';
-
-const EKU_TIMESTAMPING = '1.3.6.1.5.5.7.3.8';
 
 export type ImprintSource =
   | { kind: 'bytes'; data: Uint8Array }
@@ -26,9 +25,7 @@ export interface TimestampCheck {
 }
 
 function hasTimestampEku(cert: pkijs.Certificate): boolean {
-  const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.37');
-  const eku = ext?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  return !!eku && eku.keyPurposes.includes(EKU_TIMESTAMPING);
+  return !!extendedKeyUsage(cert)?.purposes.includes(OID.kpTimeStamping);
 }
 
 /**
