@@ -2,7 +2,6 @@
 // verify every signature of each PDF and print a report per file (Vietnamese first, English after),
 // or with --json one JSON object per file (an array when several). Exit 0 only when every file is
 // TOTAL_PASSED; 1 otherwise; 2 on bad usage.
-
 //
 // Start-up matters (a verification is often one file): this module loads only what opens the PDF;
 // the helper thread (watchdog + hashing) starts first, the signed ranges start hashing on it as soon
