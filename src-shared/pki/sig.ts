@@ -2,20 +2,21 @@
 // ECDSA and Ed25519 through WebCrypto; DSA (used by NIST PKITS, absent from WebCrypto) with BigInt.
 import { type DerNode, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
 import type { AlgId } from './cert';
-import { CURVE_OIDS } from '../crypto/algorithms';
+import { CURVE_OIDS, SIGNATURE_OIDS, type SignatureFamily } from '../crypto/algorithms';
 import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
 import { curveByteLength, ecdsaDerToRaw } from '../crypto/ecdsa';
 import { DIGEST_OIDS, webCryptoDigest } from '../crypto/hash';
 
 const subtle = () => globalThis.crypto.subtle;
 
-const RSA_HASH: Record<string, string> = {
-  '1.2.840.113549.1.1.5': 'SHA-1', '1.2.840.113549.1.1.11': 'SHA-256', '1.2.840.113549.1.1.12': 'SHA-384',
-  '1.2.840.113549.1.1.13': 'SHA-512',
-};
-const ECDSA_HASH: Record<string, string> = {
-  '1.2.840.10045.4.1': 'SHA-1', '1.2.840.10045.4.3.2': 'SHA-256', '1.2.840.10045.4.3.3': 'SHA-384', '1.2.840.10045.4.3.4': 'SHA-512',
-};
+/** Signature OIDs of one family that name a hash WebCrypto computes (from the engine's one table). */
+function hashedSignatureOids(family: SignatureFamily): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [oid, info] of Object.entries(SIGNATURE_OIDS)) if (info.family === family && info.hash && webCryptoDigest(info.hash)) out[oid] = info.hash;
+  return out;
+}
+const RSA_HASH = hashedSignatureOids('rsa');
+const ECDSA_HASH = hashedSignatureOids('ecdsa');
 const DSA_HASH: Record<string, string> = {
   '1.2.840.10040.4.3': 'SHA-1', '2.16.840.1.101.3.4.3.2': 'SHA-256',
 };
