@@ -7,7 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
-import { bytesEqual } from '../crypto/bytes';
+import { bytesEqual, concatBytes } from '../crypto/bytes';
 import { certificateDer } from '../crypto/certificate';
 import { DIGEST_OIDS, digest, hashFromOid, type DigestName } from '../crypto/hash';
 import { OID } from '../crypto/oids';
@@ -21,6 +21,19 @@ function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
 /** Certificates embedded in a SignedData, as DER. */
 export function embeddedCertificates(sd: pkijs.SignedData): Uint8Array[] {
   return certificatesOf(sd).map(certificateDer);
+}
+
+/** The encapsulated content (BER constructed OCTET STRING chunks joined), or undefined when detached. */
+export function encapsulatedContent(sd: pkijs.SignedData): Uint8Array | undefined {
+  const ec = sd.encapContentInfo.eContent;
+  if (!ec) return undefined;
+  const pieces: Uint8Array[] = [];
+  const walk = (o: asn1js.OctetString) => {
+    if (o.valueBlock.isConstructed) for (const x of o.valueBlock.value as asn1js.OctetString[]) walk(x);
+    else pieces.push(o.valueBlock.valueHexView);
+  };
+  walk(ec);
+  return concatBytes(...pieces);
 }
 
 /** The key identifier of a [0] subjectKeyIdentifier sid (primitive, or constructed around an OCTET STRING). */
@@ -111,8 +124,8 @@ export async function checkSignerInfo(sd: pkijs.SignedData, opts: { index?: numb
   const cert = findSignerCertificate(sd, si, opts.extraCertificates);
   let contentDigest = opts.contentDigest;
   if (!contentDigest) {
-    const content = opts.content ?? sd.encapContentInfo.eContent?.getValue();
-    contentDigest = content ? await digest(hash, content instanceof Uint8Array ? content : new Uint8Array(content)) : undefined;
+    const content = opts.content ?? encapsulatedContent(sd);
+    contentDigest = content ? await digest(hash, content) : undefined;
   }
   const md = messageDigestOf(si);
   const digestMatches = !!(md && contentDigest && bytesEqual(md, contentDigest));

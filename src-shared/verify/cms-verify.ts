@@ -8,7 +8,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
-  attributesOf as attrs, checkSignerSignature, findSignerCertificate, messageDigestOf, signedAttribute, signedAttributesForVerification,
+  attributesOf as attrs, checkSignerSignature, encapsulatedContent, findSignerCertificate, messageDigestOf, signedAttribute,
+  signedAttributesForVerification,
 } from '../cms/verify';
 import {
   DIGEST_OIDS, OID, SIGNATURE_OIDS, bytesEqual, digest, digestAccepted, keyAccepted,
@@ -164,20 +165,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   r.signatureValue = u8(si.signature.valueBlock.valueHexView);
   r.eContentType = sd.encapContentInfo.eContentType;
   const ec = sd.encapContentInfo.eContent;
-  if (ec) {
-    // eContent may be constructed (BER chunks); join the pieces
-    const pieces: Uint8Array[] = [];
-    const walk = (o: asn1js.OctetString) => {
-      if (o.valueBlock.isConstructed) for (const x of o.valueBlock.value as asn1js.OctetString[]) walk(x);
-      else pieces.push(u8(o.valueBlock.valueHexView));
-    };
-    walk(ec);
-    const total = pieces.reduce((n, p) => n + p.length, 0);
-    const buf = new Uint8Array(total);
-    let at = 0;
-    for (const p of pieces) { buf.set(p, at); at += p.length; }
-    r.eContent = buf;
-  }
+  r.eContent = encapsulatedContent(sd) ?? null;
   const dig = DIGEST_OIDS[si.digestAlgorithm.algorithmId] ?? null;
   r.digestAlgorithm = dig;
   r.signerCert = findSignerCertificate(sd, si) ?? null;
