@@ -2,11 +2,13 @@
 // one JavaScript thread (PDF parsing, hashing, CMS encoding), so on a machine with more than one
 // core a second thread with its own signer (the key file opened again from the same bytes and
 // password) takes files from the same queue. Only for the bundled CLI (the worker is the bundle
-// entry out/cli/sign-worker.mjs) and only when the batch is large enough to repay the thread's
-// start (~0.1 s). VANTHU_SIGN_THREADS=N sets the number of extra threads (0 = none).
+// entry out/cli/sign-worker.mjs), only when the batch is large enough to repay the thread's start
+// (~0.1 s of CPU), and only for cores that are idle now (1-minute load average): on a busy machine
+// the extra thread only competes with the main one (measured: slower under load 5 on 2 cores).
+// VANTHU_SIGN_THREADS=N sets the number of extra threads (0 = none).
 
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AppError } from '../../src-shared/errors';
@@ -22,7 +24,9 @@ export function signThreadCount(files: number): number {
     const n = Number(env);
     return Number.isInteger(n) && n > 0 ? Math.min(n, 8, files) : 0;
   }
-  return Math.max(0, Math.min(availableParallelism() - 1, 3, Math.floor(files / MIN_FILES_PER_THREAD)));
+  // cores left after the main thread and the load already there (loadavg is 0 on Windows)
+  const idle = Math.floor(availableParallelism() - 1 - loadavg()[0]);
+  return Math.max(0, Math.min(idle, 3, Math.floor(files / MIN_FILES_PER_THREAD)));
 }
 
 /** The worker entry next to this module in the bundle, or null (running from the sources). */

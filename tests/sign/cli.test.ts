@@ -11,19 +11,11 @@ import { makeNssDb, runPdfsig, type NssDb } from '../helpers/nss';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { PdfReader } from '../../src-shared/pdf/reader';
 import { corpusDir, repoRoot } from '../pdf/corpus';
+import { runVanthu } from './helpers';
 
-const bin = join(repoRoot, 'bin', 'vanthu');
 let dir: string, pki: TestPki, nss: NssDb, p12: string;
 
-function vanthu(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VANTHU_P12_PASSWORD: pki.password, ...env },
-    input: '',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vanthu = (args: string[], env: Record<string, string | undefined> = {}) => runVanthu(args, { VANTHU_P12_PASSWORD: pki.password, ...env });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vanthu-cli-'));

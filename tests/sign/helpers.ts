@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestPki, signerFor, type TestPki, type TestPkiOptions, type TestKeyType } from '../helpers/pki';
 import { makeNssDb, parsePdfsig, type NssDb, type PdfsigSignature } from '../helpers/nss';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { BytesSource } from '../../src-shared/pdf/bytesource';
 import { signPdf, type SignPdfOptions, type SignPdfResult } from '../../src-shared/pades/sign';
 import { defaultPadesServices } from '../../src-shared/pades/default-services';
@@ -62,4 +62,15 @@ export function pdfsigAsync(file: string, nss: NssDb): Promise<{ stdout: string;
       resolve({ stdout, signatures: parsePdfsig(stdout) });
     });
   });
+}
+
+/** Run ./bin/vanthu (the real launcher and bundle) with extra environment variables; stdin is empty. */
+export function runVanthu(args: string[], env: Record<string, string | undefined> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'vanthu'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    input: '',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

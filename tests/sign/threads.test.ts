@@ -3,7 +3,6 @@
 // a wrong password makes it take no file; and a whole CLI batch forced onto extra threads keeps its
 // results in input order, with bad files reported and good ones signed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,22 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { makeTestPki, type TestPki } from '../helpers/pki';
 import { makeNssDb, runPdfsig, type NssDb } from '../helpers/nss';
 import { corpusDir, repoRoot } from '../pdf/corpus';
+import { runVanthu } from './helpers';
 import { runSignThread, type QueuedFile } from '../../src-main/cli/sign-threads';
 import type { FileResult } from '../../src-main/cli/sign-file';
 
-const bin = join(repoRoot, 'bin', 'vanthu');
 const workerUrl = pathToFileURL(join(repoRoot, 'out', 'cli', 'sign-worker.mjs'));
 let dir: string, pki: TestPki, nss: NssDb, p12: string;
 
-function vanthu(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VANTHU_P12_PASSWORD: pki.password, ...env },
-    input: '',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vanthu = (args: string[], env: Record<string, string> = {}) => runVanthu(args, { VANTHU_P12_PASSWORD: pki.password, ...env });
 
 function queue(files: string[], outDir: string) {
   let next = 0;

@@ -3,28 +3,19 @@
 // signatures, a wrong PIN as one line with exit code 3, and a token pulled out mid-batch (a shim
 // in front of SoftHSM2) stopping the batch with the files before it signed and no partial file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeNssDb, runPdfsig, type NssDb } from '../helpers/nss';
 import type { TestEntity } from '../helpers/pki';
 import { type Fixture, LABEL_A, LABEL_B, makeFixture, PIN_A, PIN_B } from '../pkcs11/helpers/fixture';
 import { buildShim } from '../pkcs11/helpers/shim';
-import { corpusDir, repoRoot } from '../pdf/corpus';
+import { corpusDir } from '../pdf/corpus';
+import { runVanthu } from './helpers';
 
-const bin = join(repoRoot, 'bin', 'vanthu');
 const WRONG_PIN = '112358';
 let fx: Fixture, nss: NssDb, shim: string;
 
-function vanthu(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [bin, 'sign', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VANTHU_P12_PASSWORD: undefined, ...env },
-    input: '',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vanthu = (args: string[], env: Record<string, string | undefined> = {}) => runVanthu(['sign', ...args], { VANTHU_P12_PASSWORD: undefined, ...env });
 
 function logEvents(file: string): { event: string; ok?: boolean; code?: string }[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -142,7 +133,7 @@ describe('vanthu sign with a PKCS#11 token', () => {
     expect(vanthu(['--p12', join(fx.dir, 'x.p12'), '--token-label', LABEL_A, '--out', out, file]).code).toBe(2);
     expect(vanthu(['--key-id', '01', '--out', out, file]).code).toBe(2);
     expect(vanthu(['--out', out, file]).code).toBe(2);
-    const help = spawnSync(process.execPath, [bin, 'sign', '--help'], { encoding: 'utf8' });
+    const help = vanthu(['--help']);
     for (const o of ['--pkcs11-module', '--token-label', '--key-id', 'VANTHU_PIN']) expect(help.stdout).toContain(o);
     expect(help.stdout).toMatch(/^\s+6\s/m);
   });
