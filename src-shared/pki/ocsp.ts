@@ -5,12 +5,9 @@ import { DerError, U, bitStringBytes, bytesEqual, ctxChild, decodeInt, encOid, i
 import { type AlgId, OID, type ParsedCert, parseAlgId, parseCertShared } from './cert';
 import { type Name, nameEqual, parseName } from './names';
 import { type WorkingKey, verifySignature, workingKeyOf } from './sig';
-import { toArrayBuffer } from '../crypto/bytes';
+import { anyHashFromOid, digest } from '../crypto/hash';
+import { OID as CRYPTO_OID } from '../crypto/oids';
 
-const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'SHA-1', '2.16.840.1.101.3.4.2.1': 'SHA-256', '2.16.840.1.101.3.4.2.2': 'SHA-384', '2.16.840.1.101.3.4.2.3': 'SHA-512',
-};
-const OID_BASIC = '1.3.6.1.5.5.7.48.1.1';
 
 export interface SingleResponse {
   hashAlg: string;
@@ -46,7 +43,7 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
     const st = Number(decodeInt(n.kids[0].content));
     if (st !== 0) throw new OcspStatusError(st);
     const rb = ctxChild(n, 0)?.kids[0];
-    if (!rb || oidOf(rb.kids[0]) !== OID_BASIC) throw new DerError('not a basic OCSP response');
+    if (!rb || oidOf(rb.kids[0]) !== CRYPTO_OID.ocspBasic) throw new DerError('not a basic OCSP response');
     n = parseDer(rb.kids[1].content);
   }
   const tbsN = n.kids[0];
@@ -83,10 +80,6 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
   return out;
 }
 
-async function digest(alg: string, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.digest(alg, toArrayBuffer(data)));
-}
-
 export type OcspOutcome =
   | { ok: true; status: 'good' | 'revoked'; revokedAt?: Date; reason?: number; response: SingleResponse }
   | { ok: false; detail: string; detailVi: string; matched: boolean };
@@ -99,7 +92,7 @@ export async function evaluateOcsp(
 ): Promise<OcspOutcome> {
   let single: SingleResponse | undefined;
   for (const r of resp.responses) {
-    const h = HASHES[r.hashAlg];
+    const h = anyHashFromOid(r.hashAlg);
     if (!h || r.serialHex !== cert.serialHex) continue;
     if (bytesEqual(await digest(h, issuer.subject.der), r.nameHash) && bytesEqual(await digest(h, issuer.publicKey), r.keyHash)) { single = r; break; }
   }
@@ -145,7 +138,7 @@ export async function evaluateOcsp(
 
 /** DER OCSPRequest for one certificate (SHA-1 CertID, as widely supported by responders). */
 export async function buildOcspRequest(cert: ParsedCert, issuer: ParsedCert): Promise<Uint8Array> {
-  const algId = tlv(0x30, encOid('1.3.14.3.2.26'), new Uint8Array([5, 0]));
+  const algId = tlv(0x30, encOid(CRYPTO_OID.sha1), new Uint8Array([5, 0]));
   const certId = tlv(0x30, algId,
     tlv(0x04, await digest('SHA-1', issuer.subject.der)),
     tlv(0x04, await digest('SHA-1', issuer.publicKey)),
