@@ -2,13 +2,15 @@
 // and the decoded RFC 5280 extensions the validator needs. Parsing is cached per DER buffer.
 import { type DerNode, DerError, U, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, expectUniv, intOf, isCtx, isUniv, oidOf, parseDer, timeOf, toHex } from './der';
 import { type GeneralName, type Name, type Rdn, parseGeneralNames, parseName } from './names';
+import { OID as C } from '../crypto/oids';
 
+/** Path-validation OIDs; those the rest of the engine also uses come from src-shared/crypto/oids. */
 export const OID = {
-  basicConstraints: '2.5.29.19', keyUsage: '2.5.29.15', certificatePolicies: '2.5.29.32', policyMappings: '2.5.29.33',
+  basicConstraints: C.basicConstraints, keyUsage: C.keyUsage, certificatePolicies: '2.5.29.32', policyMappings: '2.5.29.33',
   nameConstraints: '2.5.29.30', policyConstraints: '2.5.29.36', inhibitAnyPolicy: '2.5.29.54', subjectAltName: '2.5.29.17',
-  issuerAltName: '2.5.29.18', extKeyUsage: '2.5.29.37', ski: '2.5.29.14', aki: '2.5.29.35', crlDistributionPoints: '2.5.29.31',
-  freshestCRL: '2.5.29.46', aia: '1.3.6.1.5.5.7.1.1', ocspNoCheck: '1.3.6.1.5.5.7.48.1.5', anyPolicy: '2.5.29.32.0',
-  kpOcspSigning: '1.3.6.1.5.5.7.3.9', adOcsp: '1.3.6.1.5.5.7.48.1', adCaIssuers: '1.3.6.1.5.5.7.48.2',
+  issuerAltName: '2.5.29.18', extKeyUsage: C.extKeyUsage, ski: C.subjectKeyIdentifier, aki: C.authorityKeyIdentifier,
+  crlDistributionPoints: C.crlDistributionPoints, freshestCRL: '2.5.29.46', aia: C.authorityInfoAccess, ocspNoCheck: C.ocspNoCheck,
+  anyPolicy: '2.5.29.32.0', kpOcspSigning: C.kpOcspSigning, adOcsp: C.adOcsp, adCaIssuers: C.adCaIssuers,
 } as const;
 
 /** Extensions whose semantics this validator implements; others marked critical cause rejection. */

@@ -4,9 +4,10 @@
 import { DerError, type Tlv, U, bytesEqual, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, decodeOid, intOf, parseDer, readTlv, timeOf, tlvContent, tlvKids, tlvRaw, toHex } from './der';
 import { type AlgId, type DistributionPoint, type ParsedCert, parseAlgId, parseDistributionPoints } from './cert';
 import { type GeneralName, type Name, generalNameEqual, nameAppendRdn, nameKey, parseGeneralNames, parseName } from './names';
+import { OID as C } from '../crypto/oids';
 
 export const CRL_OID = {
-  crlNumber: '2.5.29.20', deltaIndicator: '2.5.29.27', idp: '2.5.29.28', aki: '2.5.29.35', issuerAltName: '2.5.29.18',
+  crlNumber: '2.5.29.20', deltaIndicator: '2.5.29.27', idp: '2.5.29.28', aki: C.authorityKeyIdentifier, issuerAltName: '2.5.29.18',
   freshest: '2.5.29.46', reasonCode: '2.5.29.21', invalidityDate: '2.5.29.24', certIssuer: '2.5.29.29', holdInstruction: '2.5.29.23',
   expiredCertsOnCRL: '2.5.29.60',
 } as const;

@@ -6,6 +6,7 @@ import { CURVE_OIDS, SIGNATURE_OIDS, type SignatureFamily } from '../crypto/algo
 import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
 import { curveByteLength, ecdsaDerToRaw } from '../crypto/ecdsa';
 import { DIGEST_OIDS, webCryptoDigest } from '../crypto/hash';
+import { OID as C } from '../crypto/oids';
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -20,11 +21,11 @@ const ECDSA_HASH = hashedSignatureOids('ecdsa');
 const DSA_HASH: Record<string, string> = {
   '1.2.840.10040.4.3': 'SHA-1', '2.16.840.1.101.3.4.3.2': 'SHA-256',
 };
-export const OID_RSA = '1.2.840.113549.1.1.1';
+export const OID_RSA = C.rsaEncryption;
 export const OID_DSA = '1.2.840.10040.4.1';
-export const OID_EC = '1.2.840.10045.2.1';
-export const OID_PSS = '1.2.840.113549.1.1.10';
-export const OID_ED25519 = '1.3.101.112';
+export const OID_EC = C.ecPublicKey;
+export const OID_PSS = C.rsassaPss;
+export const OID_ED25519 = C.ed25519;
 
 /** Public key as the validator tracks it: SPKI bytes plus the (possibly inherited) DSA parameters. */
 export interface WorkingKey {
