@@ -66,10 +66,13 @@ export function fillContents(tail: Uint8Array, baseLength: number, placed: Place
   const room = (placed.contentsEnd - placed.contentsStart - 2) / 2;
   if (cms.length > room)
     throw new VanthuError('CONTENTS_TOO_SMALL', 'Chữ ký lớn hơn chỗ dành sẵn.', `The signature (${cms.length} bytes) is larger than the reserved space (${room} bytes).`, { needed: cms.length });
-  const hex = '0123456789abcdef';
   let o = placed.contentsStart - baseLength + 1;
-  for (const b of cms) {
-    tail[o++] = hex.charCodeAt(b >> 4);
-    tail[o++] = hex.charCodeAt(b & 15);
+  for (let i = 0; i < cms.length; i++) {
+    const b = cms[i];
+    tail[o++] = HEX_DIGITS[b >> 4];
+    tail[o++] = HEX_DIGITS[b & 15];
   }
 }
+
+/** ASCII codes of 0-9a-f. */
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));

@@ -7,11 +7,13 @@ import type { ByteSource } from '../../../src-shared/pdf/bytesource';
 const PAGE = 16 * 1024;
 const MAX_PAGES = 256; // 4 MB of cache
 
+/** scan()'s read buffer: scan runs synchronously to its end, so one serves every FileSource of a thread (no 1 MB allocation per file of a batch). */
+let scanBuffer: Uint8Array | null = null;
+
 export class FileSource implements ByteSource {
   readonly length: number;
   private pages = new Map<number, Uint8Array>();
   private closed = false;
-  private scratch: Uint8Array | null = null;
 
   constructor(readonly fd: number, private readonly ownsFd = false) {
     this.length = fstatSync(fd).size;
@@ -73,10 +75,10 @@ export class FileSource implements ByteSource {
     return out;
   }
 
-  /** Stream [offset, offset+length) through one reused 1 MB buffer (for digests). */
+  /** Stream [offset, offset+length) through one reused 1 MB buffer (for digests; `fn` must not keep the chunk). */
   scan(offset: number, length: number, fn: (chunk: Uint8Array) => void): void {
     const end = Math.min(offset + length, this.length);
-    const buf = (this.scratch ??= new Uint8Array(1 << 20));
+    const buf = (scanBuffer ??= new Uint8Array(1 << 20));
     let pos = Math.max(0, offset);
     while (pos < end) {
       const n = readSync(this.fd, buf, 0, Math.min(buf.length, end - pos), pos);
@@ -90,7 +92,6 @@ export class FileSource implements ByteSource {
     if (this.closed) return;
     this.closed = true;
     this.pages.clear();
-    this.scratch = null;
     if (this.ownsFd) closeSync(this.fd);
   }
 }
