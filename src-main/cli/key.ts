@@ -1,12 +1,11 @@
-// The CLI's signer session: a PKCS#12 file opened with the password from VANTHU_P12_PASSWORD or
-// a no-echo prompt (never argv, never logged), through src-main/services/p12; or a key on a
-// PKCS#11 token, logged in once with the PIN from VANTHU_PIN or a no-echo prompt
-// (src-main/services/pkcs11, loaded only when a token is asked for).
+// The CLI's keys: a PKCS#12 file's bytes and its password from VANTHU_P12_PASSWORD or a no-echo
+// prompt (never argv, never logged), which the caller opens with src-main/services/p12 (once per
+// signing thread); or a signer on a PKCS#11 token, logged in once with the PIN from VANTHU_PIN or
+// a no-echo prompt (src-main/services/pkcs11, loaded only when a token is asked for).
 
 import { readFileSync } from 'node:fs';
 import { VanthuError } from '../../src-shared/errors';
 import type { Signer } from '../../src-shared/sign/signer';
-import { openPkcs12 } from '../services/p12/index';
 import { promptSecret } from './node-io';
 
 /** The PKCS#12 file's bytes and its password (VANTHU_P12_PASSWORD or a no-echo prompt). */
@@ -20,11 +19,6 @@ export async function readP12Key(path: string): Promise<{ bytes: Uint8Array; pas
   const env = process.env.VANTHU_P12_PASSWORD;
   const password = env !== undefined ? env : await promptSecret(`Mật khẩu PKCS#12 / PKCS#12 password for ${path}: `);
   return { bytes, password };
-}
-
-export async function loadP12Signer(path: string): Promise<Signer> {
-  const { bytes, password } = await readP12Key(path);
-  return openPkcs12(bytes, password);
 }
 
 /**

@@ -211,6 +211,7 @@ export async function run(argv: string[]): Promise<number> {
       signer = await openPkcs12(p12.bytes, p12.password);
     } else signer = await loadTokenSigner(job.key.tokenLabel, job.key.pkcs11Module, job.key.keyId);
   } catch (e) {
+    p12?.bytes.fill(0);
     const err = toAppError(e);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: err }) + '\n');
     process.stderr.write(`vanthu sign: ${err.message_en} (${err.code})\n`);
