@@ -7,16 +7,7 @@ import net from 'node:net';
 export interface FaultRates { drop: number; delay: number; status5xx: number; resetMidRequest: number; truncateResponse: number }
 export interface FaultCounts { connections: number; drop: number; delay: number; status500: number; status503: number; resetMidRequest: number; truncateResponse: number }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../helpers/random';
 
 export class ChaosProxy {
   readonly counts: FaultCounts = { connections: 0, drop: 0, delay: 0, status500: 0, status503: 0, resetMidRequest: 0, truncateResponse: 0 };

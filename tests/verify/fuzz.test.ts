@@ -7,20 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyFiles } from '../../src-main/services/verify';
 import { createNodeNet } from '../../src-main/services/net/http';
 import { makeWorld, save, signOurs, type World } from './fixtures';
+import { mulberry32 } from '../helpers/random';
 
 const SEED = 0x5eed2026;
 const COUNT = 150;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
