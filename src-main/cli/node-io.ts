@@ -4,43 +4,18 @@
 import { copyFile, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { VanthuError } from '../../src-shared/errors';
+import { readSecretFromTerminal } from '../services/terminal-secret';
 
-/** Read a secret from the terminal without echo. Rejects when stdin is not a TTY. */
-export function promptSecret(prompt: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    if (!stdin.isTTY) {
-      reject(new VanthuError('P12_PASSWORD_MISSING', 'Chưa có mật khẩu PKCS#12 (đặt VANTHU_P12_PASSWORD).', 'No PKCS#12 password: set VANTHU_P12_PASSWORD or run in a terminal.'));
-      return;
-    }
-    process.stderr.write(prompt);
-    stdin.setRawMode(true);
-    stdin.resume();
-    let buf = '';
-    const onData = (d: Buffer) => {
-      for (const ch of d.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') {
-          done();
-          resolve(buf);
-          return;
-        }
-        if (ch === '\u0003') {
-          done();
-          reject(new VanthuError('CANCELLED', 'Đã hủy.', 'Cancelled.'));
-          return;
-        }
-        if (ch === '\u007f' || ch === '\b') buf = buf.slice(0, -1);
-        else buf += ch;
-      }
-    };
-    const done = () => {
-      stdin.off('data', onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stderr.write('\n');
-    };
-    stdin.on('data', onData);
+/** Read a password from the terminal without echo. Rejects when stdin is not a TTY. */
+export async function promptSecret(prompt: string): Promise<string> {
+  const bytes = await readSecretFromTerminal(prompt, {
+    notATerminal: () =>
+      new VanthuError('P12_PASSWORD_MISSING', 'Chưa có mật khẩu PKCS#12 (đặt VANTHU_P12_PASSWORD).', 'No PKCS#12 password: set VANTHU_P12_PASSWORD or run in a terminal.'),
+    cancelled: () => new VanthuError('CANCELLED', 'Đã hủy.', 'Cancelled.'),
   });
+  const password = new TextDecoder().decode(bytes);
+  bytes.fill(0);
+  return password;
 }
 
 /**
