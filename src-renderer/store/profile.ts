@@ -4,6 +4,7 @@
 import { VanthuDb } from '../../src-shared/sync/localdb';
 import { LocalStore } from '../../src-shared/sync/store';
 import type { KeyProtector } from '../../src-shared/sync/at-rest';
+import { base64ToBytes, bytesToBase64 } from '../src/files';
 
 export interface ProfileStore {
   store: LocalStore;
@@ -16,14 +17,12 @@ export interface SecretsApi {
   unwrapKey(req: { wrappedB64: string }): Promise<{ keyB64: string }>;
 }
 
-const toB64 = (b: Uint8Array) => { let s = ''; for (const x of b) s += String.fromCharCode(x); return btoa(s); };
-const fromB64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** KeyProtector over the main process (Electron safeStorage; host mode: 0600 key file). */
 export function ipcKeyProtector(secrets: SecretsApi): KeyProtector {
   return {
-    async wrapKey(raw) { return fromB64((await secrets.wrapKey({ keyB64: toB64(raw) })).wrappedB64); },
-    async unwrapKey(w) { return fromB64((await secrets.unwrapKey({ wrappedB64: toB64(w) })).keyB64); },
+    async wrapKey(raw) { return base64ToBytes((await secrets.wrapKey({ keyB64: bytesToBase64(raw) })).wrappedB64); },
+    async unwrapKey(w) { return base64ToBytes((await secrets.unwrapKey({ wrappedB64: bytesToBase64(w) })).keyB64); },
   };
 }
 

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { vanthu } from '../vanthu';
 import { describeError, fileToBase64 } from '../files';
 import type { Res } from '../../../src-shared/ipc/contract';
+import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 
 type Report = Res<'verify.pdf'>;
 
@@ -13,11 +14,8 @@ type Report = Res<'verify.pdf'>;
 const vnTime = (iso: string | null) =>
   iso ? `${new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false })} (GMT+7)` : '—';
 
-const VERDICT_VI: Record<string, string> = {
-  TOTAL_PASSED: 'Hợp lệ',
-  INDETERMINATE: 'Chưa xác định được',
-  TOTAL_FAILED: 'Không hợp lệ',
-};
+const VERDICT_VI = (indication: string): string =>
+  INDICATION_TEXT[indication as keyof typeof INDICATION_TEXT]?.vi ?? indication;
 
 export function VerifyDesk() {
   const [report, setReport] = useState<Report | null>(null);
@@ -59,7 +57,7 @@ export function VerifyDesk() {
           <p>
             <strong>Kết luận: </strong>
             <span data-testid="verify-verdict" data-verdict={report.verdict}>
-              {VERDICT_VI[report.verdict]} ({report.verdict})
+              {VERDICT_VI(report.verdict)} ({report.verdict})
             </span>
           </p>
           <p>{report.summary_vi}</p>
@@ -80,7 +78,7 @@ export function VerifyDesk() {
                   <td>{s.field}</td>
                   <td>{s.signer?.commonName ?? '—'}</td>
                   <td>
-                    {VERDICT_VI[s.indication]} {s.subIndication ? `(${s.subIndication})` : ''}
+                    {VERDICT_VI(s.indication)} {s.subIndication ? `(${s.subIndication})` : ''}
                     <br />
                     <small>{s.summary_vi}</small>
                   </td>
