@@ -2,6 +2,7 @@
 // CRL and CA-issuer fetches: node:http/https, a hard timeout, a response size cap, redirects
 // followed for GET (CRLs and certificates often move), HTTP proxies (absolute-URI requests for
 // http:, CONNECT tunnels for https:), TLS ≥ 1.2, transport failures as VanthuErrors.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -50,6 +51,27 @@ function tunnel(proxy: ProxyChoice, target: URL, timeoutMs: number): Promise<Dup
   });
 }
 
+let deferredCas: { file: string; certs: string[] } | undefined;
+
+/**
+ * The certificates of the PEM file the user gave in NODE_EXTRA_CA_CERTS, which `bin/vanthu`
+ * hands over as VANTHU_EXTRA_CA_CERTS so that node does not parse the whole file at every start:
+ * read once, on the first https: request. Like node, an unreadable file is a warning, not an error.
+ */
+export function deferredExtraCas(env: NodeJS.ProcessEnv = process.env): string[] {
+  const file = env.VANTHU_EXTRA_CA_CERTS;
+  if (!file) return [];
+  if (deferredCas?.file === file) return deferredCas.certs;
+  let certs: string[] = [];
+  try {
+    certs = fs.readFileSync(file, 'latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  } catch (e) {
+    process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(e as Error).message}`);
+  }
+  deferredCas = { file, certs };
+  return certs;
+}
+
 async function request(method: 'GET' | 'POST', url: string, body: Uint8Array | undefined, contentType: string | undefined, o: Resolved, redirectsLeft: number): Promise<HttpResponse> {
   let u: URL;
   try {
@@ -64,7 +86,8 @@ async function request(method: 'GET' | 'POST', url: string, body: Uint8Array | u
   const proxy = proxyFor(u, { proxy: o.proxy, noProxy: o.noProxy });
   const tunnelSocket = proxy && secure ? await tunnel(proxy, u, o.timeoutMs) : undefined;
   // Extra CAs add to Node's bundled roots instead of replacing them.
-  const ca = o.ca?.length ? [...tls.rootCertificates, ...o.ca] : undefined;
+  const extra = [...deferredExtraCas(), ...(o.ca ?? [])];
+  const ca = extra.length ? [...tls.rootCertificates, ...extra] : undefined;
   return new Promise<HttpResponse>((resolve, reject) => {
     const headers: Record<string, string | number> = { 'user-agent': o.userAgent, accept: '*/*' };
     if (body) { headers['content-type'] = contentType ?? 'application/octet-stream'; headers['content-length'] = body.length; }
