@@ -12,6 +12,9 @@ import { digest } from '../../src-shared/crypto/hash';
 import { encodeDigestInfo, decodeDigestInfo } from '../../src-shared/crypto/digest-info';
 import { ecdsaDerToRaw, ecdsaRawToDer } from '../../src-shared/crypto/ecdsa';
 import { rc2CbcDecrypt, rc2CbcEncrypt, rc2EncryptBlock } from '../../src-main/services/p12/rc2';
+import { pkcs12Kdf, bmpPassword } from '../../src-main/services/p12/kdf';
+import { encOid, tlv } from '../../src-shared/pki/der';
+import { createHmac, randomBytes } from 'node:crypto';
 import { makeTestPki, writePkcs12, type TestPki } from '../helpers/pki';
 
 let pki: TestPki;
@@ -35,6 +38,33 @@ async function cmsVerifies(signer: Awaited<ReturnType<typeof openPkcs12>>, hash:
   writeFileSync(cp, cms);
   writeFileSync(dp, content);
   return spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cp, '-content', dp, '-CAfile', pki.root.pemPath, '-purpose', 'any', '-out', '/dev/null']).status === 0;
+}
+
+/**
+ * A PKCS#12 file written here rather than by openssl, to get what openssl will not write: bags
+ * paired by localKeyId whatever they hold (unencrypted keyBag, SHA-256 MAC), and with `ber` the
+ * outer layers as Windows writes them (indefinite lengths, the authSafe OCTET STRING in chunks).
+ */
+function handmadePfx(opts: { pkcs8: Uint8Array; certs: Array<{ der: Uint8Array; keyId?: boolean }>; password: string; ber?: boolean }): Uint8Array {
+  const keyId = new Uint8Array([0x4b, 0x31]);
+  const attrs = (id: boolean) => (id ? [tlv(0x31, tlv(0x30, encOid('1.2.840.113549.1.9.21'), tlv(0x31, tlv(0x04, keyId))))] : []);
+  const bag = (type: string, value: Uint8Array, id: boolean) => tlv(0x30, encOid(type), tlv(0xa0, value), ...attrs(id));
+  const bags = [
+    bag('1.2.840.113549.1.12.10.1.1', opts.pkcs8, true),
+    ...opts.certs.map((c) => bag('1.2.840.113549.1.12.10.1.3', tlv(0x30, encOid('1.2.840.113549.1.9.22.1'), tlv(0xa0, tlv(0x04, c.der))), !!c.keyId)),
+  ];
+  const dataOid = encOid('1.2.840.113549.1.7.1');
+  const authSafe = tlv(0x30, tlv(0x30, dataOid, tlv(0xa0, tlv(0x04, tlv(0x30, ...bags)))));
+  const salt = new Uint8Array(randomBytes(16));
+  const macKey = pkcs12Kdf('sha256', bmpPassword(opts.password), salt, 3, 2048, 32);
+  const mac = new Uint8Array(createHmac('sha256', macKey).update(authSafe).digest());
+  const macData = tlv(0x30, tlv(0x30, tlv(0x30, encOid('2.16.840.1.101.3.4.2.1'), tlv(0x05)), tlv(0x04, mac)), tlv(0x04, salt), tlv(0x02, new Uint8Array([0x08, 0x00])));
+  const version = tlv(0x02, new Uint8Array([3]));
+  if (!opts.ber) return tlv(0x30, version, tlv(0x30, dataOid, tlv(0xa0, tlv(0x04, authSafe))), macData);
+  const indefinite = (tag: number, ...parts: Uint8Array[]) => Buffer.concat([Buffer.from([tag, 0x80]), ...parts, Buffer.from([0, 0])]);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < authSafe.length; i += 100) chunks.push(tlv(0x04, authSafe.subarray(i, i + 100)));
+  return new Uint8Array(indefinite(0x30, version, indefinite(0x30, dataOid, indefinite(0xa0, indefinite(0x24, ...chunks))), macData));
 }
 
 describe('openPkcs12', () => {
@@ -116,6 +146,43 @@ describe('openPkcs12', () => {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-subj', '/CN=Khoa yeu', '-keyout', k, '-out', c, '-days', '30'], { stdio: 'pipe' });
     const bytes = p12Export(['-inkey', k, '-in', c], join(work, 'weak.p12'), 'x');
     await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'KEY_TOO_WEAK' });
+  });
+
+  it('opens a BER file with indefinite lengths and a chunked authSafe (as Windows exports), chain ordered issuer first', async () => {
+    const s = pki.signers.p256;
+    const bytes = handmadePfx({ pkcs8: s.pkcs8, certs: [{ der: pki.root.der }, { der: s.der, keyId: true }, { der: pki.intermediate.der }], password: pki.password, ber: true });
+    expect(bytes[1]).toBe(0x80);
+    const signer = await openPkcs12(bytes, pki.password);
+    expect(Buffer.from(signer.certificate)).toEqual(Buffer.from(s.der));
+    expect(signer.chain.map((c) => Buffer.from(c))).toEqual([Buffer.from(pki.intermediate.der), Buffer.from(pki.root.der)]);
+    expect(await cmsVerifies(signer)).toBe(true);
+    await signer.close();
+    // the same file with a byte of a chunk changed no longer passes its MAC
+    const tampered = bytes.slice();
+    tampered[200] ^= 1;
+    await expect(openPkcs12(tampered, pki.password)).rejects.toMatchObject({ code: expect.stringMatching(/^P12_(INVALID|BAD_PASSWORD)$/) });
+  });
+
+  it('says KEY_CERT_MISMATCH when the file pairs the key with another key\'s certificate', async () => {
+    const bytes = handmadePfx({ pkcs8: pki.signers.rsa2048.pkcs8, certs: [{ der: pki.signers.rsa3072.der, keyId: true }, { der: pki.signers.rsa2048.der }], password: 'x' });
+    await expect(openPkcs12(bytes, 'x')).rejects.toMatchObject({ code: 'KEY_CERT_MISMATCH' });
+    // without localKeyId pairing the reader finds the right certificate by public key
+    const unpaired = handmadePfx({ pkcs8: pki.signers.rsa2048.pkcs8, certs: [{ der: pki.signers.rsa3072.der }, { der: pki.signers.rsa2048.der }, { der: pki.intermediate.der }], password: 'x' });
+    const signer = await openPkcs12(unpaired, 'x');
+    expect(Buffer.from(signer.certificate)).toEqual(Buffer.from(pki.signers.rsa2048.der));
+    expect(Buffer.from(signer.chain[0])).toEqual(Buffer.from(pki.intermediate.der));
+    expect(await cmsVerifies(signer)).toBe(true);
+    await signer.close();
+  });
+
+  it('signs RSASSA-PSS that openssl verifies', async () => {
+    const signer = await openPkcs12(readFileSync(pki.signers.rsa2048.p12Path!), pki.password);
+    const cms = await buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer, scheme: { kind: 'rsa-pss' } });
+    const cp = join(work, 'pss.p7s');
+    writeFileSync(cp, cms);
+    writeFileSync(join(work, 'content.bin'), content);
+    expect(spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cp, '-content', join(work, 'content.bin'), '-CAfile', pki.root.pemPath, '-purpose', 'any', '-out', '/dev/null']).status).toBe(0);
+    await signer.close();
   });
 
   it('stops signing after close()', async () => {

@@ -1,7 +1,14 @@
 // Key derivation for PKCS#12 (RFC 7292 appendix B.2): the password-to-key function used for the
 // integrity MAC (ID 3) and for the legacy pbeWithSHAAnd* ciphers (key ID 1, IV ID 2), plus the
 // BMPString password encoding it expects.
+import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
+
+/** One-shot hashing (Node ≥ 20.12, Electron): no Hash object per round of the 2048+ rounds. */
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+const hashOnce: (alg: P12Hash, data: Uint8Array) => Uint8Array = oneShot
+  ? (alg, data) => oneShot(alg, data, 'buffer')
+  : (alg, data) => createHash(alg).update(data).digest();
 
 export type P12Hash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -38,8 +45,8 @@ export function pkcs12Kdf(hash: P12Hash, passwordBmp: Uint8Array, salt: Uint8Arr
   const out = new Uint8Array(n);
   const c = Math.ceil(n / u);
   for (let i = 0; i < c; i++) {
-    let A = createHash(hash).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash).update(A).digest();
+    let A: Uint8Array = createHash(hash).update(D).update(I).digest();
+    for (let r = 1; r < iterations; r++) A = hashOnce(hash, A);
     out.set(A.subarray(0, Math.min(u, n - i * u)), i * u);
     if (i === c - 1) break;
     // I_j = (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.

@@ -3,11 +3,11 @@
 // pbeWithSHAAnd40/128BitRC2-CBC bags (older Windows exports, `openssl -legacy`; RC2 in our own
 // code since Node's OpenSSL 3 lacks it), and returns the PKCS#8 private key with its certificate
 // and chain. Other algorithms give P12_UNSUPPORTED. Errors never contain the password.
-import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { VanthuError } from '../../../src-shared/errors';
-import { bytesEqual, toArrayBuffer } from '../../../src-shared/crypto/bytes';
+import { bytesEqual } from '../../../src-shared/crypto/bytes';
+import { decodeOid } from '../../../src-shared/pki/der';
+import { BerError, berBmpString, berOctets, berRaw, berSmallInt, expectTag, explicitTag0, readBer, seqKids, TAG, type BerNode } from './ber';
 import { bmpPassword, pkcs12Kdf, type P12Hash } from './kdf';
 import { rc2CbcDecrypt } from './rc2';
 
@@ -18,6 +18,11 @@ export interface Pkcs12Contents {
   /** Other certificates, ordered from the signer's issuer upwards where they link. */
   chain: Uint8Array[];
   friendlyName?: string;
+  /**
+   * The private key, already checked against the certificate's public key when the file paired
+   * them by public key; openPkcs12 checks it in every case (KEY_CERT_MISMATCH).
+   */
+  privateKey?: KeyObject;
 }
 
 const O = {
@@ -60,43 +65,17 @@ const badPassword = () => new VanthuError('P12_BAD_PASSWORD', 'Mật khẩu tệ
 const unsupported = (what: string) => new VanthuError('P12_UNSUPPORTED', `Tệp PKCS#12 dùng thuật toán mã hóa không được hỗ trợ (${what}). Hãy xuất lại tệp với AES-256.`,
   `The PKCS#12 file uses an unsupported encryption algorithm (${what}). Export it again with AES-256.`);
 
-function parse(bytes: Uint8Array): asn1js.AsnType {
-  const r = asn1js.fromBER(toArrayBuffer(bytes));
-  if (r.offset === -1) throw invalid();
-  return r.result;
+function parse(bytes: Uint8Array): BerNode {
+  const n = readBer(bytes);
+  if (n.end !== bytes.length) throw new BerError('data after the end');
+  return n;
 }
 
-function seq(b: unknown): asn1js.AsnType[] {
-  if (!(b instanceof asn1js.Sequence) && !(b instanceof asn1js.Set) && !(b instanceof asn1js.Constructed)) throw invalid();
-  return (b as asn1js.Constructed).valueBlock.value;
-}
-
-function oid(b: unknown): string {
-  if (!(b instanceof asn1js.ObjectIdentifier)) throw invalid();
-  return b.valueBlock.toString();
-}
-
-function octets(b: unknown): Uint8Array {
-  if (b instanceof asn1js.OctetString) return new Uint8Array(b.getValue());
-  // [0] IMPLICIT OCTET STRING (encryptedContent), primitive or constructed.
-  if (b instanceof asn1js.Primitive) return new Uint8Array(b.valueBlock.valueHexView);
-  if (b instanceof asn1js.Constructed) {
-    const parts = b.valueBlock.value.map((p) => octets(p));
-    return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
-  }
-  throw invalid();
-}
-
-function int(b: unknown): number {
-  if (!(b instanceof asn1js.Integer)) throw invalid();
-  return b.valueBlock.valueDec;
-}
-
-/** Content of a ContentInfo: [0] EXPLICIT → the inner block. */
-function explicit0(b: unknown): asn1js.AsnType {
-  if (!(b instanceof asn1js.Constructed) || b.idBlock.tagClass !== 3 || b.idBlock.tagNumber !== 0) throw invalid();
-  return b.valueBlock.value[0];
-}
+const seq = seqKids;
+const oid = (n: BerNode | undefined): string => decodeOid(berOctets(expectTag(n, TAG.OID, 'an OBJECT IDENTIFIER')));
+const octets = berOctets;
+const int = berSmallInt;
+const explicit0 = explicitTag0;
 
 /** Iteration caps: a hostile file must not keep the app busy for minutes. */
 const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
@@ -108,7 +87,7 @@ function checkIterations(n: number, max: number): number {
 }
 
 /** Does the password MAC match with this password? */
-function macMatches(pfx: asn1js.AsnType[], authSafe: Uint8Array, password: string): boolean {
+function macMatches(pfx: BerNode[], authSafe: Uint8Array, password: string): boolean {
   const macData = seq(pfx[2]);
   const digestInfo = seq(macData[0]);
   const alg = oid(seq(digestInfo[0])[0]);
@@ -138,7 +117,7 @@ function decipher(alg: string, key: Uint8Array, iv: Uint8Array, data: Uint8Array
 }
 
 /** Decrypt with a PKCS#5 PBES2 or PKCS#12 PBE AlgorithmIdentifier. */
-function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uint8Array {
+function decrypt(algId: BerNode, data: Uint8Array, password: string): Uint8Array {
   const parts = seq(algId);
   const alg = oid(parts[0]);
   if (alg === O.pbes2) {
@@ -150,9 +129,10 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
     const iterations = checkIterations(int(kp[1]), MAX_PBKDF2_ITERATIONS);
     let prf: P12Hash = 'sha1';
     for (const extra of kp.slice(2)) {
-      if (extra instanceof asn1js.Sequence) {
-        const p = HMAC_PRFS[oid(extra.valueBlock.value[0])];
-        if (!p) throw unsupported(`PRF ${oid(extra.valueBlock.value[0])}`);
+      if (extra.cls === 0 && extra.tag === TAG.SEQUENCE) {
+        const prfOid = oid(seq(extra)[0]);
+        const p = HMAC_PRFS[prfOid];
+        if (!p) throw unsupported(`PRF ${prfOid}`);
         prf = p;
       }
     }
@@ -198,7 +178,7 @@ function decrypt(algId: asn1js.AsnType, data: Uint8Array, password: string): Uin
   throw unsupported(alg);
 }
 
-interface Bag { type: string; value: asn1js.AsnType; localKeyId?: Uint8Array; friendlyName?: string }
+interface Bag { type: string; value: BerNode; localKeyId?: Uint8Array; friendlyName?: string }
 
 function safeBags(safeContents: Uint8Array): Bag[] {
   return seq(parse(safeContents)).map((b) => {
@@ -209,7 +189,7 @@ function safeBags(safeContents: Uint8Array): Bag[] {
         const [t, vals] = seq(a);
         const first = seq(vals)[0];
         if (oid(t) === O.localKeyId) bag.localKeyId = octets(first);
-        if (oid(t) === O.friendlyName && first instanceof asn1js.BmpString) bag.friendlyName = first.valueBlock.value;
+        if (oid(t) === O.friendlyName && first.cls === 0 && first.tag === TAG.BMP_STRING) bag.friendlyName = berBmpString(first);
       }
     }
     return bag;
@@ -218,7 +198,7 @@ function safeBags(safeContents: Uint8Array): Bag[] {
 
 /** Parse and decrypt a PKCS#12 file. */
 export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents {
-  let pfx: asn1js.AsnType[];
+  let pfx: BerNode[];
   let authSafe: Uint8Array;
   try {
     pfx = seq(parse(bytes));
@@ -234,7 +214,13 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
   // keyboard and OS; the MAC tells which form the file was made with.
   if (pfx.length >= 3) {
     const forms = [...new Set([password, password.normalize('NFC'), password.normalize('NFD')])];
-    const found = forms.find((f) => macMatches(pfx, authSafe, f));
+    let found: string | undefined;
+    try {
+      found = forms.find((f) => macMatches(pfx, authSafe, f));
+    } catch (e) {
+      if (e instanceof VanthuError) throw e;
+      throw invalid();
+    }
     if (found === undefined) throw badPassword();
     password = found;
   }
@@ -259,13 +245,18 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
   const keys: Array<{ pkcs8: Uint8Array; localKeyId?: Uint8Array }> = [];
   const certs: Array<{ der: Uint8Array; localKeyId?: Uint8Array; friendlyName?: string }> = [];
   for (const bag of bags) {
-    if (bag.type === O.keyBag) keys.push({ pkcs8: new Uint8Array(bag.value.toBER(false)), localKeyId: bag.localKeyId });
-    else if (bag.type === O.shroudedKeyBag) {
-      const [alg, enc] = seq(bag.value);
-      keys.push({ pkcs8: decrypt(alg, octets(enc), password), localKeyId: bag.localKeyId });
-    } else if (bag.type === O.certBag) {
-      const [certType, certValue] = seq(bag.value);
-      if (oid(certType) === O.x509Certificate) certs.push({ der: octets(explicit0(certValue)), localKeyId: bag.localKeyId, friendlyName: bag.friendlyName });
+    try {
+      if (bag.type === O.keyBag) keys.push({ pkcs8: berRaw(bag.value).slice(), localKeyId: bag.localKeyId });
+      else if (bag.type === O.shroudedKeyBag) {
+        const [alg, enc] = seq(bag.value);
+        keys.push({ pkcs8: decrypt(alg, octets(enc), password), localKeyId: bag.localKeyId });
+      } else if (bag.type === O.certBag) {
+        const [certType, certValue] = seq(bag.value);
+        if (oid(certType) === O.x509Certificate) certs.push({ der: octets(explicit0(certValue)).slice(), localKeyId: bag.localKeyId, friendlyName: bag.friendlyName });
+      }
+    } catch (e) {
+      if (e instanceof VanthuError) throw e;
+      throw invalid();
     }
   }
   if (!keys.length || !certs.length) {
@@ -274,35 +265,64 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
 
   // Pair key and certificate: by localKeyId, else by public key.
   const key = keys[0];
+  let privateKey: KeyObject | undefined;
   let leaf = key.localKeyId ? certs.find((c) => c.localKeyId && bytesEqual(c.localKeyId, key.localKeyId!)) : undefined;
-  if (!leaf) leaf = matchByPublicKey(key.pkcs8, certs);
+  if (!leaf) {
+    const m = matchByPublicKey(key.pkcs8, certs);
+    leaf = m?.cert;
+    privateKey = m?.key;
+  }
   if (!leaf) {
     throw new VanthuError('P12_NO_KEY', 'Không tìm thấy chứng thư số ứng với khóa bí mật trong tệp PKCS#12.', 'No certificate in the PKCS#12 file matches its private key.');
   }
   for (const k of keys.slice(1)) k.pkcs8.fill(0);
-  return { pkcs8: key.pkcs8, certificate: leaf.der, chain: orderChain(leaf.der, certs.filter((c) => c !== leaf).map((c) => c.der)), friendlyName: leaf.friendlyName };
+  return { pkcs8: key.pkcs8, certificate: leaf.der, chain: orderChain(leaf.der, certs.filter((c) => c !== leaf).map((c) => c.der)), friendlyName: leaf.friendlyName, privateKey };
 }
 
-function matchByPublicKey(pkcs8: Uint8Array, certs: Array<{ der: Uint8Array }>): { der: Uint8Array } | undefined {
+/** The fields of a certificate the PKCS#12 reader needs, read straight from its DER. */
+export function certificateParts(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
+  const tbs = seq(seq(parse(der))[0]);
+  const o = tbs[0]?.cls === 2 && tbs[0].tag === 0 ? 1 : 0; // [0] version
+  if (tbs.length < 6 + o) throw new BerError('short TBSCertificate');
+  return { issuer: berRaw(expectTag(tbs[2 + o], TAG.SEQUENCE, 'issuer')), subject: berRaw(expectTag(tbs[4 + o], TAG.SEQUENCE, 'subject')), spki: berRaw(expectTag(tbs[5 + o], TAG.SEQUENCE, 'subjectPublicKeyInfo')) };
+}
+
+/** Does this private key belong to the certificate with this DER? */
+export function keyMatchesCertificate(key: KeyObject, certDer: Uint8Array): boolean {
   try {
-    const pub = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ format: 'der', type: 'spki' });
-    return certs.find((c) => {
-      const cert = pkijs.Certificate.fromBER(toArrayBuffer(c.der));
-      return bytesEqual(new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)), new Uint8Array(pub));
-    });
+    const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    return bytesEqual(certificateParts(certDer).spki, new Uint8Array(pub));
+  } catch {
+    return false;
+  }
+}
+
+function matchByPublicKey(pkcs8: Uint8Array, certs: Array<{ der: Uint8Array }>): { cert: (typeof certs)[number]; key: KeyObject } | undefined {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: 'der', type: 'pkcs8' });
   } catch {
     return undefined;
   }
+  const cert = certs.find((c) => keyMatchesCertificate(key, c.der));
+  return cert ? { cert, key } : undefined;
 }
 
 /** Order the other certificates issuer-first starting from the leaf; unlinked ones go last. */
 function orderChain(leafDer: Uint8Array, others: Uint8Array[]): Uint8Array[] {
-  const parsed = others.map((d) => ({ d, c: pkijs.Certificate.fromBER(toArrayBuffer(d)) }));
+  const names = (d: Uint8Array) => {
+    try {
+      return certificateParts(d);
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed = others.map((d) => ({ d, c: names(d) }));
   const out: Uint8Array[] = [];
-  let cur = pkijs.Certificate.fromBER(toArrayBuffer(leafDer));
-  for (;;) {
-    if (cur.subject.isEqual(cur.issuer)) break;
-    const next = parsed.find((p) => !out.includes(p.d) && p.c.subject.isEqual(cur.issuer));
+  let cur = names(leafDer);
+  while (cur && !bytesEqual(cur.subject, cur.issuer)) {
+    const issuer = cur.issuer;
+    const next = parsed.find((p) => p.c && !out.includes(p.d) && bytesEqual(p.c.subject, issuer));
     if (!next) break;
     out.push(next.d);
     cur = next.c;
