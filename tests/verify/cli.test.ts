@@ -1,6 +1,6 @@
 // `vanthu verify` as users run it: the real launcher and bundle, JSON per file, exit codes.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, makeWorld, save, signOurs, type World } from './fixtures';
@@ -16,9 +16,12 @@ afterAll(async () => {
 });
 
 /** Run the CLI asynchronously: the loopback OCSP/CRL server lives in this process and must keep answering. */
-function vanthu(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function vanthu(args: string[], opts: { direct?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/vanthu'), 'verify', ...args], { env: { ...process.env, VANTHU_PROFILE_DIR: path.join(w.dir, 'profile') } });
+    // direct: the script itself, as a user runs it (its shell stage execs node on the start-up snapshot)
+    const bin = path.join(REPO, 'bin/vanthu');
+    const env = { ...process.env, ...opts.env, VANTHU_PROFILE_DIR: path.join(w.dir, 'profile') };
+    const child = opts.direct ? spawn(bin, ['verify', ...args], { env }) : spawn(process.execPath, [bin, 'verify', ...args], { env });
     let out = '', err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
@@ -75,6 +78,21 @@ describe('vanthu verify', () => {
     const r = await vanthu(['--json', '--worker', '--trust', w.rootPem, signedPath]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).verdict).toBe('TOTAL_PASSED');
+  });
+
+  it('runs its helper and worker threads when started from the start-up snapshot', async () => {
+    // Node 20 breaks every worker of a process started from a snapshot in which node:worker_threads
+    // was loaded (the first process.cwd() in the worker throws); the hashing/watchdog helper and the
+    // --worker isolation would then quietly fall back to the main thread.
+    await vanthu(['--help']); // builds the bundle and the snapshot if they are stale
+    expect(existsSync(path.join(REPO, 'out/cli/vanthu.blob'))).toBe(true);
+    for (const extra of [[], ['--worker']]) {
+      const r = await vanthu(['--json', ...extra, '--trust', w.rootPem, signedPath], { direct: true, env: { NODE_DEBUG: 'worker' } });
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).verdict).toBe('TOTAL_PASSED');
+      expect(r.err).toMatch(/is setting up worker child environment/);
+      expect(r.err).not.toMatch(/uncaught exception/);
+    }
   });
 
   it('rejects bad usage with exit code 2', async () => {
