@@ -14,9 +14,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { startupSnapshot } from 'node:v8';
-import { main } from './vanthu';
+import { finish, main } from './vanthu';
 import './sign';
 import './verify';
+import { warmUp } from './snapshot-warmup';
+import { clearAllCaches } from '../../src-shared/caches';
 
 /** Same list and fingerprint as bin/vanthu (the stamp written next to the bundle and the blob). */
 const SOURCE_DIRS = ['src-main/cli', 'src-main/services', 'src-shared'];
@@ -65,6 +67,16 @@ interface BundleRuntime {
   __vanthuRequire?: (id: string) => unknown;
 }
 
+// At build time, run signing and verification once on throwaway material so the snapshot keeps
+// their compiled code (see snapshot-warmup.ts); node writes the snapshot once this has settled.
+// A failed warm-up only leaves the code cold.
+if (startupSnapshot.isBuildingSnapshot()) {
+  warmUp().catch((e: unknown) => {
+    clearAllCaches();
+    process.stderr.write(`vanthu snapshot: warm-up failed, code left cold: ${(e as Error)?.message ?? String(e)}\n`);
+  });
+}
+
 startupSnapshot.setDeserializeMainFunction(() => {
   // the bundle's first lines put a stand-in TextDecoder in place while the snapshot was built
   const g0 = globalThis as unknown as { __vanthuTextDecoder?: typeof TextDecoder };
@@ -88,9 +100,7 @@ startupSnapshot.setDeserializeMainFunction(() => {
   g.__vanthuMetaUrl = pathToFileURL(bundle).href;
   g.__vanthuRequire = createRequire(bundle);
   main(argv).then(
-    (code) => {
-      process.exitCode = typeof code === 'number' ? code : 0;
-    },
+    (code) => finish(typeof code === 'number' ? code : 0),
     (e: unknown) => {
       process.stderr.write('vanthu: ' + ((e as Error)?.message ?? String(e)) + '\n');
       process.exitCode = 70;

@@ -19,6 +19,7 @@ import {
   contentTypeAttribute, encodeSignedAttributes, messageDigestAttribute, signingCertificateV2Attribute,
   signingTimeAttribute, sortAttributes,
 } from './attributes';
+import { registerCache } from '../caches';
 
 export interface SignedDataInput {
   signer: Signer;
@@ -105,6 +106,7 @@ export function encodeSignedData(sd: pkijs.SignedData): Uint8Array {
 
 const CERT_CACHE_MAX = 128;
 const certCache = new Map<string, pkijs.Certificate>();
+registerCache('cms.certificates', certCache);
 /** The DER each parsed certificate came from (re-encoding through pkijs is slow and may differ). */
 const originalDer = new WeakMap<object, Uint8Array>();
 

@@ -3,6 +3,7 @@
 import { type DerNode, DerError, U, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, expectUniv, intOf, isCtx, isUniv, oidOf, parseDer, timeOf, toHex } from './der';
 import { type GeneralName, type Name, type Rdn, parseGeneralNames, parseName } from './names';
 import { OID as C } from '../crypto/oids';
+import { registerCache } from '../caches';
 
 /** Path-validation OIDs; those the rest of the engine also uses come from src-shared/crypto/oids. */
 export const OID = {
@@ -140,6 +141,7 @@ function decodeExtension(c: ParsedCert, e: Extension): void {
 }
 
 const byHex = new Map<string, ParsedCert>();
+registerCache('pki.certificates', byHex);
 
 /** Parse a DER certificate. Throws DerError when malformed. The result keeps views into `der`. */
 export function parseCert(der: Uint8Array): ParsedCert {

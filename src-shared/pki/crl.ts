@@ -5,6 +5,7 @@ import { DerError, type Tlv, U, bytesEqual, bitsOf, bitStringBytes, boolOf, ctxC
 import { type AlgId, type DistributionPoint, type ParsedCert, parseAlgId, parseDistributionPoints } from './cert';
 import { type GeneralName, type Name, generalNameEqual, nameAppendRdn, nameKey, parseGeneralNames, parseName } from './names';
 import { OID as C } from '../crypto/oids';
+import { registerCache } from '../caches';
 
 export const CRL_OID = {
   crlNumber: '2.5.29.20', deltaIndicator: '2.5.29.27', idp: '2.5.29.28', aki: C.authorityKeyIdentifier, issuerAltName: '2.5.29.18',
@@ -83,6 +84,7 @@ function parseIdp(v: Uint8Array): IssuingDistPoint {
 }
 
 const crlCache = new Map<string, ParsedCrl>();
+registerCache('pki.crls', crlCache);
 
 function extValue(der: Uint8Array, ext: Tlv): { oid: string; critical: boolean; value: Uint8Array } {
   const k = tlvKids(der, ext);

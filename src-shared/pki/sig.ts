@@ -7,6 +7,7 @@ import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
 import { curveByteLength, ecdsaDerToRaw } from '../crypto/ecdsa';
 import { DIGEST_OIDS, webCryptoDigest } from '../crypto/hash';
 import { OID as C } from '../crypto/oids';
+import { registerCache } from '../caches';
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -78,6 +79,7 @@ function pssParams(params: DerNode | undefined): { hash: string; saltLength: num
 }
 
 const keyCache = new Map<string, CryptoKey>();
+registerCache('pki.verificationKeys', keyCache);
 async function importKey(spki: Uint8Array, alg: RsaHashedImportParams | EcKeyImportParams | Algorithm, tag: string): Promise<CryptoKey> {
   const h = tag + ':' + toHex(spki);
   const k = keyCache.get(h);

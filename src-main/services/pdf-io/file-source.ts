@@ -3,12 +3,14 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../../../src-shared/pdf/bytesource';
+import { registerCache } from '../../../src-shared/caches';
 
 const PAGE = 16 * 1024;
 const MAX_PAGES = 256; // 4 MB of cache
 
 /** scan()'s read buffer: scan runs synchronously to its end, so one serves every FileSource of a thread (no 1 MB allocation per file of a batch). */
 let scanBuffer: Uint8Array | null = null;
+registerCache('pdf-io.scanBuffer', { clear: () => { scanBuffer = null; }, size: () => (scanBuffer ? 1 : 0) });
 
 export class FileSource implements ByteSource {
   readonly length: number;
