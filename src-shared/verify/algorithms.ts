@@ -30,7 +30,14 @@ export function keyAccepted(type: string, bits: number): KeyPolicyResult {
 }
 
 /** Computes the digest of a set of [offset, length] ranges of the document. */
-export type RangeHasher = (alg: DigestName, ranges: Array<[number, number]>) => Promise<Uint8Array>;
+/**
+ * Digest of byte ranges of the document. Calling it starts the work (possibly elsewhere, e.g. a
+ * helper thread); `need`, when the hasher has it, says that the caller is now waiting for that
+ * digest and has nothing else to do meanwhile, so a hasher may then decide to compute it itself.
+ */
+export type RangeHasher = ((alg: DigestName, ranges: Array<[number, number]>) => Promise<Uint8Array>) & {
+  need?: (alg: DigestName, ranges: Array<[number, number]>) => void;
+};
 
 /** A RangeHasher over bytes held in memory (WebCrypto has no streaming, so ranges are joined). */
 export function memoryRangeHasher(bytes: Uint8Array): RangeHasher {

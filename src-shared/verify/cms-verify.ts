@@ -23,7 +23,7 @@ import type { Finding, Indication, SubIndication } from './report';
 
 export type SignedContent =
   /** The signed content lives outside the CMS (PDF ByteRange): the caller hashes it. */
-  | { kind: 'detached'; digestOf: (alg: DigestName) => Promise<Uint8Array> }
+  | { kind: 'detached'; digestOf: (alg: DigestName) => Promise<Uint8Array>; need?: (alg: DigestName) => void }
   /** The content is eContent inside the CMS (timestamp tokens, adbe.pkcs7.sha1). */
   | { kind: 'encapsulated' };
 
@@ -55,6 +55,8 @@ export interface SignedDataCheck {
   failure: { indication: Indication; subIndication: SubIndication } | null;
   /** Content digest comparison still running (deferDigest); see settleDigest. */
   pendingDigest: Promise<void> | null;
+  /** Tells the content's hasher that the digest is now awaited (see RangeHasher.need). */
+  digestNeeded?: () => void;
 }
 
 function empty(): SignedDataCheck {
@@ -140,7 +142,10 @@ function parseArchival(a: pkijs.Attribute | undefined, out: RevocationValues): v
 export async function settleDigest(r: SignedDataCheck): Promise<void> {
   const p = r.pendingDigest;
   r.pendingDigest = null;
-  if (p) await p;
+  if (p) {
+    r.digestNeeded?.();
+    await p;
+  }
 }
 
 /**
@@ -190,6 +195,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
     if (content.kind === 'detached') {
       if (ec && r.eContentType === OID.data) r.findings.push(finding('CMS_ECONTENT_PRESENT', 'warning'));
       contentDigest = content.digestOf(dig);
+      if (content.need) r.digestNeeded = () => content.need!(dig);
     } else if (r.eContent) {
       contentDigest = digest(dig, r.eContent);
     }
@@ -221,6 +227,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
     if (content.kind === 'detached') {
       // only RSA PKCS#1 v1.5 can be checked against the digest alone
       const fam = SIGNATURE_OIDS[si.signatureAlgorithm.algorithmId]?.family;
+      r.digestNeeded?.();
       const got = await contentDigest;
       const outcome = fam === 'rsa' && got ? verifyRsaPkcs1Digest(r.signerCert, dig, got, r.signatureValue) : 'unsupported';
       r.signatureAlgorithm = `${dig.replace('-', '').toLowerCase()}WithRSAEncryption (no signed attributes)`;

@@ -217,14 +217,21 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     return finish(rep);
   }
   const ranges = br.ranges;
+  // digestOf starts a digest, need says it is awaited now; digestNow is both (awaited at once)
   const digestOf = (alg: DigestName) => ctx.hasher(alg, ranges);
+  const need = (alg: DigestName) => ctx.hasher.need?.(alg, ranges);
+  const digestNow = (alg: DigestName) => {
+    const p = digestOf(alg);
+    need(alg);
+    return p;
+  };
   checkDeadline(ctx.opts);
 
   // 2. CMS (or the document timestamp token)
   let cms: SignedDataCheck;
   let docTs: TimestampCheck | null = null;
   if (rep.kind === 'document-timestamp') {
-    docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestOf }, ctx.validateChain, {
+    docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestNow }, ctx.validateChain, {
       pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
     });
     cms = docTs.cms;
@@ -237,11 +244,11 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     const encapsulated = rep.subFilter === 'adbe.pkcs7.sha1';
     // the content digest (the whole file for a large PDF) keeps running while the chain and the
     // changes are checked; it is settled before integrity is decided
-    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf }, { deferDigest: !encapsulated });
+    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf, need }, { deferDigest: !encapsulated });
     if (encapsulated) await settleDigest(cms);
     if (encapsulated && cms.eContent && cms.parsed) {
       // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges (SHA-1 is refused by policy anyway)
-      const sha1 = await digestOf('SHA-1');
+      const sha1 = await digestNow('SHA-1');
       if (!cms.eContent.every((b, i) => sha1[i] === b) || cms.eContent.length !== sha1.length) {
         cms.messageDigestOk = false;
         cms.findings.push(finding('HASH_MISMATCH', 'error'));

@@ -8,8 +8,9 @@
 //   - hashes file ranges (node:crypto, 1 MB reads on the file descriptor the main thread opened,
 //     so both threads see the same file) while the main thread loads and runs the rest of the
 //     verification: a 100 MB document is hashed on the second core during start-up. When the main
-//     thread needs a digest before this thread is even up (a busy machine), it claims the request
-//     (a shared flag per request, so exactly one thread does it) and hashes it itself.
+//     thread is left waiting for a digest (RangeHasher.need) and this thread is still not up after
+//     a short grace (a busy machine), it claims the request (a shared flag per request, so exactly
+//     one thread does it) and hashes it itself.
 // Long-lived hosts use the worker pool instead (a stuck job must not kill the host).
 
 import { Worker } from 'node:worker_threads';
@@ -33,6 +34,9 @@ function arm(i, at) {
   }, Math.max(0, workerData.timeoutMs - (Date.now() - at)));
 }
 const claims = new Int32Array(workerData.claims);
+// up: the main thread leaves the digests to this thread from now on (slot 0 is no request)
+Atomics.store(claims, 0, 1);
+Atomics.notify(claims, 0);
 const queue = [];
 let busy = false;
 const buf = Buffer.allocUnsafe(1 << 20);
@@ -61,6 +65,7 @@ async function drain() {
     const job = queue.shift();
     // the main thread may have taken this digest on itself (it needed it before this thread was up)
     if (job.id < claims.length && Atomics.compareExchange(claims, job.id, 0, 1) !== 0) continue;
+    if (job.id < claims.length) Atomics.notify(claims, job.id);
     try {
       const d = await hash(job);
       parentPort.postMessage({ id: job.id, digest: d });
@@ -82,6 +87,11 @@ type Ranges = Array<[number, number]>;
 
 /** Digest requests that either thread can claim (ids beyond this are left to the helper). */
 const CLAIMS = 4096;
+/**
+ * How long the main thread, left waiting for a digest, gives a helper that is not up yet before
+ * hashing itself (the helper boots in 30–50 ms on an idle machine and was started first).
+ */
+const NEED_GRACE_MS = 20;
 
 export class Watchdog {
   private readonly worker: Worker;
@@ -90,21 +100,17 @@ export class Watchdog {
   /** Digests asked for (or prefetched), by fd + algorithm + ranges. */
   private readonly digests = new Map<string, Promise<Uint8Array>>();
   private failed: Error | null = null;
-  /** Per request id: 0 open, 1 taken by the helper, 2 taken by this thread, 3 cancelled. */
+  /** Per request id: 0 open, 1 taken by the helper, 2 taken by this thread, 3 cancelled; slot 0: 1 once the helper is up. */
   private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIMS));
   /** Request ids by digest key (to claim them). */
   private readonly ids = new Map<string, number>();
-  private helperReady = false;
 
   /** `onTimeout[i]`: what to print when file i overruns (its report and those of the files after it). */
   constructor(timeoutMs: number, onTimeout: string[]) {
     this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { timeoutMs, onTimeout, claims: this.claims.buffer } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string; ready?: boolean }) => {
-      if (m.ready) {
-        this.helperReady = true;
-        return;
-      }
+      if (m.ready) return;
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -151,13 +157,17 @@ export class Watchdog {
   }
 
   /**
-   * The digest is needed now: if the helper thread is not even up yet (a loaded machine: booting a
-   * thread can take longer than the hashing) and has not started on it, hash it in this thread.
+   * The main thread now waits for this digest with nothing else to do. The helper does it if it is
+   * up (it takes requests in order); if it is not, it gets NEED_GRACE_MS to come up, and if it is
+   * still not there (a loaded machine: booting a thread can take longer than the hashing) and has
+   * not started on this request, this thread hashes it itself.
    */
   private claim(fd: number, alg: DigestName, ranges: Ranges, local: RangeHasher): void {
-    if (this.helperReady) return;
     const id = this.ids.get(`${fd}|${alg}|${ranges.map((r) => r.join(',')).join(';')}`);
-    if (id === undefined || id >= CLAIMS || Atomics.compareExchange(this.claims, id, 0, 2) !== 0) return;
+    if (id === undefined || id >= CLAIMS || this.failed) return;
+    if (Atomics.load(this.claims, 0) === 0) Atomics.wait(this.claims, 0, 0, NEED_GRACE_MS);
+    if (Atomics.load(this.claims, 0) === 1) return;
+    if (Atomics.compareExchange(this.claims, id, 0, 2) !== 0) return;
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
@@ -165,15 +175,16 @@ export class Watchdog {
     local(alg, ranges).then(p.resolve, p.reject);
   }
 
-  /** A RangeHasher for the open file `fd`, computed on the helper thread (in this one if the helper is not up or gone). */
+  /**
+   * A RangeHasher for the open file `fd`, computed on the helper thread; in this one when the
+   * helper is gone, or not up when the digest is needed (see claim).
+   */
   hasher(fd: number): RangeHasher {
     let local: RangeHasher | null = null;
-    return (alg, ranges) => {
-      local ??= fdRangeHasher(fd);
-      const p = this.digest(fd, alg, ranges);
-      this.claim(fd, alg, ranges, local);
-      return p.catch(() => local!(alg, ranges));
-    };
+    const localHasher = () => (local ??= fdRangeHasher(fd));
+    const h: RangeHasher = (alg, ranges) => this.digest(fd, alg, ranges).catch(() => localHasher()(alg, ranges));
+    h.need = (alg, ranges) => this.claim(fd, alg, ranges, localHasher());
+    return h;
   }
 
   /**
