@@ -1,6 +1,7 @@
 // Signing one PDF file for `vanthu sign` (main thread and worker threads alike): the file is read
 // through a FileSource (never loaded whole), signed by signPdf, and written as input ++ update to
-// a temp file renamed into place. Never throws: the error goes into the result.
+// a temp file renamed into place (the copy starts when the file is opened). Never throws: the error
+// goes into the result.
 
 import { statSync } from 'node:fs';
 import { toAppError, VanthuError, type AppError } from '../../src-shared/errors';
@@ -8,7 +9,7 @@ import { signPdf, type PadesLevel, type SignPdfOptions } from '../../src-shared/
 import type { PadesServices } from '../../src-shared/pades/services';
 import type { Signer } from '../../src-shared/sign/signer';
 import { FileSource } from '../services/pdf-io/file-source';
-import { writeAppendedAsync } from './node-io';
+import { beginAppendedOutput, type PendingOutput } from './node-io';
 
 export interface FileResult {
   input: string;
@@ -27,6 +28,7 @@ export interface FileResult {
 /** Sign one file; never throws (the error goes into the result). */
 export async function signOneFile(input: string, output: string, signer: Signer, opts: SignPdfOptions, services: PadesServices): Promise<FileResult> {
   let src: FileSource | undefined;
+  let out: PendingOutput | undefined;
   try {
     try {
       if (!statSync(input).isFile()) throw new Error('not a file');
@@ -34,10 +36,15 @@ export async function signOneFile(input: string, output: string, signer: Signer,
     } catch {
       throw new VanthuError('FILE_UNREADABLE', `Không đọc được tệp: ${input}`, `Cannot read the file: ${input}`);
     }
+    // the kernel copies the input next to the output while the file is parsed, hashed and signed
+    out = beginAppendedOutput(input, output);
     const res = await signPdf(src, signer, opts, services);
-    await writeAppendedAsync(input, src.length, res.appended, output);
+    const pending = out;
+    out = undefined;
+    await pending.finish(src.length, res.appended);
     return { input, output, ok: true, fieldName: res.fieldName, level: res.level, requestedLevel: res.requestedLevel, pending: res.pending, warnings: res.warnings };
   } catch (e) {
+    await out?.abort();
     return { input, ok: false, error: toAppError(e) };
   } finally {
     src?.close();
