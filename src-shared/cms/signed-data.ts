@@ -20,6 +20,7 @@ import {
   signingTimeAttribute, sortAttributes,
 } from './attributes';
 import { registerCache } from '../caches';
+import { decodeOid, readTlv, tlvKids, tlvRaw, type Tlv } from '../pki/der';
 
 export interface SignedDataInput {
   signer: Signer;
@@ -133,11 +134,120 @@ function isContext(n: asn1js.AsnType | undefined, tag: number): n is asn1js.Cons
   return !!n && n.idBlock.tagClass === 3 && n.idBlock.tagNumber === tag;
 }
 
+/** DER of the certificates embedded in SignedData objects made by readSignedData's fast path. */
+const embeddedDers = new WeakMap<pkijs.SignedData, Uint8Array[]>();
+
+/**
+ * DER of the certificates embedded in `sd`, without parsing them when readSignedData could keep
+ * them as DER (else undefined: use sd.certificates).
+ */
+export function embeddedCertificateDers(sd: pkijs.SignedData): Uint8Array[] | undefined {
+  return embeddedDers.get(sd);
+}
+
+/** A certificate from its DER, parsed once per process (shared cache, read-only). */
+export function certificateFromDer(der: Uint8Array): pkijs.Certificate {
+  const key = toHex(der);
+  const hit = certCache.get(key);
+  if (hit) return hit;
+  const asn = asn1js.fromBER(der);
+  if (asn.offset === -1 || asn.offset !== der.length) throw new Error('bad certificate DER');
+  return certificateOf(asn.result);
+}
+
+function asn1Of(der: Uint8Array, t: Tlv): asn1js.AsnType {
+  const raw = tlvRaw(der, t);
+  const r = asn1js.fromBER(raw);
+  if (r.offset !== raw.length) throw new Error('malformed SignedData part');
+  return r.result;
+}
+
+/**
+ * The common case, DER: the structure is walked in place and only the small parts are parsed
+ * with asn1js/pkijs; the embedded certificates stay DER until someone reads sd.certificates (the
+ * verifier needs only the signer's: findSignerCertificate matches issuer and serial on the DER).
+ * Parsing a whole CMS with asn1js, certificates and all, cost most of a single-signature
+ * verification's CPU. Returns null for anything else (BER, other certificate choices).
+ */
+function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
+  let top: Tlv;
+  try {
+    top = readTlv(der, 0);
+  } catch {
+    return null;
+  }
+  for (let i = top.end; i < der.length; i++) if (der[i] !== 0) throw new Error('trailing data after CMS');
+  try {
+    const ci = tlvKids(der, top);
+    if (ci.length !== 2 || ci[0].cls !== 0 || ci[0].tag !== 6 || ci[1].cls !== 2 || ci[1].tag !== 0 || !ci[1].cons) return null;
+    const contentType = decodeOid(der.subarray(ci[0].start + ci[0].hl, ci[0].end));
+    if (contentType !== OID.signedData) throw new Error(`content type ${contentType} is not signedData`);
+    const inner = tlvKids(der, ci[1]);
+    if (inner.length !== 1 || inner[0].cls !== 0 || inner[0].tag !== 16) return null;
+    const parts = tlvKids(der, inner[0]);
+    let i = 0;
+    const version = asn1Of(der, parts[i++]);
+    const digestAlgorithms = asn1Of(der, parts[i++]);
+    const encap = asn1Of(der, parts[i++]);
+    if (!(version instanceof asn1js.Integer) || !(digestAlgorithms instanceof asn1js.Set) || !(encap instanceof asn1js.Sequence)) return null;
+    const certDers: Uint8Array[] = [];
+    if (parts[i] && parts[i].cls === 2 && parts[i].tag === 0) {
+      for (const c of tlvKids(der, parts[i])) {
+        if (c.cls !== 0 || c.tag !== 16) return null; // attribute/other certificate choices: the full path
+        certDers.push(tlvRaw(der, c));
+      }
+      i++;
+    }
+    const crls: pkijs.SignedDataCRL[] = [];
+    if (parts[i] && parts[i].cls === 2 && parts[i].tag === 1) {
+      for (const c of tlvKids(der, parts[i])) {
+        if (c.cls !== 0 || c.tag !== 16) return null;
+        const node = asn1Of(der, c);
+        const crl = new pkijs.CertificateRevocationList({ schema: node });
+        originalDer.set(crl, tlvRaw(der, c));
+        crls.push(crl);
+      }
+      i++;
+    }
+    if (!parts[i] || i !== parts.length - 1) throw new Error('malformed SignedData signerInfos');
+    const signerInfos = asn1Of(der, parts[i]);
+    if (!(signerInfos instanceof asn1js.Set)) throw new Error('malformed SignedData signerInfos');
+    const sd = new pkijs.SignedData({
+      version: version.valueBlock.valueDec,
+      digestAlgorithms: digestAlgorithms.valueBlock.value.map((a) => new pkijs.AlgorithmIdentifier({ schema: a })),
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: encap }),
+      crls: crls.length ? crls : undefined,
+      signerInfos: signerInfos.valueBlock.value.map((x) => new pkijs.SignerInfo({ schema: x })),
+    });
+    if (certDers.length) {
+      let parsed: pkijs.CertificateSetItem[] | undefined;
+      Object.defineProperty(sd, 'certificates', {
+        configurable: true,
+        enumerable: true,
+        get: () => (parsed ??= certDers.map((d) => certificateFromDer(d))),
+        set: (v: pkijs.CertificateSetItem[] | undefined) => {
+          parsed = v;
+          embeddedDers.delete(sd);
+        },
+      });
+      embeddedDers.set(sd, certDers);
+    } else {
+      embeddedDers.set(sd, []);
+    }
+    return sd;
+  } catch (e) {
+    if (e instanceof Error && /^(trailing data|content type|malformed SignedData signerInfos)/.test(e.message)) throw e;
+    return null; // let the full parser decide (and describe) what is wrong
+  }
+}
+
 /**
  * Parse DER (trailing zero padding tolerated) into a pkijs SignedData. Throws a plain Error on
  * malformed input; parseSignedData wraps it into a VanthuError.
  */
 export function readSignedData(der: Uint8Array): pkijs.SignedData {
+  const fast = readSignedDataDer(der);
+  if (fast) return fast;
   const asn = asn1js.fromBER(der);
   if (asn.offset === -1) throw new Error('not DER');
   for (let i = asn.offset; i < der.length; i++) if (der[i] !== 0) throw new Error('trailing data after CMS');

@@ -10,6 +10,7 @@ import * as pkijs from 'pkijs';
 import {
   attributesOf as attrs, checkSignerSignature, encapsulatedContent, findSignerCertificate, messageDigestOf, signedAttribute,
   signedAttributesForVerification,
+  embeddedCertificates,
 } from '../cms/verify';
 import {
   DIGEST_OIDS, OID, SIGNATURE_OIDS, bytesEqual, digest, digestAccepted, keyAccepted,
@@ -36,7 +37,8 @@ export interface SignedDataCheck {
   parsed: boolean;
   signedData: pkijs.SignedData | null;
   signerCert: pkijs.Certificate | null;
-  certificates: pkijs.Certificate[];
+  /** DER of the certificates embedded in the CMS. */
+  certificateDers: Uint8Array[];
   digestAlgorithm: DigestName | null;
   signatureAlgorithm: string | null;
   eContentType: string | null;
@@ -61,7 +63,7 @@ export interface SignedDataCheck {
 
 function empty(): SignedDataCheck {
   return {
-    parsed: false, signedData: null, signerCert: null, certificates: [], digestAlgorithm: null,
+    parsed: false, signedData: null, signerCert: null, certificateDers: [], digestAlgorithm: null,
     signatureAlgorithm: null, eContentType: null, eContent: null, messageDigestOk: false,
     signatureOk: false, ess: 'missing', signingTime: null, signatureValue: null, timestampTokens: [],
     revocation: { crls: [], ocsps: [] }, findings: [], failure: null, pendingDigest: null,
@@ -163,7 +165,7 @@ export async function verifySignedData(der: Uint8Array, content: SignedContent, 
   }
   r.parsed = true;
   r.signedData = sd;
-  r.certificates = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  r.certificateDers = embeddedCertificates(sd);
   for (const c of sd.crls ?? []) if (c instanceof pkijs.CertificateRevocationList) r.revocation.crls.push(derOf(c));
   if (sd.signerInfos.length !== 1) return fail(r, 'TOTAL_FAILED', 'FORMAT_FAILURE', finding('CMS_NO_SIGNER', 'error'));
   const si = sd.signerInfos[0];

@@ -90,7 +90,7 @@ export async function verifyTimestampToken(
     } else if (genTime) {
       const chain = await validateChain({
         leaf: derOf(cms.signerCert),
-        pool: [...cms.certificates.map(derOf), ...extra.pool],
+        pool: [...cms.certificateDers, ...extra.pool],
         at: genTime, purpose: 'timestamp',
         evidence: { cms: cms.revocation, dss: { crls: extra.crls, ocsps: extra.ocsps } },
       });

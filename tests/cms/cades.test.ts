@@ -8,8 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HashAlgorithm, SignatureScheme } from '../../src-shared/sign/signer';
 import { buildCadesDetached } from '../../src-shared/cms/cades';
 import { estimateCmsSize } from '../../src-shared/cms/size';
-import { parseSignedData } from '../../src-shared/cms/signed-data';
-import { checkSignerInfo } from '../../src-shared/cms/verify';
+import { embeddedCertificateDers, parseSignedData, readSignedData } from '../../src-shared/cms/signed-data';
+import { checkSignerInfo, findSignerCertificate } from '../../src-shared/cms/verify';
+import { certificateDer } from '../../src-shared/crypto/certificate';
 import { digest } from '../../src-shared/crypto/hash';
 import { makeTestPki, signerFor, type TestKeyType, type TestPki } from '../helpers/pki';
 
@@ -139,5 +140,33 @@ describe('buildCadesDetached', () => {
     const signer = await signerFor(pki.signers.p256);
     await expect(buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer, scheme: { kind: 'rsa-pss' } }))
       .rejects.toMatchObject({ code: 'SCHEME_UNSUPPORTED' });
+  });
+});
+
+describe('reading SignedData', () => {
+  it('keeps a DER CMS\'s certificates as DER, finds the signer by issuer and serial, and reads BER the full way with the same result', async () => {
+    const signer = await signerFor(pki.signers.rsa2048);
+    const der = await buildCadesDetached({ messageDigest: await digest('SHA-256', content), hash: 'SHA-256', signer });
+    const padded = new Uint8Array(der.length + 64);
+    padded.set(der); // a PDF /Contents: zero padding after the DER
+    const fast = readSignedData(padded);
+    expect(embeddedCertificateDers(fast)?.map((d) => Buffer.from(d).toString('hex'))).toEqual([signer.certificate, ...signer.chain].map((d) => Buffer.from(d).toString('hex')));
+    const found = findSignerCertificate(fast, fast.signerInfos[0]);
+    expect(Buffer.from(certificateDer(found!))).toEqual(Buffer.from(signer.certificate));
+    expect(fast.certificates).toHaveLength(3); // parsed when asked for
+    expect((await checkSignerInfo(fast, { content })).signatureValid).toBe(true);
+
+    // the same CMS with the outer ContentInfo in indefinite-length BER: not for the fast path
+    const body = der.subarray(der[1] & 0x80 ? 2 + (der[1] & 0x7f) : 2);
+    const ber = new Uint8Array([0x30, 0x80, ...body, 0, 0]);
+    const full = readSignedData(ber);
+    expect(embeddedCertificateDers(full)).toBeUndefined();
+    expect(Buffer.from(certificateDer(findSignerCertificate(full, full.signerInfos[0])!))).toEqual(Buffer.from(signer.certificate));
+    expect((await checkSignerInfo(full, { content })).signatureValid).toBe(true);
+
+    // anything but zeros after the DER is refused
+    const trailing = padded.slice();
+    trailing[der.length + 10] = 1;
+    expect(() => readSignedData(trailing)).toThrow(/trailing data/);
   });
 });
