@@ -23,7 +23,7 @@ import { RevisionViews } from './revisions';
 import { verifyTimestampToken, type TimestampCheck } from './timestamp';
 
 /** A detail sentence embedded in a message that adds its own full stop. */
-const withoutFinalDot = (s: string): string => s.replace(/[.。]+\s*$/, '');
+const withoutFinalDot = (s: string): string => s.replace(/[.\u3002]+\s*$/, '');
 
 export interface VerifyPdfOptions {
   /** Path validation + revocation; null = no trust configured (signatures end INDETERMINATE). */
@@ -311,7 +311,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       out.set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND');
     } else {
       const req = {
-        leaf, pool: [...cms.certificates.map(derOf), ...ctx.dss.certs],
+        leaf, pool: [...cms.certificateDers, ...ctx.dss.certs],
         at: ctx.now, purpose: 'signature' as const,
         evidence: { cms: cms.revocation, dss: { crls: ctx.dss.crls, ocsps: ctx.dss.ocsps } },
       };

@@ -53,7 +53,7 @@ export function vnIdentifiers(attrs: NameAttr[]): VnIdentifiers {
   const order = ['UID', 'OU', 'serialNumber', 'CN'];
   for (const t of order) {
     for (const a of attrs.filter((x) => x.type === t)) {
-      for (const m of a.value.matchAll(/\b(MST|CMND|CCCD)\s*[:：]\s*([0-9A-Za-z-]+)/gi)) {
+      for (const m of a.value.matchAll(/\b(MST|CMND|CCCD)\s*[:\uFF1A]\s*([0-9A-Za-z-]+)/gi)) {
         const k = m[1].toLowerCase() as keyof VnIdentifiers;
         out[k] ??= m[2];
       }
