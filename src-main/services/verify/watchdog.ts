@@ -7,10 +7,9 @@
 //     the main thread is stuck in synchronous code;
 //   - hashes file ranges (node:crypto, 1 MB reads on the file descriptor the main thread opened,
 //     so both threads see the same file) while the main thread loads and runs the rest of the
-//     verification: a 100 MB document is hashed on the second core during start-up. When the main
-//     thread is left waiting for a digest (RangeHasher.need) and this thread is still not up after
-//     a short grace (a busy machine), it claims the request (a shared flag per request, so exactly
-//     one thread does it) and hashes it itself.
+//     verification. When the main thread is left waiting for a digest (RangeHasher.need) and this
+//     thread is not up yet, it claims the request (a shared flag per request, so exactly one thread
+//     does it) and hashes it itself.
 // Long-lived hosts use the worker pool instead (a stuck job must not kill the host).
 
 import { Worker } from 'node:worker_threads';
@@ -87,11 +86,7 @@ type Ranges = Array<[number, number]>;
 
 /** Digest requests that either thread can claim (ids beyond this are left to the helper). */
 const CLAIMS = 4096;
-/**
- * How long the main thread, left waiting for a digest, gives a helper that is not up yet before
- * hashing itself (the helper boots in 30–50 ms on an idle machine and was started first).
- */
-const NEED_GRACE_MS = 20;
+
 
 export class Watchdog {
   private readonly worker: Worker;
@@ -158,14 +153,14 @@ export class Watchdog {
 
   /**
    * The main thread now waits for this digest with nothing else to do. The helper does it if it is
-   * up (it takes requests in order); if it is not, it gets NEED_GRACE_MS to come up, and if it is
-   * still not there (a loaded machine: booting a thread can take longer than the hashing) and has
-   * not started on this request, this thread hashes it itself.
+   * up (it takes requests in order). If it is not (it needs 40–80 ms to boot, about what a single
+   * signature's other checks take; longer on a loaded machine) and has not started on this
+   * request, this thread hashes it itself: it would otherwise sit idle until the helper is up.
+   * With many signatures the main thread is busy long enough for the helper to take them all.
    */
   private claim(fd: number, alg: DigestName, ranges: Ranges, local: RangeHasher): void {
     const id = this.ids.get(`${fd}|${alg}|${ranges.map((r) => r.join(',')).join(';')}`);
     if (id === undefined || id >= CLAIMS || this.failed) return;
-    if (Atomics.load(this.claims, 0) === 0) Atomics.wait(this.claims, 0, 0, NEED_GRACE_MS);
     if (Atomics.load(this.claims, 0) === 1) return;
     if (Atomics.compareExchange(this.claims, id, 0, 2) !== 0) return;
     const p = this.pending.get(id);
