@@ -1,7 +1,6 @@
-// Minimal DER tree over asn1js: every node keeps its exact encoded bytes (needed for signatures,
+// Minimal DER tree: every node keeps its exact encoded bytes (needed for signatures,
 // name comparison and hashing) and its children, so the PKI code can walk X.509/CRL/OCSP
 // structures by tag without depending on pkijs object shapes.
-import * as asn1js from 'asn1js';
 
 export interface DerNode {
   /** 0 universal, 1 application, 2 context-specific, 3 private */
@@ -17,68 +16,37 @@ export interface DerNode {
 
 export class DerError extends Error {}
 
-/** Header length and declared content length of a DER TLV (definite lengths only). */
-function header(raw: Uint8Array): { hl: number; len: number } {
-  let i = 1;
-  if ((raw[0] & 0x1f) === 0x1f) {
-    while (i < raw.length && raw[i] & 0x80) i++;
-    i++;
-  }
-  const l = raw[i];
-  if (l === undefined) throw new DerError('truncated header');
-  if (l < 0x80) return { hl: i + 1, len: l };
-  const nb = l & 0x7f;
-  if (nb === 0 || nb > 4) throw new DerError('indefinite or oversized length');
-  let len = 0;
-  for (let k = 1; k <= nb; k++) {
-    const b = raw[i + k];
-    if (b === undefined) throw new DerError('truncated length');
-    len = len * 256 + b;
-  }
-  if (len < 0x80 || raw[i + 1] === 0) throw new DerError('non-minimal length encoding');
-  return { hl: i + 1 + nb, len };
-}
-
-function toNode(b: asn1js.AsnType): DerNode {
-  const blk = b as unknown as {
-    idBlock: { tagClass: number; tagNumber: number; isConstructed: boolean };
-    valueBeforeDecodeView: Uint8Array;
-    valueBlock: { value?: unknown };
-  };
-  const raw = blk.valueBeforeDecodeView;
-  const cons = blk.idBlock.isConstructed;
-  const { hl, len } = header(raw);
-  // asn1js is lenient about children overrunning their parent: enforce exact DER framing
-  if (raw.length !== hl + len) throw new DerError('length does not match content');
-  const kids: DerNode[] = [];
-  if (cons && Array.isArray(blk.valueBlock.value)) {
-    let sum = 0;
-    for (const k of blk.valueBlock.value as asn1js.AsnType[]) {
-      const kn = toNode(k);
-      sum += kn.raw.length;
-      kids.push(kn);
-    }
-    if (sum !== len) throw new DerError('constructed content length mismatch');
-  }
-  return { cls: blk.idBlock.tagClass - 1, tag: blk.idBlock.tagNumber, cons, raw, content: raw.subarray(hl), kids };
-}
-
 export interface ParseLimits { maxNodes?: number; maxDepth?: number; }
 
-/** Parse one DER element; throws DerError on malformed input or trailing garbage. */
+/**
+ * Parse one DER element; throws DerError on malformed input or trailing garbage. Walks the bytes in
+ * place with the strict TLV reader below (definite, minimal lengths; children exactly filling
+ * their parent), without an asn1js object per node: parsing the certificates of a chain this way
+ * is several times faster than asn1js.fromBER + conversion, which it replaced.
+ */
 export function parseDer(bytes: Uint8Array, limits: ParseLimits = {}): DerNode {
-  let res: ReturnType<typeof asn1js.fromBER>;
-  try {
-    res = asn1js.fromBER(bytes, {
-      maxNodes: limits.maxNodes ?? 20_000, maxDepth: limits.maxDepth ?? 64, maxContentLength: 512 * 1024 * 1024,
-      parseEmbedded: false, copyInput: false,
-    });
-  } catch (e) {
-    throw new DerError('malformed DER: ' + (e instanceof Error ? e.message : String(e)));
-  }
-  if (res.offset === -1) throw new DerError('malformed DER: ' + (res.result.error || 'unknown'));
-  const node = toNode(res.result);
-  if (node.raw.length !== bytes.length) throw new DerError('trailing data after DER element');
+  const maxNodes = limits.maxNodes ?? 20_000;
+  const maxDepth = limits.maxDepth ?? 64;
+  let count = 0;
+  const build = (t: Tlv, depth: number): DerNode => {
+    if (++count > maxNodes) throw new DerError('malformed DER: too many elements');
+    if (depth > maxDepth) throw new DerError('malformed DER: nested too deeply');
+    const kids: DerNode[] = [];
+    if (t.cons) {
+      for (let o = t.start + t.hl; o < t.end; ) {
+        const k = readTlv(bytes, o, t.end);
+        kids.push(build(k, depth + 1));
+        o = k.end;
+      }
+    } else if (t.cls === 0 && (t.tag === 16 || t.tag === 17)) {
+      throw new DerError('malformed DER: primitive SEQUENCE/SET');
+    }
+    return { cls: t.cls, tag: t.tag, cons: t.cons, raw: bytes.subarray(t.start, t.end), content: bytes.subarray(t.start + t.hl, t.end), kids };
+  };
+  if (bytes.length === 0) throw new DerError('malformed DER: empty input');
+  const top = readTlv(bytes, 0);
+  const node = build(top, 0);
+  if (top.end !== bytes.length) throw new DerError('trailing data after DER element');
   return node;
 }
 
