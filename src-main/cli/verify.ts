@@ -3,9 +3,10 @@
 // or with --json one JSON object per file (an array when several). Exit 0 only when every file is
 // TOTAL_PASSED; 1 otherwise; 2 on bad usage.
 //
-// Start-up matters (a verification is often one file): this module loads only what opens the PDF;
-// the helper thread (watchdog + hashing) starts first, the signed ranges start hashing on it as soon
-// as the /ByteRange is read, and the CMS/PKI code is loaded while that runs.
+// Start-up matters (a verification is often one file): this module loads only what opens the PDF,
+// then the CMS/PKI code. A hard time bound watches every file: a /bin/sh timer process on POSIX
+// (shell-watchdog.ts), the helper thread elsewhere (watchdog.ts, which also hashes beside the
+// main thread).
 
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -16,6 +17,8 @@ import { finding } from '../../src-shared/verify/messages';
 import { failedReport, jobsFor, type VerifyFileOptions, type WorkerJob } from '../services/verify/jobs';
 import { closePdf, openPdf, plannedDigests, readPdf } from '../services/verify/open-pdf';
 import { Watchdog } from '../services/verify/watchdog';
+import { ShellWatchdog, type VerifyWatchdog } from '../services/verify/shell-watchdog';
+import { existsSync } from 'node:fs';
 
 /** The verifier proper (CMS, PKI, change analysis): loaded once the first file is open. */
 const loadVerifier = () => import('../services/verify/verify-file');
@@ -170,13 +173,12 @@ export async function run(argv: string[]): Promise<number> {
     return reports.every((r) => r.verdict === 'TOTAL_PASSED') ? 0 : 1;
   }
 
-  // in this thread, under the helper's watchdog: no second copy of the program to load, still a
-  // hard bound. The helper thread starts first (it boots while the trust anchors and the PDF are read).
+  // in this thread, under the watchdog: no second copy of the program to load, still a hard bound
   const timeoutMs = args.opts.timeoutMs ?? 60_000;
   const files = args.files.map((f) => path.resolve(f));
   const onTimeout = files.map((f, i) =>
     render(timedOut(f, timeoutMs), i) + files.slice(i + 1).map((k, d) => render(notVerified(k), i + 1 + d)).join('') + close());
-  const dog = new Watchdog(timeoutMs, onTimeout);
+  const dog: VerifyWatchdog = process.platform !== 'win32' && existsSync('/bin/sh') ? new ShellWatchdog(timeoutMs, onTimeout) : new Watchdog(timeoutMs, onTimeout);
   let jobs: WorkerJob[];
   try {
     jobs = jobsFor(args.files, args.opts);
@@ -197,7 +199,7 @@ export async function run(argv: string[]): Promise<number> {
       if ('failed' in pdf) r = pdf.failed;
       else {
         try {
-          // the signed ranges start hashing on the helper thread before the verifier is loaded
+          // with the helper thread, the signed ranges start hashing on it before the verifier is loaded
           if (readPdf(pdf)) for (const d of plannedDigests(pdf)) dog.prefetch(pdf.fd, d.alg, d.ranges);
           verifier ??= loadVerifier();
           const { verifyJob } = await verifier;

@@ -102,7 +102,7 @@ export class Watchdog {
 
   /** `onTimeout[i]`: what to print when file i overruns (its report and those of the files after it). */
   constructor(timeoutMs: number, onTimeout: string[]) {
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { timeoutMs, onTimeout, claims: this.claims.buffer } });
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { timeoutMs, onTimeout, claims: this.claims.buffer } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string; ready?: boolean }) => {
       if (m.ready) return;
