@@ -81,7 +81,7 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
 }
 
 export type OcspOutcome =
-  | { ok: true; status: 'good' | 'revoked'; revokedAt?: Date; reason?: number; response: SingleResponse }
+  | { ok: true; status: 'good' | 'revoked'; revokedAt?: Date; reason?: number; response: SingleResponse; /** the delegated responder's certificate (absent when the CA signed) */ responder?: ParsedCert }
   | { ok: false; detail: string; detailVi: string; matched: boolean };
 
 /** Evaluate a parsed OCSP response for `cert` issued by `issuer` at `time`. */
@@ -100,6 +100,7 @@ export async function evaluateOcsp(
   // who signed it
   const issuerKeyHash = await digest('SHA-1', issuer.publicKey);
   let signerKey: WorkingKey | undefined;
+  let responder: ParsedCert | undefined;
   if ((resp.responderName && nameEqual(resp.responderName, issuer.subject)) || (resp.responderKeyHash && bytesEqual(resp.responderKeyHash, issuerKeyHash))) {
     signerKey = issuerKey;
   } else {
@@ -117,6 +118,7 @@ export async function evaluateOcsp(
       if (rc.notBefore.getTime() > time.getTime() && rc.notBefore.getTime() > resp.producedAt.getTime()) continue;
       if (rc.notAfter.getTime() < resp.producedAt.getTime()) continue;
       signerKey = workingKeyOf(rc.spki, rc.keyAlg, issuerKey);
+      responder = rc;
       break;
     }
   }
@@ -130,10 +132,10 @@ export async function evaluateOcsp(
   if (!fresh) return { ok: false, matched: true, detail: 'OCSP response is not recent enough', detailVi: 'phản hồi OCSP đã quá cũ' };
   if (single.status === 'unknown') return { ok: false, matched: true, detail: 'OCSP responder does not know the certificate', detailVi: 'máy chủ OCSP không biết chứng thư này' };
   if (single.status === 'revoked') {
-    if (single.revokedAt && single.revokedAt.getTime() > tt) return { ok: true, status: 'good', response: single };
-    return { ok: true, status: 'revoked', revokedAt: single.revokedAt, reason: single.reason, response: single };
+    if (single.revokedAt && single.revokedAt.getTime() > tt) return { ok: true, status: 'good', response: single, responder };
+    return { ok: true, status: 'revoked', revokedAt: single.revokedAt, reason: single.reason, response: single, responder };
   }
-  return { ok: true, status: 'good', response: single };
+  return { ok: true, status: 'good', response: single, responder };
 }
 
 /** DER OCSPRequest for one certificate (SHA-1 CertID, as widely supported by responders). */

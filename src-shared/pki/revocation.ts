@@ -15,7 +15,7 @@ import type { Ctx } from './validate';
 export type RevocationEnv = Record<string, never>;
 
 export type RevInternal = Omit<CertRevocation, 'index'> & { detailVi?: string };
-type SignerCheck = (c: ParsedCert, depth: number) => Promise<{ ok: boolean; detail?: string }>;
+type SignerCheck = (c: ParsedCert, depth: number) => Promise<{ ok: boolean; detail?: string; /** its path is INVALID because it was revoked */ revoked?: boolean }>;
 
 interface Shared {
   localCrls?: ParsedCrl[];
@@ -141,6 +141,17 @@ export class RevocationSession {
   private async tryOcsp(list: ParsedOcsp[], cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, notes: Notes, ctx: Ctx): Promise<RevInternal | undefined> {
     for (const resp of list) {
       const r = await evaluateOcsp(resp, cert, issuer, issuerKey, this.time, this.opts.ocspMaxAgeMs ?? 7 * 86400_000, ctx.pool);
+      if (r.ok && r.responder && !r.responder.extensions.has(OID.ocspNoCheck)) {
+        // a delegated responder without id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its own status
+        // is checked with the data at hand; a revoked responder's answers are not used. When its
+        // status cannot be established the answer is used, as other validators do.
+        const v = await this.checkSigner(r.responder, this.depth + 1);
+        if (!v.ok && v.revoked) {
+          notes.add('ocsp');
+          notes.ocspDetail = ['the OCSP responder certificate has been revoked', 'chứng thư máy chủ OCSP đã bị thu hồi'];
+          continue;
+        }
+      }
       if (r.ok) {
         this.shared.usedOcsps.set(toHex(resp.der), resp.der);
         if (r.status === 'good') return { status: 'good', source: 'ocsp' };

@@ -269,7 +269,7 @@ export async function validatePathImpl(target: Uint8Array, opts: ValidatePathOpt
 }
 
 /** Validate a CRL/OCSP signer certificate to the same anchors; cycles count as accepted. */
-async function validateNested(c: ParsedCert, ctx: Ctx, depth: number): Promise<{ ok: boolean; detail?: string }> {
+async function validateNested(c: ParsedCert, ctx: Ctx, depth: number): Promise<{ ok: boolean; detail?: string; revoked?: boolean }> {
   // a CRL signer whose own status is given by the CRL it signs (RFC 5280 allows it; PKITS 4.5.6,
   // 4.14.30): the cycle is accepted — its path was already validated structurally at this point.
   // The certificate under check itself is never accepted as its own CRL signer (revocation.ts).
@@ -277,6 +277,6 @@ async function validateNested(c: ParsedCert, ctx: Ctx, depth: number): Promise<{
   if (depth > MAX_RECURSION) return { ok: false, detail: 'revocation signer recursion too deep' };
   const sub: Ctx = { ...ctx, depth, session: ctx.session?.child() };
   const r = await validateParsed(c, sub);
-  return r.status === 'VALID' ? { ok: true } : { ok: false, detail: r.reason?.message_en };
+  return r.status === 'VALID' ? { ok: true } : { ok: false, detail: r.reason?.message_en, revoked: r.reason?.code === 'PKI_REVOKED' };
 }
 void OID;

@@ -89,6 +89,8 @@ export interface IssueSpec {
   keys?: CryptoKeyPair;
   /** For 'tsa': mark extendedKeyUsage critical (default true, as RFC 3161 requires). */
   ekuCritical?: boolean;
+  /** For 'ocsp': add id-pkix-ocsp-nocheck (default true). */
+  ocspNoCheck?: boolean;
 }
 
 export interface TestPki {
@@ -236,7 +238,7 @@ async function issueCertificate(ctx: IssueContext, spec: IssueSpec | (Omit<Issue
     if (profile === 'tsa') extensions.push(ext('2.5.29.37', spec.ekuCritical ?? true, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.8'] })));
     if (profile === 'ocsp') {
       extensions.push(ext('2.5.29.37', false, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.9'] })));
-      extensions.push(ext('1.3.6.1.5.5.7.48.1.5', false, new asn1js.Null())); // id-pkix-ocsp-nocheck
+      if (spec.ocspNoCheck !== false) extensions.push(ext('1.3.6.1.5.5.7.48.1.5', false, new asn1js.Null())); // id-pkix-ocsp-nocheck
     }
   }
   // Revocation pointers on certificates issued by a CA (never on the self-signed root, never on

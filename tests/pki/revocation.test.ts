@@ -112,6 +112,31 @@ describe('revocation with embedded data (offline)', () => {
     expect(without.status).toBe('INDETERMINATE');
   });
 
+  it('does not use answers from a delegated responder (without ocsp-nocheck) that the CA has revoked', async () => {
+    // a second responder, without id-pkix-ocsp-nocheck, says "good" for a certificate; later the
+    // issuing CA revokes both (two openssl CA states: before and after)
+    const responder = await pki.issue({ name: 'ocsp-checked', keyType: 'p256', subject: [['C', 'VN'], ['CN', 'OCSP không nocheck']], issuer: pki.intermediate, profile: 'ocsp', ocspNoCheck: false, p12: false });
+    const victim = await pki.issue({ name: 'victim', keyType: 'p256', subject: [['C', 'VN'], ['CN', 'Lê Văn Bị Thu Hồi']], issuer: pki.intermediate, p12: false });
+    const before = new OpensslCa(mkdtempSync(path.join(tmpdir(), 'vanthu-pki-rev-before-')), pki.intermediate);
+    before.addValid(victim);
+    before.addValid(responder);
+    const good = before.respond(await buildOcspRequest(parseCert(victim.der), parseCert(pki.intermediate.der)), responder, 1);
+    const after = new OpensslCa(mkdtempSync(path.join(tmpdir(), 'vanthu-pki-rev-after-')), pki.intermediate);
+    after.revoke(victim, new Date(Date.now() - 3600_000));
+    after.revoke(responder, new Date(Date.now() - 3600_000));
+    const revocation = (crls: Uint8Array[]) => ({ mode: 'offline' as const, ocsps: [good], crls: [rootCa.gencrl(), ...crls] });
+
+    // the responder revoked: its "good" is not used, the CA's CRL decides
+    const r = await validatePath(victim.der, { ...base(), revocation: revocation([after.gencrl()]) });
+    expect(r.status).toBe('INVALID');
+    expect(r.reason?.code).toBe('PKI_REVOKED');
+
+    // the responder's own status unknown (no CRL from its CA at hand): its answer is used
+    const unknown = await validatePath(victim.der, { ...base(), revocation: revocation([]) });
+    expect(unknown.status).toBe('VALID');
+    expect(unknown.revocation?.find((x) => x.index === 0)?.source).toBe('ocsp');
+  });
+
   it('does not use an OCSP response for another certificate, nor a stale one', async () => {
     const other = await validatePath(pki.signers.p256.der, {
       ...base(), revocation: { mode: 'offline', ocsps: [await ocspFor(pki.signers.rsa2048, pki.ocsp, 1)], crls: [rootCa.gencrl()] },
