@@ -19,7 +19,7 @@ import * as pkijs from 'pkijs';
 import { clearAllCaches } from '../../src-shared/caches';
 import { toArrayBuffer } from '../../src-shared/crypto/bytes';
 import { createKeyObjectSigner } from '../services/p12/node-signer';
-import { certificateParts } from '../services/p12/pkcs12';
+import { certificateFields } from '../../src-shared/pki/der';
 import { nodePadesServices } from '../services/signing/node-services';
 import { jobsFor } from '../services/verify/jobs';
 import { closePdf, openPdf, plannedDigests, readPdf } from '../services/verify/open-pdf';
@@ -111,7 +111,7 @@ export async function warmUp(): Promise<void> {
     const caSpki = new Uint8Array(caKeys.publicKey.export({ type: 'spki', format: 'der' }));
     const ca = issue({ cn: 'CA khởi động', issuerCn: 'CA khởi động', subjectKey: caKeys.publicKey, issuerKey: caKeys.privateKey, ca: true });
     const leaf = issue({ cn: 'Người ký khởi động', issuerCn: 'CA khởi động', subjectKey: signerKeys.publicKey, issuerKey: caKeys.privateKey, issuerSpki: caSpki, ca: false });
-    certificateParts(leaf);
+    certificateFields(leaf);
     const signer = createKeyObjectSigner({ privateKey: signerKeys.privateKey, certificate: leaf, chain: [ca] });
     const input = path.join(dir, 'in.pdf');
     const once = path.join(dir, 'once.pdf');

@@ -13,7 +13,7 @@ import { DIGEST_OIDS, digest, hashFromOid, type DigestName } from '../crypto/has
 import { OID } from '../crypto/oids';
 import { isAllowedHash } from '../crypto/policy';
 import { checkSignature, type SignatureOutcome } from '../crypto/verify-signed';
-import { readTlv, tlvKids, tlvRaw } from '../pki/der';
+import { certificateFields } from '../pki/der';
 import { certificateFromDer, embeddedCertificateDers } from './signed-data';
 
 function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
@@ -23,19 +23,6 @@ function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
 /** Certificates embedded in a SignedData, as DER. */
 export function embeddedCertificates(sd: pkijs.SignedData): Uint8Array[] {
   return embeddedCertificateDers(sd) ?? certificatesOf(sd).map(certificateDer);
-}
-
-/** Issuer name and serial number (INTEGER content) of a certificate, read from its DER; undefined if malformed. */
-function issuerAndSerialOf(der: Uint8Array): { issuer: Uint8Array; serial: Uint8Array } | undefined {
-  try {
-    const tbs = tlvKids(der, tlvKids(der, readTlv(der, 0))[0]);
-    const o = tbs[0]?.cls === 2 && tbs[0].tag === 0 ? 1 : 0; // [0] version
-    const serial = tbs[o], issuer = tbs[o + 2];
-    if (!serial || serial.tag !== 2 || !issuer || issuer.tag !== 16) return undefined;
-    return { issuer: tlvRaw(der, issuer), serial: der.subarray(serial.start + serial.hl, serial.end) };
-  } catch {
-    return undefined;
-  }
 }
 
 /** The encapsulated content (BER constructed OCTET STRING chunks joined), or undefined when detached. */
@@ -79,8 +66,13 @@ export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo
     const issuer = raw && raw.byteLength ? new Uint8Array(raw) : new Uint8Array(sid.issuer.toSchema().toBER(false));
     const serial = sid.serialNumber.valueBlock.valueHexView;
     for (const d of ders) {
-      const is = issuerAndSerialOf(d);
-      if (is && bytesEqual(is.serial, serial) && bytesEqual(is.issuer, issuer)) return certificateFromDer(d);
+      let f: ReturnType<typeof certificateFields> | undefined;
+      try {
+        f = certificateFields(d);
+      } catch {
+        continue; // a malformed one: the full search below decides
+      }
+      if (bytesEqual(f.serial, serial) && bytesEqual(f.issuer, issuer)) return certificateFromDer(d);
     }
   }
   const certs = [...certificatesOf(sd), ...extra];

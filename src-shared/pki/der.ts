@@ -252,3 +252,20 @@ export function tlvContent(buf: Uint8Array, t: Tlv): Uint8Array {
 export function tlvRaw(buf: Uint8Array, t: Tlv): Uint8Array {
   return buf.subarray(t.start, t.end);
 }
+
+/**
+ * The raw DER of a certificate's serial number (INTEGER content), issuer and subject names and
+ * subjectPublicKeyInfo, read in place (throws DerError when malformed): what pairing a key with its
+ * certificate or finding a CMS signer by issuer and serial needs, without parsing the rest.
+ */
+export function certificateFields(der: Uint8Array): { serial: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
+  const top = readTlv(der, 0);
+  if (top.end !== der.length || top.tag !== 16) throw new DerError('not a certificate');
+  const tbsT = tlvKids(der, top)[0];
+  if (!tbsT || tbsT.tag !== 16) throw new DerError('not a certificate');
+  const tbs = tlvKids(der, tbsT);
+  const o = tbs[0]?.cls === 2 && tbs[0].tag === 0 ? 1 : 0; // [0] version
+  const [serial, , issuer, , subject, spki] = tbs.slice(o);
+  if (!serial || serial.tag !== 2 || !issuer || issuer.tag !== 16 || !subject || subject.tag !== 16 || !spki || spki.tag !== 16) throw new DerError('not a certificate');
+  return { serial: tlvContent(der, serial), issuer: tlvRaw(der, issuer), subject: tlvRaw(der, subject), spki: tlvRaw(der, spki) };
+}

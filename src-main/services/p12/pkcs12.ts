@@ -6,7 +6,7 @@
 import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { VanthuError } from '../../../src-shared/errors';
 import { bytesEqual } from '../../../src-shared/crypto/bytes';
-import { decodeOid } from '../../../src-shared/pki/der';
+import { certificateFields, decodeOid } from '../../../src-shared/pki/der';
 import { BerError, berBmpString, berOctets, berRaw, berSmallInt, expectTag, explicitTag0, readBer, seqKids, TAG, type BerNode } from './ber';
 import { bmpPassword, pkcs12Kdf, type P12Hash } from './kdf';
 import { rc2CbcDecrypt } from './rc2';
@@ -279,19 +279,11 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
   return { pkcs8: key.pkcs8, certificate: leaf.der, chain: orderChain(leaf.der, certs.filter((c) => c !== leaf).map((c) => c.der)), friendlyName: leaf.friendlyName, privateKey };
 }
 
-/** The fields of a certificate the PKCS#12 reader needs, read straight from its DER. */
-export function certificateParts(der: Uint8Array): { issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
-  const tbs = seq(seq(parse(der))[0]);
-  const o = tbs[0]?.cls === 2 && tbs[0].tag === 0 ? 1 : 0; // [0] version
-  if (tbs.length < 6 + o) throw new BerError('short TBSCertificate');
-  return { issuer: berRaw(expectTag(tbs[2 + o], TAG.SEQUENCE, 'issuer')), subject: berRaw(expectTag(tbs[4 + o], TAG.SEQUENCE, 'subject')), spki: berRaw(expectTag(tbs[5 + o], TAG.SEQUENCE, 'subjectPublicKeyInfo')) };
-}
-
 /** Does this private key belong to the certificate with this DER? */
 export function keyMatchesCertificate(key: KeyObject, certDer: Uint8Array): boolean {
   try {
     const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
-    return bytesEqual(certificateParts(certDer).spki, new Uint8Array(pub));
+    return bytesEqual(certificateFields(certDer).spki, new Uint8Array(pub));
   } catch {
     return false;
   }
@@ -312,7 +304,7 @@ function matchByPublicKey(pkcs8: Uint8Array, certs: Array<{ der: Uint8Array }>):
 function orderChain(leafDer: Uint8Array, others: Uint8Array[]): Uint8Array[] {
   const names = (d: Uint8Array) => {
     try {
-      return certificateParts(d);
+      return certificateFields(d);
     } catch {
       return undefined;
     }
