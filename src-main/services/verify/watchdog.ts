@@ -35,7 +35,6 @@ function arm(i, at) {
 const claims = new Int32Array(workerData.claims);
 // up: the main thread leaves the digests to this thread from now on (slot 0 is no request)
 Atomics.store(claims, 0, 1);
-Atomics.notify(claims, 0);
 const queue = [];
 let busy = false;
 const buf = Buffer.allocUnsafe(1 << 20);
@@ -64,7 +63,6 @@ async function drain() {
     const job = queue.shift();
     // the main thread may have taken this digest on itself (it needed it before this thread was up)
     if (job.id < claims.length && Atomics.compareExchange(claims, job.id, 0, 1) !== 0) continue;
-    if (job.id < claims.length) Atomics.notify(claims, job.id);
     try {
       const d = await hash(job);
       parentPort.postMessage({ id: job.id, digest: d });
@@ -86,7 +84,6 @@ type Ranges = Array<[number, number]>;
 
 /** Digest requests that either thread can claim (ids beyond this are left to the helper). */
 const CLAIMS = 4096;
-
 
 export class Watchdog {
   private readonly worker: Worker;
