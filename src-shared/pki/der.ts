@@ -203,16 +203,23 @@ export function encOid(oid: string): Uint8Array {
 // ~12 s and ~1 GB for a 100 000-entry CRL, this walker a few hundred milliseconds) ----
 export interface Tlv { cls: number; tag: number; cons: boolean; start: number; hl: number; end: number; }
 
-/** Read the TLV at `off` inside buf[..limit]; strict DER framing (definite, minimal lengths). */
-export function readTlv(buf: Uint8Array, off: number, limit = buf.length): Tlv {
+/**
+ * The identifier and length octets at `off` inside buf[..limit]: class, tag number, constructed
+ * bit, header length and content length. Strict (DER): definite, minimal lengths. With
+ * `ber`, an indefinite length gives `len: null` (constructed elements only) and non-minimal length
+ * encodings are accepted. Tag numbers take at most 5 octets. Throws DerError.
+ */
+export function readHeader(buf: Uint8Array, off: number, limit: number, ber = false): { cls: number; tag: number; cons: boolean; hl: number; len: number | null } {
   if (off >= limit) throw new DerError('truncated TLV');
   const b0 = buf[off];
+  const cons = (b0 & 0x20) !== 0;
   let i = off + 1;
   let tag = b0 & 0x1f;
   if (tag === 0x1f) {
     tag = 0;
-    for (;;) {
+    for (let n = 0; ; n++) {
       if (i >= limit) throw new DerError('truncated tag');
+      if (n > 4) throw new DerError('tag number too large');
       const b = buf[i++];
       tag = tag * 128 + (b & 0x7f);
       if (!(b & 0x80)) break;
@@ -220,20 +227,28 @@ export function readTlv(buf: Uint8Array, off: number, limit = buf.length): Tlv {
   }
   if (i >= limit) throw new DerError('truncated length');
   const l = buf[i++];
-  let len = l;
-  if (l >= 0x80) {
+  let len: number | null = l;
+  if (l === 0x80 && ber) {
+    if (!cons) throw new DerError('indefinite length on a primitive element');
+    len = null;
+  } else if (l >= 0x80) {
     const nb = l & 0x7f;
     if (nb === 0 || nb > 4) throw new DerError('indefinite or oversized length');
     if (i + nb > limit) throw new DerError('truncated length');
-    if (buf[i] === 0) throw new DerError('non-minimal length encoding');
+    if (!ber && buf[i] === 0) throw new DerError('non-minimal length encoding');
     len = 0;
     for (let k = 0; k < nb; k++) len = len * 256 + buf[i + k];
-    if (len < 0x80) throw new DerError('non-minimal length encoding');
+    if (!ber && len < 0x80) throw new DerError('non-minimal length encoding');
     i += nb;
   }
-  const end = i + len;
-  if (end > limit) throw new DerError('content overruns its container');
-  return { cls: b0 >> 6, tag, cons: (b0 & 0x20) !== 0, start: off, hl: i - off, end };
+  if (len !== null && i + len > limit) throw new DerError('content overruns its container');
+  return { cls: b0 >> 6, tag, cons, hl: i - off, len };
+}
+
+/** Read the TLV at `off` inside buf[..limit]; strict DER framing (definite, minimal lengths). */
+export function readTlv(buf: Uint8Array, off: number, limit = buf.length): Tlv {
+  const h = readHeader(buf, off, limit);
+  return { cls: h.cls, tag: h.tag, cons: h.cons, start: off, hl: h.hl, end: off + h.hl + h.len! };
 }
 /** Children of a constructed TLV; their lengths must add up exactly. */
 export function tlvKids(buf: Uint8Array, t: Tlv): Tlv[] {

@@ -2,9 +2,10 @@
 // no object per node until asked), which is all the PFX format needs, instead of building a full
 // asn1js tree of the file and every certificate in it. Accepts what real exporters write: DER,
 // indefinite lengths (Windows exports), constructed OCTET STRINGs split in chunks. Nesting is
-// capped; anything malformed throws BerError.
+// capped; anything malformed throws DerError. The identifier and length octets are read by the
+// PKI module's readHeader (in its BER mode), the one TLV header reader of the project.
 
-export class BerError extends Error {}
+import { DerError, readHeader } from '../../../src-shared/pki/der';
 
 /** Deepest nesting accepted (a PFX is about 10 levels deep). */
 const MAX_DEPTH = 40;
@@ -29,50 +30,26 @@ export interface BerNode {
 
 /** Read the element at `off`, which must end by `limit`. */
 export function readBer(buf: Uint8Array, off = 0, limit = buf.length, depth = 0): BerNode {
-  if (depth > MAX_DEPTH) throw new BerError('nested too deeply');
-  if (off >= limit) throw new BerError('truncated element');
-  const b0 = buf[off];
-  let i = off + 1;
-  let tag = b0 & 0x1f;
-  if (tag === 0x1f) {
-    tag = 0;
-    for (let n = 0; ; n++) {
-      if (i >= limit || n > 4) throw new BerError('bad tag');
-      const b = buf[i++];
-      tag = tag * 128 + (b & 0x7f);
-      if (!(b & 0x80)) break;
-    }
-  }
-  const cons = (b0 & 0x20) !== 0;
-  if (i >= limit) throw new BerError('truncated length');
-  const l = buf[i++];
-  if (l === 0x80) {
-    // indefinite length: constructed only, children up to the end-of-contents octets 00 00
-    if (!cons) throw new BerError('indefinite length on a primitive element');
-    const contentStart = i;
+  if (depth > MAX_DEPTH) throw new DerError('nested too deeply');
+  const { cls, tag, cons, hl, len } = readHeader(buf, off, limit, true);
+  const contentStart = off + hl;
+  if (len === null) {
+    // indefinite length: children up to the end-of-contents octets 00 00
+    let i = contentStart;
     for (;;) {
-      if (i + 2 > limit) throw new BerError('missing end-of-contents');
+      if (i + 2 > limit) throw new DerError('missing end-of-contents');
       if (buf[i] === 0 && buf[i + 1] === 0) break;
       i = readBer(buf, i, limit, depth + 1).end;
     }
-    return { cls: b0 >> 6, tag, cons, buf, start: off, contentStart, contentEnd: i, end: i + 2, depth };
+    return { cls, tag, cons, buf, start: off, contentStart, contentEnd: i, end: i + 2, depth };
   }
-  let len = l;
-  if (l > 0x80) {
-    const nb = l & 0x7f;
-    if (nb > 4 || i + nb > limit) throw new BerError('bad length');
-    len = 0;
-    for (let k = 0; k < nb; k++) len = len * 256 + buf[i + k];
-    i += nb;
-  }
-  const end = i + len;
-  if (end > limit) throw new BerError('content overruns its container');
-  return { cls: b0 >> 6, tag, cons, buf, start: off, contentStart: i, contentEnd: end, end, depth };
+  const end = contentStart + len;
+  return { cls, tag, cons, buf, start: off, contentStart, contentEnd: end, end, depth };
 }
 
 /** The children of a constructed element. */
 export function berKids(n: BerNode): BerNode[] {
-  if (!n.cons) throw new BerError('not a constructed element');
+  if (!n.cons) throw new DerError('not a constructed element');
   const out: BerNode[] = [];
   for (let o = n.contentStart; o < n.contentEnd; ) {
     const k = readBer(n.buf, o, n.contentEnd, n.depth + 1);
@@ -89,30 +66,30 @@ export function berRaw(n: BerNode): Uint8Array {
 
 /** The content bytes of a primitive element. */
 export function berContent(n: BerNode): Uint8Array {
-  if (n.cons) throw new BerError('not a primitive element');
+  if (n.cons) throw new DerError('not a primitive element');
   return n.buf.subarray(n.contentStart, n.contentEnd);
 }
 
 export const TAG = { INTEGER: 2, OCTET_STRING: 4, OID: 6, SEQUENCE: 16, SET: 17, BMP_STRING: 30 } as const;
 
-/** A universal element with this tag, else BerError naming what was expected. */
+/** A universal element with this tag, else DerError naming what was expected. */
 export function expectTag(n: BerNode | undefined, tag: number, what: string): BerNode {
-  if (!n || n.cls !== 0 || n.tag !== tag) throw new BerError(`expected ${what}`);
+  if (!n || n.cls !== 0 || n.tag !== tag) throw new DerError(`expected ${what}`);
   return n;
 }
 
 /** Children of a SEQUENCE or SET. */
 export function seqKids(n: BerNode | undefined): BerNode[] {
-  if (!n || n.cls !== 0 || (n.tag !== TAG.SEQUENCE && n.tag !== TAG.SET) || !n.cons) throw new BerError('expected a SEQUENCE');
+  if (!n || n.cls !== 0 || (n.tag !== TAG.SEQUENCE && n.tag !== TAG.SET) || !n.cons) throw new DerError('expected a SEQUENCE');
   return berKids(n);
 }
 
 /** The value of an OCTET STRING, or of an IMPLICIT one (any tag); chunks of a constructed one are joined. */
 export function berOctets(n: BerNode | undefined): Uint8Array {
-  if (!n) throw new BerError('expected an OCTET STRING');
+  if (!n) throw new DerError('expected an OCTET STRING');
   if (!n.cons) return berContent(n);
   const parts = berKids(n).map((k) => {
-    if (k.cls !== 0 || k.tag !== TAG.OCTET_STRING) throw new BerError('bad OCTET STRING chunk');
+    if (k.cls !== 0 || k.tag !== TAG.OCTET_STRING) throw new DerError('bad OCTET STRING chunk');
     return berOctets(k);
   });
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
@@ -124,7 +101,7 @@ export function berOctets(n: BerNode | undefined): Uint8Array {
 /** A small non-negative INTEGER (versions, iteration counts). */
 export function berSmallInt(n: BerNode | undefined): number {
   const c = berContent(expectTag(n, TAG.INTEGER, 'an INTEGER'));
-  if (c.length === 0 || c.length > 6 || c[0] & 0x80) throw new BerError('INTEGER out of range');
+  if (c.length === 0 || c.length > 6 || c[0] & 0x80) throw new DerError('INTEGER out of range');
   let v = 0;
   for (const b of c) v = v * 256 + b;
   return v;
@@ -132,9 +109,9 @@ export function berSmallInt(n: BerNode | undefined): number {
 
 /** The content of [0] EXPLICIT: its one inner element. */
 export function explicitTag0(n: BerNode | undefined): BerNode {
-  if (!n || n.cls !== 2 || n.tag !== 0 || !n.cons) throw new BerError('expected [0]');
+  if (!n || n.cls !== 2 || n.tag !== 0 || !n.cons) throw new DerError('expected [0]');
   const k = berKids(n);
-  if (k.length !== 1) throw new BerError('expected one element in [0]');
+  if (k.length !== 1) throw new DerError('expected one element in [0]');
   return k[0];
 }
 

@@ -6,8 +6,8 @@
 import { createDecipheriv, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { VanthuError } from '../../../src-shared/errors';
 import { bytesEqual } from '../../../src-shared/crypto/bytes';
-import { certificateFields, decodeOid } from '../../../src-shared/pki/der';
-import { BerError, berBmpString, berOctets, berRaw, berSmallInt, expectTag, explicitTag0, readBer, seqKids, TAG, type BerNode } from './ber';
+import { DerError, certificateFields, decodeOid } from '../../../src-shared/pki/der';
+import { berBmpString, berOctets, berRaw, berSmallInt, expectTag, explicitTag0, readBer, seqKids, TAG, type BerNode } from './ber';
 import { bmpPassword, pkcs12Kdf, type P12Hash } from './kdf';
 import { rc2CbcDecrypt } from './rc2';
 
@@ -67,7 +67,7 @@ const unsupported = (what: string) => new VanthuError('P12_UNSUPPORTED', `Tệp 
 
 function parse(bytes: Uint8Array): BerNode {
   const n = readBer(bytes);
-  if (n.end !== bytes.length) throw new BerError('data after the end');
+  if (n.end !== bytes.length) throw new DerError('data after the end');
   return n;
 }
 
