@@ -169,6 +169,9 @@ function asn1Of(der: Uint8Array, t: Tlv): asn1js.AsnType {
  * Parsing a whole CMS with asn1js, certificates and all, cost most of a single-signature
  * verification's CPU. Returns null for anything else (BER, other certificate choices).
  */
+/** A SignedData that is wrong whichever way it is read: no point trying the full parser. */
+class NotSignedData extends Error {}
+
 function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
   let top: Tlv;
   try {
@@ -181,7 +184,7 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
     const ci = tlvKids(der, top);
     if (ci.length !== 2 || ci[0].cls !== 0 || ci[0].tag !== 6 || ci[1].cls !== 2 || ci[1].tag !== 0 || !ci[1].cons) return null;
     const contentType = decodeOid(der.subarray(ci[0].start + ci[0].hl, ci[0].end));
-    if (contentType !== OID.signedData) throw new Error(`content type ${contentType} is not signedData`);
+    if (contentType !== OID.signedData) throw new NotSignedData(`content type ${contentType} is not signedData`);
     const inner = tlvKids(der, ci[1]);
     if (inner.length !== 1 || inner[0].cls !== 0 || inner[0].tag !== 16) return null;
     const parts = tlvKids(der, inner[0]);
@@ -209,9 +212,9 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
       }
       i++;
     }
-    if (!parts[i] || i !== parts.length - 1) throw new Error('malformed SignedData signerInfos');
+    if (!parts[i] || i !== parts.length - 1) throw new NotSignedData('malformed SignedData signerInfos');
     const signerInfos = asn1Of(der, parts[i]);
-    if (!(signerInfos instanceof asn1js.Set)) throw new Error('malformed SignedData signerInfos');
+    if (!(signerInfos instanceof asn1js.Set)) throw new NotSignedData('malformed SignedData signerInfos');
     const sd = new pkijs.SignedData({
       version: version.valueBlock.valueDec,
       digestAlgorithms: digestAlgorithms.valueBlock.value.map((a) => new pkijs.AlgorithmIdentifier({ schema: a })),
@@ -236,7 +239,7 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
     }
     return sd;
   } catch (e) {
-    if (e instanceof Error && /^(trailing data|content type|malformed SignedData signerInfos)/.test(e.message)) throw e;
+    if (e instanceof NotSignedData) throw e;
     return null; // let the full parser decide (and describe) what is wrong
   }
 }

@@ -72,7 +72,6 @@ async function drain() {
   }
   busy = false;
 }
-parentPort.postMessage({ ready: true });
 parentPort.on('message', (m) => {
   if (m.type === 'enter') arm(m.i, m.at);
   else if (m.type === 'hash') { queue.push(m); drain(); }
@@ -101,8 +100,7 @@ export class Watchdog {
   constructor(timeoutMs: number, onTimeout: string[]) {
     this.worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { timeoutMs, onTimeout, claims: this.claims.buffer } });
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string; ready?: boolean }) => {
-      if (m.ready) return;
+    this.worker.on('message', (m: { id: number; digest?: Uint8Array; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
