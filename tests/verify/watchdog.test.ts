@@ -3,13 +3,13 @@
 // timer process (POSIX) and the helper thread (Windows, or no /bin/sh). Each runs in a child node
 // process that arms the watchdog, then spins forever.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './fixtures';
 
-function stuck(kind: 'ShellWatchdog' | 'Watchdog', timeoutMs: number, opts: { spinAfterMs?: number; stopAfterMs?: number } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; ms: number }> {
+function stuck(kind: 'ShellWatchdog' | 'Watchdog', timeoutMs: number, opts: { spinAfterMs?: number; stopAfterMs?: number; tmp?: string } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; ms: number }> {
   const mod = kind === 'ShellWatchdog' ? './src-main/services/verify/shell-watchdog.ts' : './src-main/services/verify/watchdog.ts';
   const script = `
     import { ${kind} } from ${JSON.stringify(mod)};
@@ -21,7 +21,8 @@ function stuck(kind: 'ShellWatchdog' | 'Watchdog', timeoutMs: number, opts: { sp
   `;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = opts.tmp ? { ...process.env, TMPDIR: opts.tmp } : process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.on('error', reject);
@@ -34,7 +35,6 @@ function stuck(kind: 'ShellWatchdog' | 'Watchdog', timeoutMs: number, opts: { sp
   });
 }
 
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith('vanthu-verify-'));
 
 describe.each(['ShellWatchdog', 'Watchdog'] as const)('%s', (kind) => {
   it('prints the prepared report and kills a process stuck in synchronous code', { timeout: 20_000 }, async () => {
@@ -44,12 +44,13 @@ describe.each(['ShellWatchdog', 'Watchdog'] as const)('%s', (kind) => {
   });
 
   it('is re-armed per file and stays quiet once stopped', { timeout: 20_000 }, async () => {
-    const before = leftovers();
+    // a temp dir of its own (other test files run vanthu verify meanwhile, with their own dirs)
+    const tmp = mkdtempSync(path.join(tmpdir(), 'vanthu-watchdog-test-'));
     // file 1 starts after 50 ms and the run ends 100 ms later, well inside the bound
-    const r = await stuck(kind, 1000, { stopAfterMs: 100 });
+    const r = await stuck(kind, 1000, { stopAfterMs: 100, tmp });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(r.out).toBe('done\n');
-    expect(leftovers()).toEqual(before);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('vanthu-verify-'))).toEqual([]); // the watchdog's report files are gone
   });
 });
