@@ -18,6 +18,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { clearAllCaches } from '../../src-shared/caches';
 import { toArrayBuffer } from '../../src-shared/crypto/bytes';
+import { OID as C } from '../../src-shared/crypto/oids';
+import { OID } from '../../src-shared/pki/cert';
 import { createKeyObjectSigner } from '../services/p12/node-signer';
 import { certificateFields } from '../../src-shared/pki/der';
 import { nodePadesServices } from '../services/signing/node-services';
@@ -25,15 +27,6 @@ import { jobsFor } from '../services/verify/jobs';
 import { closePdf, openPdf, plannedDigests, readPdf } from '../services/verify/open-pdf';
 import { signOneFile } from './sign-file';
 
-const OIDS = {
-  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectKeyId: '2.5.29.14',
-  authorityKeyId: '2.5.29.35',
-  certificatePolicies: '2.5.29.32',
-} as const;
 
 function name(cn: string): pkijs.RelativeDistinguishedNames {
   const atv = (type: string, value: asn1js.AsnType) => new pkijs.AttributeTypeAndValue({ type, value: value as never });
@@ -65,15 +58,15 @@ function issue(opts: { cn: string; issuerCn: string; subjectKey: KeyObject; issu
   cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(toArrayBuffer(spki));
   const usage = opts.ca ? [0x06, 1] : [0xc0, 6]; // keyCertSign|cRLSign, or digitalSignature|nonRepudiation
   cert.extensions = [
-    extension(OIDS.basicConstraints, true, new pkijs.BasicConstraints({ cA: opts.ca })),
-    extension(OIDS.keyUsage, true, new asn1js.BitString({ valueHex: new Uint8Array([usage[0]]).buffer, unusedBits: usage[1] })),
-    extension(OIDS.subjectKeyId, false, new asn1js.OctetString({ valueHex: toArrayBuffer(keyId(spki)) })),
-    extension(OIDS.authorityKeyId, false, new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: toArrayBuffer(keyId(opts.issuerSpki ?? spki)) }) })),
-    extension(OIDS.certificatePolicies, false, new pkijs.CertificatePolicies({ certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: '2.5.29.32.0' })] })),
-    ...(opts.ca ? [] : [extension(OIDS.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.4', '1.3.6.1.5.5.7.3.2'] }))]),
+    extension(OID.basicConstraints, true, new pkijs.BasicConstraints({ cA: opts.ca })),
+    extension(OID.keyUsage, true, new asn1js.BitString({ valueHex: new Uint8Array([usage[0]]).buffer, unusedBits: usage[1] })),
+    extension(OID.ski, false, new asn1js.OctetString({ valueHex: toArrayBuffer(keyId(spki)) })),
+    extension(OID.aki, false, new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: toArrayBuffer(keyId(opts.issuerSpki ?? spki)) }) })),
+    extension(OID.certificatePolicies, false, new pkijs.CertificatePolicies({ certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: OID.anyPolicy })] })),
+    ...(opts.ca ? [] : [extension(OID.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.4', '1.3.6.1.5.5.7.3.2'] }))]),
   ];
-  cert.signature = new pkijs.AlgorithmIdentifier({ algorithmId: OIDS.ecdsaWithSHA256 });
-  cert.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: OIDS.ecdsaWithSHA256 });
+  cert.signature = new pkijs.AlgorithmIdentifier({ algorithmId: C.ecdsaWithSHA256 });
+  cert.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: C.ecdsaWithSHA256 });
   const tbs = new Uint8Array(cert.encodeTBS().toBER(false));
   const sig = cryptoSign('sha256', tbs, { key: opts.issuerKey, dsaEncoding: 'der' });
   cert.signatureValue = new asn1js.BitString({ valueHex: toArrayBuffer(new Uint8Array(sig)) });
