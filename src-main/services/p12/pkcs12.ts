@@ -281,9 +281,21 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12Contents 
 
 /** Does this private key belong to the certificate with this DER? */
 export function keyMatchesCertificate(key: KeyObject, certDer: Uint8Array): boolean {
+  const spki = spkiOf(key);
+  return !!spki && certificateSpkiIs(certDer, spki);
+}
+
+function spkiOf(key: KeyObject): Uint8Array | undefined {
   try {
-    const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
-    return bytesEqual(certificateFields(certDer).spki, new Uint8Array(pub));
+    return new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }));
+  } catch {
+    return undefined;
+  }
+}
+
+function certificateSpkiIs(certDer: Uint8Array, spki: Uint8Array): boolean {
+  try {
+    return bytesEqual(certificateFields(certDer).spki, spki);
   } catch {
     return false;
   }
@@ -296,7 +308,8 @@ function matchByPublicKey(pkcs8: Uint8Array, certs: Array<{ der: Uint8Array }>):
   } catch {
     return undefined;
   }
-  const cert = certs.find((c) => keyMatchesCertificate(key, c.der));
+  const spki = spkiOf(key);
+  const cert = spki && certs.find((c) => certificateSpkiIs(c.der, spki));
   return cert ? { cert, key } : undefined;
 }
 
