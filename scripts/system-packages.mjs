@@ -1,0 +1,20 @@
+// The one list of system (Debian/Ubuntu) packages the build and the test suite use. `npm test`
+// checks it through scripts/provision.mjs before any test runs (and so does `.ci/run`, which
+// only runs the README's commands). Each entry names the package and what proves it present:
+// a command on PATH or a file. Add a tool here when a test starts using it.
+
+/** @type {{ pkg: string; commands?: string[]; files?: string[]; why: string }[]} */
+export const SYSTEM_PACKAGES = [
+  { pkg: 'chromium', commands: ['chromium'], why: 'end-to-end tests of the desk (playwright-core drives it)' },
+  { pkg: 'poppler-utils', commands: ['pdfsig', 'pdftoppm', 'pdftotext'], why: 'peer verifier, page rendering and text extraction' },
+  { pkg: 'qpdf', commands: ['qpdf'], why: 'structural check of every PDF we write' },
+  { pkg: 'libnss3-tools', commands: ['certutil', 'pk12util'], why: 'the NSS database pdfsig reads' },
+  { pkg: 'softhsm2', commands: ['softhsm2-util'], files: ['/usr/lib/softhsm/libsofthsm2.so'], why: 'a real PKCS#11 token' },
+  { pkg: 'opensc', commands: ['pkcs11-tool'], why: 'writing keys and certificates to the token' },
+  { pkg: 'openssl', commands: ['openssl'], why: 'test CAs, PKCS#12 files, TSA and OCSP answers' },
+  { pkg: 'fonts-liberation2', files: ['/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf'], why: 'Times-compatible font for rendering checks' },
+  { pkg: 'gcc', commands: ['gcc'], why: 'the PKCS#11 test shim' },
+  { pkg: 'g++', commands: ['g++'], why: 'native addons (pkcs11js, better-sqlite3)' },
+  { pkg: 'make', commands: ['make'], why: 'native addons' },
+  { pkg: 'python3', commands: ['python3'], why: 'native addons and ../shared/tools/mkpdf.py' },
+];
