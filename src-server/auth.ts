@@ -91,3 +91,11 @@ export function isInSubtree(db: Db, orgId: string, ancestorId: string): boolean 
   }
   return false;
 }
+
+/** A user as the gateway authenticates them, looked up by username (seeding and admin tools). */
+export function userByUsername(db: Db, username: string): AuthUser | undefined {
+  const row = db.prepare(`${USER_SQL} WHERE u.username = ?`).get(username) as (AuthUser & { pwHash: string; disabled: number }) | undefined;
+  if (!row) return undefined;
+  const { pwHash: _p, disabled: _d, ...user } = row;
+  return user as AuthUser;
+}

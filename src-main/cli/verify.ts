@@ -114,6 +114,7 @@ function human(r: DocumentReport): string {
   lines.push(`  ${r.summary_vi}`);
   lines.push(`  ${r.summary_en}`);
   if (r.error) lines.push(`  ${r.error.message_vi} / ${r.error.message_en}`);
+  for (const f of r.findings) if (f.code === 'DEMO_ANCHOR_IGNORED') lines.push(`  ! ${f.message_vi} / ${f.message_en}`);
   for (const s of r.signatures) {
     const si = INDICATION_TEXT[s.indication];
     const sub = s.subIndication ? SUB_INDICATION_TEXT[s.subIndication] : null;

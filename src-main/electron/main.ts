@@ -9,6 +9,7 @@ import { channelNames, EVENT_PREFIX, IPC_PREFIX } from '../../src-shared/ipc/con
 import { createRouter } from '../services/ipc/router';
 import { createHandlers } from '../services/handlers';
 import { createServiceContext } from '../services/context';
+import { ProfileManager } from '../services/profile/manager';
 import { gatewayOrigins } from '../services/csp';
 import { applySessionPolicy, hardenWebContents, isTrustedSender, APP_ORIGIN } from './security';
 import { registerSchemePrivileges, serveRenderer } from './protocol';
@@ -38,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-function start(): void {
+async function start(): Promise<void> {
   applySessionPolicy();
 
   const context = createServiceContext({
@@ -48,8 +49,11 @@ function start(): void {
     tokenWorkerFactory: utilityProcessWorkerFactory(path.join(here, 'pkcs11-worker.js')),
   });
   const events = context.events;
-  serveRenderer(path.join(here, '../renderer'), gatewayOrigins(context.gatewayUrl));
-  app.on('before-quit', () => void context.close());
+  // A packaged install never starts the demo by itself; a source checkout does on an empty profile.
+  const profiles = new ProfileManager({ root: app.getPath('userData'), context, autoDemo: !app.isPackaged });
+  await profiles.start().catch((e: unknown) => console.warn(`[vanthu] profile start failed: ${(e as Error)?.message ?? e}`));
+  serveRenderer(path.join(here, '../renderer'), () => gatewayOrigins(context.gatewayUrl));
+  app.on('before-quit', () => void profiles.close().finally(() => context.close()));
   const router = createRouter(createHandlers(context), {
     warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
   });

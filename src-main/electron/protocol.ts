@@ -13,9 +13,9 @@ export function registerSchemePrivileges(): void {
   ]);
 }
 
-export function serveRenderer(rendererDir: string, connectOrigins: string[]): void {
+/** `connectOrigins` is asked for each response: the server chosen at first run is allowed at once. */
+export function serveRenderer(rendererDir: string, connectOrigins: () => string[]): void {
   const root = path.resolve(rendererDir);
-  const headers = rendererHeaders({ connectOrigins });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'vanthu') return new Response('not found', { status: 404 });
@@ -25,6 +25,6 @@ export function serveRenderer(rendererDir: string, connectOrigins: string[]): vo
     const upstream = await net.fetch(pathToFileURL(file).toString());
     if (!upstream.ok) return new Response('not found', { status: 404 });
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    return new Response(upstream.body, { status: 200, headers: { ...headers, 'Content-Type': type } });
+    return new Response(upstream.body, { status: 200, headers: { ...rendererHeaders({ connectOrigins: connectOrigins() }), 'Content-Type': type } });
   });
 }

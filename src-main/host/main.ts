@@ -21,7 +21,10 @@ function findBrowser(): string | null {
 
 async function main() {
   const port = process.env.VANTHU_HOST_PORT ? Number(process.env.VANTHU_HOST_PORT) : 0;
-  const app = await startHostApp({ port });
+  // Host mode runs from a source checkout: an empty profile starts the demo province ("Dùng thử").
+  const app = await startHostApp({ port, emptyProfile: 'demo' });
+  const state = app.profiles.state();
+  if (state.mode === 'demo') console.log(`Dùng thử / Demo: tỉnh mẫu tại ${state.demo?.gatewayUrl} (${state.demo?.unitName}); hồ sơ: ${app.profiles.root}`);
   console.log(`Văn thư số is serving on 127.0.0.1 (host mode). Open: ${app.launchUrl}`);
   console.log(`VANTHU_HOST_URL=${app.launchUrl}`);
 

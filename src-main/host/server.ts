@@ -22,7 +22,8 @@ export interface HostServerOptions {
   router: Router;
   events: EventBus;
   port?: number;
-  csp?: CspOptions;
+  /** The CSP's options, or a function giving them for each response (the allowed gateway can change). */
+  csp?: CspOptions | (() => CspOptions);
   /** For tests: a fixed secret. Normally generated per launch. */
   secret?: string;
 }
@@ -52,7 +53,7 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`renderer build not found at ${root} (run "npm run build")`);
   }
-  const headers = rendererHeaders(opts.csp);
+  const headersNow = () => rendererHeaders(typeof opts.csp === 'function' ? opts.csp() : opts.csp);
   let origin = '';
   let hostHeader = '';
 
@@ -81,11 +82,12 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       // Single-page app: unknown paths without an extension get index.html.
       if (path.extname(pathname)) {
-        res.writeHead(404, headers).end();
+        res.writeHead(404, headersNow()).end();
         return;
       }
       file = path.join(root, 'index.html');
     }
+    const headers = headersNow();
     const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     res.writeHead(200, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-cache' });
     if (req.method === 'HEAD') res.end();

@@ -18,7 +18,12 @@ const ConfigFile = z
     idleLogoutMinutes: z.number().positive().optional(),
   })
   .strict();
-export type VanthuConfig = z.infer<typeof ConfigFile> & { trustPaths: string[]; problems: string[] };
+export type VanthuConfig = z.infer<typeof ConfigFile> & {
+  trustPaths: string[];
+  problems: string[];
+  /** Keys the machine-wide file sets: fixed by IT, shown locked, never overwritten by the user. */
+  machineKeys: string[];
+};
 
 export function machineConfigDir(): string {
   if (process.env.VANTHU_MACHINE_CONFIG_DIR) return process.env.VANTHU_MACHINE_CONFIG_DIR;
@@ -42,10 +47,30 @@ export function loadConfig(profileDir: string): VanthuConfig {
     return {};
   };
   const dirs = [profileDir, machineConfigDir()];
-  const merged = Object.assign({}, read(dirs[0]), read(dirs[1]));
+  const machine = read(dirs[1]);
+  const merged = Object.assign({}, read(dirs[0]), machine);
   const trustPaths = [
     ...(process.env.VANTHU_TRUST ?? '').split(path.delimiter).filter(Boolean),
     ...dirs.map((d) => path.join(d, 'trust')).filter((d) => fs.existsSync(d)),
   ];
-  return { ...merged, trustPaths, problems };
+  return { ...merged, trustPaths, problems, machineKeys: Object.keys(machine) };
+}
+
+/**
+ * Set keys of the profile's own config.json (e.g. the server address chosen at first run),
+ * written through a temp file and rename. Keys the machine-wide file sets are refused.
+ */
+export function saveProfileConfig(profileDir: string, patch: Partial<z.infer<typeof ConfigFile>>): void {
+  const file = path.join(profileDir, 'config.json');
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    /* none yet, or unreadable: start afresh */
+  }
+  const next = ConfigFile.parse({ ...current, ...patch });
+  fs.mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, file);
 }

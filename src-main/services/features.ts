@@ -13,12 +13,13 @@ import { verifyFile } from './verify/index';
 import type { Req } from '../../src-shared/ipc/contract';
 import { certificateInfo } from './pkcs11/index';
 import { VanthuError } from '../../src-shared/errors';
+import { readResource } from './resources';
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
 
-function toSignRequest(o: SignOptions): SignRequest {
+function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
   const v = o.visible;
   const visible: VisibleChoice | undefined = v && {
     kind: v.kind,
@@ -33,21 +34,34 @@ function toSignRequest(o: SignOptions): SignRequest {
     copyingAgency: v.copyingAgency,
   };
   const c = o.credential;
+  // A demo holder's handwritten signature and the demo unit's seal are part of the demo profile.
+  if (visible && c.kind === 'demo') {
+    if (visible.kind === 'signer' && !visible.signatureImage) visible.signatureImage = readResource('appearance', 'sample-signature.png');
+    if (visible.kind === 'organisation' && !visible.sealImage) visible.sealImage = readResource('appearance', 'sample-seal.png');
+  }
+  const credential = c.kind === 'p12' ? { kind: 'p12' as const, p12: b64(c.p12B64), password: c.password }
+    : c.kind === 'demo' ? { kind: 'p12' as const, ...profilesOf(ctx).demoCredential(c.holder) }
+    : c;
   return {
     level: o.level ?? 'B-B',
     tsaUrl: o.tsaUrl,
     reason: o.reason,
     location: o.location,
     visible,
-    credential: c.kind === 'p12' ? { kind: 'p12', p12: b64(c.p12B64), password: c.password } : c,
+    credential,
   };
+}
+
+function profilesOf(ctx: ServiceContext) {
+  if (!ctx.profiles) throw new VanthuError('DEMO_NOT_ACTIVE', 'Chứng thư số dùng thử chỉ có trong hồ sơ dùng thử.', 'Demo certificates exist only in the demo profile.');
+  return ctx.profiles;
 }
 
 export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
   const sign = async (items: { name: string; dataB64: string }[], o: SignOptions, taskId: string) => {
     const results = await signDocuments(
       items.map((i) => ({ name: i.name, bytes: b64(i.dataB64) })),
-      toSignRequest(o),
+      toSignRequest(o, ctx),
       {
         tokens: ctx.tokens,
         onProgress: (done, total, item, ok) => ctx.events.emit('progress', { taskId, done, total, item, status: ok ? 'ok' : 'failed' }),
@@ -81,7 +95,7 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       const file = path.join(dir, 'document.pdf');
       try {
         fs.writeFileSync(file, b64(req.dataB64), { mode: 0o600 });
-        const report = await verifyFile(file, { offline: req.offline, trust: ctx.trustPaths, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
+        const report = await verifyFile(file, { offline: req.offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
         return { ...report, file: req.name };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

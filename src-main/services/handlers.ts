@@ -7,6 +7,9 @@ import type { KeyProtector } from './secrets/key-protector';
 import type { EventBus } from './events';
 import type { TokenService } from './pkcs11/index';
 import { featureHandlers } from './features';
+import type { Req, Res } from '../../src-shared/ipc/contract';
+import type { DemoHolder } from '../../src-shared/domain/demo';
+import { VanthuError } from '../../src-shared/errors';
 
 export interface ServiceContext {
   runtime: 'electron' | 'host';
@@ -21,6 +24,21 @@ export interface ServiceContext {
   gatewayUrl?: string;
   /** Called by `app.lock`: logs tokens out, forgets unlocked material. */
   onLock?: () => Promise<void> | void;
+  /** The demo profile is active: its CA is a trust anchor here (and nowhere else). */
+  allowDemo?: boolean;
+  /** The profile manager (first run, demo, real server), when the runtime has one. */
+  profiles?: ProfileApi;
+}
+
+/** What the profile IPC channels call (src-main/services/profile/manager.ts implements it). */
+export interface ProfileApi {
+  state(): Res<'profile.state'>;
+  startDemo(): Promise<void>;
+  resetDemo(): Promise<void>;
+  leaveDemo(): Promise<void>;
+  useServer(req: Req<'profile.useServer'>): Promise<void>;
+  /** The PKCS#12 of a demo holder (demo profile only), for signing from the desk. */
+  demoCredential(holder: DemoHolder): { p12: Uint8Array; password: string };
 }
 
 export function createHandlers(ctx: ServiceContext): Handlers {
@@ -32,6 +50,11 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       await ctx.onLock?.();
       return { locked: true };
     },
+    'profile.state': () => profiles(ctx).state(),
+    'profile.startDemo': async () => { await profiles(ctx).startDemo(); return profiles(ctx).state(); },
+    'profile.resetDemo': async () => { await profiles(ctx).resetDemo(); return profiles(ctx).state(); },
+    'profile.leaveDemo': async () => { await profiles(ctx).leaveDemo(); return profiles(ctx).state(); },
+    'profile.useServer': async (req) => { await profiles(ctx).useServer(req); return profiles(ctx).state(); },
     'secrets.wrapKey': async (req) => {
       const plain = Buffer.from(req.keyB64, 'base64');
       try {
@@ -48,4 +71,9 @@ export function createHandlers(ctx: ServiceContext): Handlers {
       return { keyB64: out };
     },
   };
+}
+
+function profiles(ctx: ServiceContext): ProfileApi {
+  if (!ctx.profiles) throw new VanthuError('PROFILE_UNAVAILABLE', 'Chức năng hồ sơ không có trong chế độ này.', 'Profiles are not available in this runtime.');
+  return ctx.profiles;
 }

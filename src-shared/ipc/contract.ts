@@ -4,6 +4,7 @@
 // clients are all generated from this table, so a channel cannot exist on one side only.
 
 import { z } from 'zod';
+import { DEMO_ROLES } from '../domain/demo';
 import {
   DocumentReportSchema,
   SignBatchRequest,
@@ -35,6 +36,33 @@ export const AppInfo = z.object({
   versions: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
 });
 
+const Notice = AppErrorSchema;
+
+/** Which profile the desk works in: none chosen yet (first run), the demo province, or a real one. */
+export const ProfileState = z.object({
+  mode: z.enum(['new', 'demo', 'real']),
+  /** Whether "Dùng thử" may be offered (machine policy can forbid it). */
+  demoAllowed: z.boolean(),
+  /** Things the person should be told once (a rebuilt demo, another port chosen…). */
+  notices: z.array(Notice),
+  /** The provincial server of a real profile; `locked` when the machine-wide configuration fixes it. */
+  server: z.object({ url: z.string().nullable(), locked: z.boolean() }),
+  demo: z
+    .object({
+      /** Changes when the demo data is rebuilt or reset: local stores are keyed on it. */
+      generation: z.string(),
+      gatewayUrl: z.string(),
+      unitName: z.string(),
+      /** Demo-only sign-in password of every demo user (shown on the demo desk). */
+      password: z.string(),
+      users: z.array(z.object({ role: z.enum(DEMO_ROLES), username: z.string(), fullName: z.string(), title: z.string() })),
+      token: z.object({ label: z.string(), pin: z.string(), holder: z.enum(DEMO_ROLES) }).nullable(),
+      /** Where each sample's signer image goes, by the SHA-256 of its current version. */
+      signatureBoxes: z.record(z.string(), z.object({ page: z.number().int(), rect: z.tuple([z.number(), z.number(), z.number(), z.number()]) })),
+    })
+    .nullable(),
+});
+
 /** Request/response pairs, by channel name ("namespace.method"). */
 export const channels = {
   'app.info': { request: Empty, response: AppInfo },
@@ -51,6 +79,18 @@ export const channels = {
   'secrets.unwrapKey': {
     request: z.object({ wrappedB64: z.string().max(8192) }).strict(),
     response: z.object({ keyB64: z.string() }),
+  },
+  'profile.state': { request: Empty, response: ProfileState },
+  /** Enter the demo profile ("Dùng thử"), making it if needed. */
+  'profile.startDemo': { request: Empty, response: ProfileState },
+  /** "Làm lại dữ liệu mẫu": the demo made afresh. */
+  'profile.resetDemo': { request: Empty, response: ProfileState },
+  /** "Kết nối máy chủ thật": leave the demo for the first-run screen. */
+  'profile.leaveDemo': { request: Empty, response: ProfileState },
+  /** First run of a real profile: the province's server (unless fixed by the machine), or offline for now. */
+  'profile.useServer': {
+    request: z.object({ gatewayUrl: z.string().url().max(2000).optional(), offline: z.boolean().optional() }).strict(),
+    response: ProfileState,
   },
   'sign.pdf': { request: SignPdfRequest, response: SignedFile },
   'sign.batch': { request: SignBatchRequest, response: SignBatchResponse },

@@ -39,6 +39,8 @@ export const VisibleRequest = z
 export const Credential = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('p12'), p12B64: base64(200_000), password: z.string().max(1024) }).strict(),
   z.object({ kind: z.literal('token'), tokenLabel: z.string().min(1).max(64), keyId: z.string().regex(/^[0-9a-fA-F]*$/).max(256).optional() }).strict(),
+  /** A demo certificate kept in the demo profile (the key never crosses IPC). */
+  z.object({ kind: z.literal('demo'), holder: z.enum(['clerk', 'leader', 'specialist', 'organisation']) }).strict(),
 ]);
 
 export const SignOptions = z

@@ -13,6 +13,7 @@ import { artifactsDir, repoRoot, startHost, type TestHost } from '../helpers/hos
 import { createRouter } from '../../src-main/services/ipc/router';
 import { createHandlers } from '../../src-main/services/handlers';
 import { createServiceContext } from '../../src-main/services/context';
+import { ProfileManager } from '../../src-main/services/profile/manager';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -57,6 +58,9 @@ describe('npm start in host mode, driven in Chromium', () => {
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       await page.goto(app.url);
       await page.getByRole('heading', { name: 'Văn thư số' }).waitFor();
+      // an empty profile in a source checkout opens the demo province (tests/demo covers it)
+      await page.getByTestId('demo-banner').waitFor();
+      await page.getByRole('button', { name: 'Tổng quan' }).click();
       await page.getByTestId('app-runtime').waitFor();
       expect(await page.getByTestId('app-runtime').textContent()).toContain('host mode');
       const text = await page.locator('body').innerText();
@@ -95,7 +99,10 @@ describe('Playwright binding bridge (the preload surface, injected)', () => {
   it('gives the renderer the same window.vanthu surface and validates payloads', async () => {
     const host = await startHost();
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-bind-'));
-    const router = createRouter(createHandlers(createServiceContext({ runtime: 'host', profileDir })));
+    const services = createServiceContext({ runtime: "host", profileDir });
+    const profiles = new ProfileManager({ root: profileDir, context: services, autoDemo: false });
+    await profiles.useServer({ offline: true });
+    const router = createRouter(createHandlers(services));
     // Bundle the very client the preload uses into an init script.
     const bundle = await build({
       stdin: {
@@ -120,6 +127,7 @@ describe('Playwright binding bridge (the preload surface, injected)', () => {
       );
       await page.addInitScript({ content: bundle.outputFiles[0].text });
       await page.goto(host.url); // no secret: the injected surface is used instead of the bridge
+      await page.getByRole('button', { name: 'Tổng quan' }).click();
       await page.getByTestId('app-runtime').waitFor();
       const res = await page.evaluate(async () => {
         const v = (window as unknown as { vanthu: { app: { info(): Promise<{ runtime: string }>; echo(r: unknown): Promise<unknown> }; call(c: string, r: unknown): Promise<unknown> } }).vanthu;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DocumentReport } from '../../../src-shared/verify/report';
 import { defaultProfileDir } from '../paths';
 import { loadTrustAnchors } from './trust';
+import { DEMO_MARK, isDemoCertificate } from '../../../src-shared/domain/demo';
 
 export interface VerifyFileOptions {
   /** Trust anchor files or directories (PEM/DER). */
@@ -26,6 +27,12 @@ export interface VerifyFileOptions {
   isolate?: boolean;
   /** Permission assumed for documents that are not certified (default 2). */
   defaultPermission?: 1 | 2 | 3;
+  /**
+   * Accept the demo CA as a trust anchor. Only the demo profile sets this: everywhere else (real
+   * profiles, the command line) a demo certificate among the anchors is dropped, so a document
+   * signed in the demo never verifies as trusted outside it.
+   */
+  allowDemo?: boolean;
 }
 
 /** What crosses the worker boundary (structured-clone safe). */
@@ -38,6 +45,8 @@ export interface WorkerJob {
   now: string | null;
   deadline: number;
   defaultPermission: 1 | 2 | 3;
+  /** Demo certificates left out of the anchors (outside the demo profile). */
+  demoAnchorsIgnored?: number;
 }
 
 export function failedReport(file: string, code: string, vi: string, en: string): DocumentReport {
@@ -50,12 +59,33 @@ export function failedReport(file: string, code: string, vi: string, en: string)
 
 /** Resolve options into one job per file (loads the trust anchors; throws VanthuError on bad --trust). */
 export function jobsFor(files: string[], opts: VerifyFileOptions): WorkerJob[] {
-  const anchors = [...(opts.anchors ?? []), ...loadTrustAnchors(opts.trust ?? [])];
+  const given = [...(opts.anchors ?? []), ...loadTrustAnchors(opts.trust ?? [])];
+  const anchors = given.filter((a) => opts.allowDemo || !isDemoCertificate(a));
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const cacheDir = opts.cacheDir === undefined ? path.join(defaultProfileDir(), 'revocation-cache') : opts.cacheDir;
   const now = opts.now === undefined ? null : typeof opts.now === 'string' ? opts.now : opts.now.toISOString();
   return files.map((file) => ({
     file: path.resolve(file), anchors, offline: !!opts.offline, cacheDir, fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
-    now, deadline: Date.now() + timeoutMs, defaultPermission: opts.defaultPermission ?? 2,
+    now, deadline: Date.now() + timeoutMs, defaultPermission: opts.defaultPermission ?? 2, demoAnchorsIgnored: given.length - anchors.length,
   }));
+}
+
+/**
+ * What the report says about demo certificates: a demo signer is named as such wherever it is
+ * verified, and a demo CA given as a trust anchor outside the demo profile is said to be ignored.
+ */
+export function markDemo(report: DocumentReport, demoAnchorsIgnored = 0): DocumentReport {
+  for (const s of report.signatures) {
+    if (s.signer && (s.signer.subject.includes(DEMO_MARK) || s.signer.issuer.includes(DEMO_MARK))) {
+      s.findings.push({ code: 'DEMO_CERTIFICATE', severity: 'warning', message_vi: `Chứng thư số dùng thử (${DEMO_MARK}).`, message_en: 'A demo certificate (no legal value).' });
+    }
+  }
+  if (demoAnchorsIgnored > 0) {
+    report.findings.push({
+      code: 'DEMO_ANCHOR_IGNORED', severity: 'info',
+      message_vi: 'Chứng thư gốc dùng thử chỉ được tin cậy trong hồ sơ dùng thử; ở đây nó bị bỏ qua.',
+      message_en: 'The demo root is trusted only inside the demo profile; it was ignored here.',
+    });
+  }
+  return report;
 }

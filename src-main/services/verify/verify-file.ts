@@ -11,7 +11,7 @@ import { pkiChainValidator } from '../../../src-shared/verify/pki-chain';
 import { verifyPdf } from '../../../src-shared/verify/verify-pdf';
 import { finding } from '../../../src-shared/verify/messages';
 import { fdRangeHasher } from './hasher';
-import { failedReport, jobsFor, type VerifyFileOptions, type WorkerJob } from './jobs';
+import { failedReport, jobsFor, markDemo, type VerifyFileOptions, type WorkerJob } from './jobs';
 import { closePdf, openPdf, type OpenedPdf } from './open-pdf';
 import { FileRevocationCache } from './revocation-cache';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -42,14 +42,14 @@ export async function verifyJob(job: WorkerJob, io: JobIo = {}): Promise<Documen
       cache,
       fetcher: http ? { get: http.createHttpGet({ timeoutMs: job.fetchTimeoutMs }), post: http.createHttpPost({ timeoutMs: job.fetchTimeoutMs }), timeoutMs: job.fetchTimeoutMs } : undefined,
     });
-    return await verifyPdf(src, job.file, {
+    return markDemo(await verifyPdf(src, job.file, {
       reader: opened.reader ?? undefined,
       validateChain,
       hasher: (io.hasherFor ?? fdRangeHasher)(fd),
       now: job.now ? new Date(job.now) : undefined,
       deadline: job.deadline,
       defaultPermission: job.defaultPermission,
-    });
+    }), job.demoAnchorsIgnored);
   } catch (e) {
     const a = toAppError(e);
     return failedReport(job.file, a.code, a.message_vi, a.message_en);

@@ -1,7 +1,7 @@
 // Documents desk: sign in to the provincial gateway (server URL kept in the store), create drafts
 // with Decree 30 metadata while offline, see the newest documents, the sync state, stuck items
 // (with their reason and "Thử lại") and conflicts (e.g. "sign the latest version instead").
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSync, useLive } from '../../sync/useSync';
 import { ipcKeyProtector } from '../../store/profile';
 import { vanthu } from '../../src/vanthu';
@@ -24,11 +24,19 @@ const msg = (e: unknown) => (isAppError(e) ? `${e.message_vi} (${e.message_en})`
 
 export interface DocumentsPanelProps {
   profile?: string;
-  /** Called when the user chooses to sign the latest version after a conflict. */
-  onSignLatest?: (docId: string, sha256: string) => void;
+  /** Called when the user chooses to sign a document's current version (a draft, or the latest after a conflict). */
+  onSignLatest?: (docId: string, sha256: string, fileName: string) => void;
+  /** Sign in by itself (the demo desk: the demo user of the chosen role). */
+  autoSignIn?: { url: string; username: string; password: string };
+  /** The province's server of this profile (prefilled in the sign-in card), and whether the machine fixes it. */
+  serverUrl?: string;
+  serverLocked?: boolean;
 }
 
-export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsPanelProps) {
+/** Vietnam's calendar day today, as YYYY-MM-DD (deadlines are calendar days there). */
+const todayVn = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, serverUrl: configuredServer, serverLocked }: DocumentsPanelProps) {
   const sync = useSync(profile, keys);
   const store = sync.profile?.store ?? null;
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +49,24 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
   const orgs = useLive(async () => (store ? ((await store.getKv<OrgInfo[]>('orgs')) ?? []) : []), [store], [] as OrgInfo[]);
   const conflicts = useLive(async () => (store ? store.db.conflicts.where('resolved').equals(0).toArray() : []), [store], []);
 
+  // The demo desk signs its demo user in by itself (again after a role switch or a new demo port).
+  const signingIn = useRef(false);
+  useEffect(() => {
+    if (!store || !autoSignIn || signingIn.current) return;
+    const stale = !session || session.user.username !== autoSignIn.username || serverUrl !== autoSignIn.url || sync.status.phase === 'auth_required';
+    if (!stale) return;
+    signingIn.current = true;
+    void run(() => signIn(store, browserFetch, autoSignIn.url, autoSignIn.username, autoSignIn.password)).finally(() => { signingIn.current = false; });
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, autoSignIn?.url, autoSignIn?.username, session?.user.username, serverUrl, sync.status.phase]);
+
+  const signDoc = (docId: string) => run(async () => {
+    const v = await store!.headVersion(docId);
+    if (!v || !(await store!.readFile(v.sha256))) throw new Error('Tệp của văn bản chưa có trên máy này; hãy đồng bộ rồi thử lại.');
+    onSignLatest?.(docId, v.sha256, v.fileName);
+  });
+  const today = todayVn();
+
   if (sync.error) return <section className="card"><p role="alert" className="error">Không mở được kho dữ liệu: {sync.error}</p></section>;
   if (!store) return <section className="card"><p>Đang mở kho dữ liệu…</p></section>;
 
@@ -50,7 +76,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
       {sync.profile && !sync.profile.persisted && (
         <p className="hint">Trình duyệt chưa cấp lưu trữ bền vững; dữ liệu ngoại tuyến có thể bị xoá khi thiếu dung lượng.</p>
       )}
-      <LoginCard session={sync.status.phase === 'auth_required' ? null : session} serverUrl={serverUrl} onSignIn={(u, n, p) => run(() => signIn(store, browserFetch, u, n, p))} onSignOut={() => run(() => signOut(store, browserFetch))} />
+      <LoginCard session={sync.status.phase === 'auth_required' ? null : session} serverUrl={serverUrl || configuredServer || ''} locked={!!serverLocked} onSignIn={(u, n, p) => run(() => signIn(store, browserFetch, u, n, p))} onSignOut={() => run(() => signOut(store, browserFetch))} />
 
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">Đồng bộ</h2>
@@ -77,7 +103,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
                   <button onClick={() => run(async () => {
                     const v = await store.latestVersionFor(c.id);
                     if (!v) throw new Error('Chưa tải được phiên bản mới nhất; hãy đồng bộ rồi thử lại.');
-                    if (onSignLatest) onSignLatest(c.docId, v.sha256);
+                    if (onSignLatest) onSignLatest(c.docId, v.sha256, v.fileName);
                     else await saveFile(await store.readFile(v.sha256), v.fileName); // sign it in the "Ký số" desk
                   })}>Ký trên phiên bản mới nhất</button>
                 )}
@@ -96,7 +122,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title">Văn bản mới nhất</h2>
         <table data-testid="documents-list">
-          <thead><tr><th>Số/ký hiệu</th><th>Loại</th><th>Trích yếu</th><th>Độ mật/khẩn</th><th>Trạng thái</th><th>Đồng bộ</th><th>Thao tác</th></tr></thead>
+          <thead><tr><th>Số/ký hiệu</th><th>Loại</th><th>Trích yếu</th><th>Độ mật/khẩn</th><th>Hạn xử lý</th><th>Trạng thái</th><th>Đồng bộ</th><th>Thao tác</th></tr></thead>
           <tbody>
             {docs.map((d) => (
               <tr key={d.id} data-testid="document-row" data-doc-id={d.id}>
@@ -104,10 +130,16 @@ export function DocumentsPanel({ profile = 'default', onSignLatest }: DocumentsP
                 <td>{DOC_TYPES.find((t) => t.code === d.meta.typeCode)?.name_vi}</td>
                 <td>{d.meta.subject}</td>
                 <td>{DO_MAT_LABEL[d.meta.doMat]}/{DO_KHAN_LABEL[d.meta.doKhan]}</td>
+                <td data-testid="document-due" data-overdue={d.meta.dueDate && d.meta.dueDate < today && !['archived', 'issued'].includes(d.status) ? 'yes' : undefined}>
+                  {d.meta.dueDate ? `${d.meta.dueDate.split('-').reverse().join('/')}${d.meta.dueDate < today && !['archived', 'issued'].includes(d.status) ? ' — quá hạn' : ''}` : '—'}
+                </td>
                 <td>{DOC_STATUS_LABEL[d.status]}</td>
                 <td data-testid="document-sync">{d.conflicts > 0 ? 'Xung đột' : d.pending > 0 ? 'Chờ gửi' : 'Đã đồng bộ'}</td>
                 <td className="actions">
                   {(d.status === 'draft' || d.status === 'returned') && <button onClick={() => run(() => store.submit(d.id))}>Trình</button>}
+                  {onSignLatest && ['draft', 'submitted', 'approved', 'issued', 'returned'].includes(d.status) && d.ownerOrgId === session?.user.orgId && (
+                    <button data-testid="document-sign" onClick={() => void signDoc(d.id)}>Ký số</button>
+                  )}
                   {d.status === 'received' && <button onClick={() => run(() => store.registerIncoming(d.id))}>Vào sổ</button>}
                   {session && !d.readBy.includes(session.user.id) && d.ownerOrgId !== null && <button onClick={() => run(() => store.markRead(d.id))}>Đã đọc</button>}
                   <label className="file-action">Thêm tệp<input type="file" accept="application/pdf" onChange={(e) => {
@@ -136,11 +168,11 @@ async function saveFile(bytes: Uint8Array | undefined, fileName: string): Promis
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function LoginCard(p: { session: Session | null; serverUrl: string; onSignIn(url: string, user: string, pw: string): void; onSignOut(): void }) {
-  const [url, setUrl] = useState('');
+function LoginCard(p: { session: Session | null; serverUrl: string; locked: boolean; onSignIn(url: string, user: string, pw: string): void; onSignOut(): void }) {
+  const [url, setUrl] = useState(p.serverUrl);
   const [user, setUser] = useState('');
   const [pw, setPw] = useState('');
-  const submit = (e: FormEvent) => { e.preventDefault(); p.onSignIn(url || p.serverUrl || 'http://127.0.0.1:8787', user, pw); setPw(''); };
+  const submit = (e: FormEvent) => { e.preventDefault(); p.onSignIn((p.locked ? p.serverUrl : url) || p.serverUrl || 'http://127.0.0.1:8787', user, pw); setPw(''); };
   if (p.session) {
     const u = p.session.user;
     return (
@@ -156,7 +188,7 @@ function LoginCard(p: { session: Session | null; serverUrl: string; onSignIn(url
       <h2 id="login-title">Đăng nhập máy chủ đồng bộ</h2>
       <form onSubmit={submit} data-testid="login-form">
         <label htmlFor="srv">Địa chỉ máy chủ</label>
-        <input id="srv" name="server" value={url} placeholder={p.serverUrl || 'http://127.0.0.1:8787'} onChange={(e) => setUrl(e.target.value)} />
+        <input id="srv" name="server" value={p.locked ? p.serverUrl : url} readOnly={p.locked} placeholder={p.serverUrl || 'http://127.0.0.1:8787'} onChange={(e) => setUrl(e.target.value)} />
         <label htmlFor="usr">Tên đăng nhập</label>
         <input id="usr" name="username" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} />
         <label htmlFor="pw">Mật khẩu</label>

@@ -4,8 +4,30 @@
 
 import { useEffect, useState } from 'react';
 import { vanthu } from '../vanthu';
-import { describeError, downloadUrl, fileToBase64 } from '../files';
+import { base64ToBytes, describeError, downloadUrl, fileToBase64 } from '../files';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
+import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
+import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
+
+/** A document of the local store opened for signing: the signed file is saved as its next version. */
+export interface SignTarget {
+  docId: string;
+  parentSha256: string;
+  file: File;
+  /** The document's workflow status (an approved one is what the clerk seals). */
+  status?: string;
+  save(signed: Uint8Array, fileName: string): Promise<void>;
+}
+type DemoInfo = NonNullable<Res<'profile.state'>['demo']>;
+type Report = Res<'verify.pdf'>;
+
+const DEMO_HOLDERS: { value: DemoHolder; label: string }[] = [
+  { value: 'leader', label: 'Lãnh đạo — ký duyệt' },
+  { value: 'organisation', label: 'Cơ quan (văn thư phát hành) — con dấu' },
+  { value: 'clerk', label: 'Văn thư — cá nhân' },
+  { value: 'specialist', label: 'Chuyên viên — cá nhân' },
+];
+const holderForRole: Record<DemoRole, DemoHolder> = { leader: 'leader', clerk: 'organisation', specialist: 'specialist' };
 
 type Batch = Res<'sign.batch'>;
 type Visible = NonNullable<Req<'sign.batch'>['visible']>;
@@ -19,17 +41,25 @@ const KINDS: { value: '' | Visible['kind']; label: string }[] = [
   { value: 'copy', label: 'Bản sao điện tử (sao y / sao lục / trích sao)' },
 ];
 
-export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
-  const [files, setFiles] = useState<File[]>(initialFiles);
-  const [credKind, setCredKind] = useState<'token' | 'p12'>('token');
+export function SignDesk({ target = null, demo = null, role = 'clerk' }: { target?: SignTarget | null; demo?: DemoInfo | null; role?: DemoRole }) {
+  const [files, setFiles] = useState<File[]>(target ? [target.file] : []);
+  const [credKind, setCredKind] = useState<'token' | 'p12' | 'demo'>(demo ? 'demo' : 'token');
+  const [holder, setHolder] = useState<DemoHolder>(holderForRole[role]);
+  const [verified, setVerified] = useState<Report[]>([]);
   const [tokens, setTokens] = useState<Tokens | null>(null);
   const [tokenLabel, setTokenLabel] = useState('');
   const [p12, setP12] = useState<File | null>(null);
   const [password, setPassword] = useState('');
   const [level, setLevel] = useState<'B-B' | 'B-T' | 'B-LT' | 'B-LTA'>('B-B');
-  const [kind, setKind] = useState<'' | Visible['kind']>('');
+  const box = demo && target ? demo.signatureBoxes[target.parentSha256] : undefined;
+  // In the demo the kind follows the role: the leader's ký duyệt in the box between title and
+  // name, the clerk's seal over it once the leader has signed (approved), otherwise invisible.
+  const [kind, setKind] = useState<'' | Visible['kind']>(
+    !demo ? '' : holderForRole[role] === 'leader' && box ? 'signer' : holderForRole[role] === 'organisation' && target?.status === 'approved' ? 'organisation' : '',
+  );
   const [image, setImage] = useState<File | null>(null);
-  const [rect, setRect] = useState('330,120,200,110');
+  const [rect, setRect] = useState(box ? [box.rect[0], box.rect[1], box.rect[2] - box.rect[0], box.rect[3] - box.rect[1]].map((v) => Math.round(v)).join(',') : '330,120,200,110');
+  const [pageIndex] = useState(box?.page ?? 0);
   const [title, setTitle] = useState('KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH');
   const [fullName, setFullName] = useState('');
   const [docNumber, setDocNumber] = useState('');
@@ -53,11 +83,12 @@ export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
   async function visibleSpec(): Promise<Visible | undefined> {
     if (!kind) return undefined;
     const r = rect.split(',').map(Number) as [number, number, number, number];
-    const spec: Visible = { kind, pageIndex: 0 };
+    const spec: Visible = { kind, pageIndex };
     if (kind === 'signer') {
       spec.rect = r;
-      spec.title = title.split('\n').filter(Boolean);
-      if (fullName) spec.fullName = fullName;
+      // on a sample document the title and name are printed already: the image goes between them
+      spec.title = box ? [] : title.split('\n').filter(Boolean);
+      if (fullName || box) spec.fullName = box ? '' : fullName;
       if (image) spec.signatureImageB64 = await fileToBase64(image);
     } else if (kind === 'organisation') {
       if (image) spec.sealImageB64 = await fileToBase64(image);
@@ -78,10 +109,21 @@ export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
       const credential =
         credKind === 'token'
           ? { kind: 'token' as const, tokenLabel }
-          : { kind: 'p12' as const, p12B64: p12 ? await fileToBase64(p12) : '', password };
+          : credKind === 'demo'
+            ? { kind: 'demo' as const, holder }
+            : { kind: 'p12' as const, p12B64: p12 ? await fileToBase64(p12) : '', password };
       const items = await Promise.all(files.map(async (f) => ({ name: f.name, dataB64: await fileToBase64(f) })));
+      setVerified([]);
       const res = await vanthu.sign.batch({ taskId: crypto.randomUUID(), items, level, credential, visible: await visibleSpec() });
       setResult(res);
+      // Each signed file is saved (as the document's next version) and verified at once.
+      const reports: Report[] = [];
+      for (const r of res.results) {
+        if (!r.ok || !r.file) continue;
+        if (target) await target.save(base64ToBytes(r.file.signedB64), r.file.name);
+        reports.push(await vanthu.verify.pdf({ name: r.file.name, dataB64: r.file.signedB64, offline: true }));
+        setVerified([...reports]);
+      }
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -98,6 +140,18 @@ export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
 
       <fieldset>
         <legend>Chứng thư số</legend>
+        {demo && (
+          <>
+            <label>
+              <input type="radio" checked={credKind === 'demo'} onChange={() => setCredKind('demo')} /> Chứng thư số dùng thử
+            </label>
+            {credKind === 'demo' && (
+              <select aria-label="Chứng thư số dùng thử" data-testid="demo-holder" value={holder} onChange={(e) => setHolder(e.target.value as DemoHolder)}>
+                {DEMO_HOLDERS.map((h) => <option key={h.value} value={h.value}>{h.label}</option>)}
+              </select>
+            )}
+          </>
+        )}
         <label>
           <input type="radio" checked={credKind === 'token'} onChange={() => setCredKind('token')} /> Thiết bị ký USB (token)
         </label>
@@ -182,6 +236,13 @@ export function SignDesk({ initialFiles = [] }: { initialFiles?: File[] }) {
           {error}
         </p>
       )}
+      {target && <p className="hint">Bản đã ký được lưu thành phiên bản mới của văn bản và đồng bộ lên máy chủ.</p>}
+      {verified.map((r) => (
+        <p key={r.file} data-testid="sign-verify">
+          Kiểm tra ngay sau khi ký — {r.file}:{' '}
+          <strong data-testid="sign-verify-verdict" data-verdict={r.verdict}>{INDICATION_TEXT[r.verdict].vi}</strong> — {r.summary_vi}
+        </p>
+      ))}
       {result && (
         <ul data-testid="sign-results">
           {result.results.map((r) => (
