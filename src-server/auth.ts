@@ -38,9 +38,14 @@ export interface AuthUser {
 export interface CreateUser { username: string; fullName: string; role: Role; orgId: string; password: string }
 
 export async function createUser(db: Db, u: CreateUser): Promise<string> {
+  return insertUser(db, u, await hashPassword(u.password));
+}
+
+/** Insert a user whose password hash is already computed (hashPassword). */
+export function insertUser(db: Db, u: Omit<CreateUser, 'password'>, pwHash: string): string {
   const id = randomUUID();
   db.prepare('INSERT INTO users (id, org_id, username, full_name, role, pw_hash) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(id, u.orgId, u.username, u.fullName, u.role, await hashPassword(u.password));
+    .run(id, u.orgId, u.username, u.fullName, u.role, pwHash);
   return id;
 }
 

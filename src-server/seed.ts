@@ -2,7 +2,7 @@
 // Passwords are random unless given, and are returned once so the caller can print them.
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db';
-import { createUser } from './auth';
+import { hashPassword, insertUser } from './auth';
 import type { Role } from '../src-shared/domain/levels';
 
 export interface SeedOrg { id: string; parentId: string | null; name: string; abbr: string; kind: string }
@@ -33,13 +33,15 @@ export function insertOrgs(db: Db, orgs: SeedOrg[]): void {
 export async function seedDemo(db: Db, opts: { password?: string } = {}): Promise<SeedLogin[]> {
   if (db.prepare('SELECT 1 FROM users LIMIT 1').get()) return [];
   insertOrgs(db, DEMO_ORGS);
-  const logins: SeedLogin[] = [];
-  const add = async (username: string, role: Role, org: SeedOrg, fullName: string) => {
+  const wanted: Array<{ username: string; role: Role; org: SeedOrg; fullName: string }> = [
+    ...DEMO_ORGS.flatMap((org) => PEOPLE.map((p) => ({ username: `${org.id}.${p.suffix}`, role: p.role, org, fullName: p.fullName }))),
+    { username: 'hd.admin', role: 'admin', org: DEMO_ORGS[0], fullName: 'Quản trị hệ thống' },
+  ];
+  // The password hashes (scrypt) are computed together on the thread pool; inserts stay in order.
+  const logins = await Promise.all(wanted.map(async (w) => {
     const password = opts.password ?? randomBytes(9).toString('base64url');
-    await createUser(db, { username, fullName, role, orgId: org.id, password });
-    logins.push({ username, password, role, orgId: org.id, orgName: org.name, fullName });
-  };
-  for (const org of DEMO_ORGS) for (const p of PEOPLE) await add(`${org.id}.${p.suffix}`, p.role, org, p.fullName);
-  await add('hd.admin', 'admin', DEMO_ORGS[0], 'Quản trị hệ thống');
-  return logins;
+    return { w, password, pwHash: await hashPassword(password) };
+  }));
+  for (const { w, password, pwHash } of logins) insertUser(db, { username: w.username, fullName: w.fullName, role: w.role, orgId: w.org.id }, pwHash);
+  return logins.map(({ w, password }) => ({ username: w.username, password, role: w.role, orgId: w.org.id, orgName: w.org.name, fullName: w.fullName }));
 }

@@ -3,15 +3,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startHostApp, type HostApp } from '../../src-main/host/app';
+import { startHostApp, type HostApp, type HostAppOptions } from '../../src-main/host/app';
 
 export interface TestHost extends HostApp {
   profileDir: string;
 }
 
-export async function startHost(opts: { port?: number; profileDir?: string } = {}): Promise<TestHost> {
+export async function startHost(opts: { port?: number; profileDir?: string; emptyProfile?: HostAppOptions['emptyProfile'] } = {}): Promise<TestHost> {
   const profileDir = opts.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-profile-'));
-  const app = await startHostApp({ port: opts.port, profileDir });
+  const app = await startHostApp({ port: opts.port, profileDir, emptyProfile: opts.emptyProfile, demoPort: 0 });
   const close = app.close.bind(app);
   return Object.assign(app, {
     profileDir,

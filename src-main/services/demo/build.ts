@@ -92,13 +92,15 @@ export async function buildDemoProfile(dir: string, opts: BuildOptions = {}): Pr
   const crlDays = 90;
   writePrivate(p.crl, await makeDemoCrl(ca, 1, new Date(now()), crlDays));
 
-  const people = {} as Record<DemoRole, DemoEntity>;
-  for (const role of DEMO_ROLES) people[role] = await issueDemoCertificate(ca, personSubject(role));
-  const organisation = await issueDemoCertificate(ca, orgSubject(DEMO_UNIT.name, '0801000111'));
-  const agencies = {} as Record<keyof typeof DEMO_AGENCIES, DemoEntity>;
-  for (const [k, a] of Object.entries(DEMO_AGENCIES) as [keyof typeof DEMO_AGENCIES, (typeof DEMO_AGENCIES)[keyof typeof DEMO_AGENCIES]][]) {
-    agencies[k] = await issueDemoCertificate(ca, orgSubject(a.name, `08000${Object.keys(agencies).length}0222`));
-  }
+  // Keys are generated together on the thread pool: the people and the unit hold RSA-2048 (as
+  // most tokens in the field do), the other agencies ECDSA P-256 (both are allowed for signing).
+  const [clerk, leader, specialist, organisation, tinh, stc, huyen] = await Promise.all([
+    ...DEMO_ROLES.map((role) => issueDemoCertificate(ca, personSubject(role))),
+    issueDemoCertificate(ca, orgSubject(DEMO_UNIT.name, '0801000111')),
+    ...(['tinh', 'stc', 'huyen'] as const).map((k, i) => issueDemoCertificate(ca, orgSubject(DEMO_AGENCIES[k].name, `08000${i}0222`), 'ec')),
+  ]);
+  const people: Record<DemoRole, DemoEntity> = { clerk, leader, specialist };
+  const agencies: Record<keyof typeof DEMO_AGENCIES, DemoEntity> = { tinh, stc, huyen };
   const users = {} as DemoManifest['users'];
   for (const role of DEMO_ROLES) {
     const file = path.join('certs', `${role}.p12`);

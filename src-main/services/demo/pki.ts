@@ -4,7 +4,8 @@
 // and refused as trust anchors outside the demo profile (src-shared/domain/demo.ts). Keys are
 // node:crypto KeyObjects; certificates are built with pkijs over WebCrypto.
 
-import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { DEMO_MARK } from '../../../src-shared/domain/demo';
@@ -88,7 +89,7 @@ async function issue(subject: Rdn[], key: { privateKey: KeyObject; publicKey: Ke
   extensions.push(ext('2.5.29.19', true, new pkijs.BasicConstraints(ca ? { cA: true } : { cA: false })));
   extensions.push(ext('2.5.29.15', true, keyUsage(ca ? [0, 5, 6] : [0, 1])));
   cert.extensions = extensions;
-  await cert.sign(await caSigningKey(issuer ?? key), 'SHA-256');
+  await cert.sign(await caSigningKey(issuer ?? key), 'SHA-256'); // the demo CA's key is RSA
   return { der: new Uint8Array(cert.toSchema(true).toBER(false)), privateKey: key.privateKey, subject: marked };
 }
 
@@ -118,25 +119,29 @@ export async function makeDemoCrl(ca: DemoEntity, number: number, now = new Date
   return new Uint8Array(crl.toSchema(true).toBER(false));
 }
 
-export function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+export type DemoKeyType = 'rsa' | 'ec';
+const generate = promisify(generateKeyPair);
+
+/** RSA-2048 (what most tokens in the field hold) or ECDSA P-256; generated on the thread pool. */
+export function demoKeyPair(type: DemoKeyType = 'rsa'): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  return type === 'rsa' ? generate('rsa', { modulusLength: 2048, publicExponent: 0x10001 }) : generate('ec', { namedCurve: 'P-256' });
 }
 
 /** The self-signed demo CA (10 years). */
-export function makeDemoCa(): Promise<DemoEntity> {
-  return issue([['C', 'VN'], ['O', 'Văn thư số'], ['CN', 'CA dùng thử Văn thư số']], rsaKeyPair(), null, true, 10);
+export async function makeDemoCa(): Promise<DemoEntity> {
+  return issue([['C', 'VN'], ['O', 'Văn thư số'], ['CN', 'CA dùng thử Văn thư số']], await demoKeyPair('rsa'), null, true, 10);
 }
 
 /**
  * A signing certificate from the demo CA (2 years). `publicKey` lets a key made elsewhere (on
  * the demo token) be certified; the returned privateKey is then undefined.
  */
-export async function issueDemoCertificate(ca: DemoEntity, subject: Rdn[], publicKey?: KeyObject): Promise<DemoEntity> {
-  if (publicKey) {
-    const e = await issue(subject, { privateKey: undefined as unknown as KeyObject, publicKey }, ca, false, 2);
+export async function issueDemoCertificate(ca: DemoEntity, subject: Rdn[], key: KeyObject | DemoKeyType = 'rsa'): Promise<DemoEntity> {
+  if (typeof key !== 'string') {
+    const e = await issue(subject, { privateKey: undefined as unknown as KeyObject, publicKey: key }, ca, false, 2);
     return { ...e, privateKey: undefined as unknown as KeyObject };
   }
-  return issue(subject, rsaKeyPair(), ca, false, 2);
+  return issue(subject, await demoKeyPair(key), ca, false, 2);
 }
 
 export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
