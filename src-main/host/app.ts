@@ -27,7 +27,8 @@ export interface HostAppOptions {
   port?: number;
   profileDir?: string;
   rendererDir?: string;
-  secret?: string;
+  /** Called when a launch code has been used. */
+  onCodeUsed?: (code: string) => void;
   /**
    * What an empty profile folder starts as: 'demo' (npm start in a source checkout: the demo
    * province), 'first-run' (the choice screen, as a packaged install) or 'real' (tests that
@@ -55,7 +56,7 @@ export async function startHostApp(opts: HostAppOptions = {}): Promise<HostApp> 
     router,
     events,
     port: opts.port,
-    secret: opts.secret,
+    onCodeUsed: opts.onCodeUsed,
     // evaluated per response: the server chosen at first run (or the demo's) is allowed at once
     csp: () => ({ connectOrigins: gatewayOrigins(context.gatewayUrl) }),
   });

@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('Ký số and Xác minh desks', () => {
   it('signs with a PKCS#12 file, downloads the result, and verifies it as Hợp lệ', async () => {
     const page = await browser.newPage({ acceptDownloads: true });
-    await page.goto(host.launchUrl);
+    await page.goto(host.newLaunchUrl());
     await page.getByRole('button', { name: 'Ký số' }).click();
     await page.locator('#sign-files').setInputFiles(w.basePath);
     await page.getByLabel('Tệp PKCS#12 (.p12/.pfx)').check();

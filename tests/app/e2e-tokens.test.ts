@@ -29,7 +29,7 @@ afterAll(async () => {
 describe('Thiết bị ký desk', () => {
   it('lists tokens and certificates, reports a wrong PIN, and unlocks with the right one', async () => {
     const page = await browser.newPage();
-    await page.goto(host.launchUrl);
+    await page.goto(host.newLaunchUrl());
     await page.getByRole('button', { name: 'Thiết bị ký' }).click();
     await page.getByRole('heading', { name: new RegExp(LABEL_A) }).waitFor();
     const body = await page.locator('main').innerText();

@@ -105,15 +105,15 @@ describe('the demo province, from npm start on an empty profile', () => {
       }
       // The signed version went back to the gateway as the document's next version.
       await page.getByRole('button', { name: 'Văn bản', exact: true }).click();
-      await expect.poll(() => page.getByTestId('sync-pending').innerText(), { timeout: 20_000 }).toBe('0');
       const db = new Database(path.join(profileDir, 'demo', 'gateway', 'gateway.sqlite'), { readonly: true });
       try {
-        const versions = db.prepare(`SELECT v.kind, v.sha256 FROM versions v JOIN documents d ON d.id = v.doc_id WHERE d.meta LIKE '%nhà văn hóa thôn Đồng Tâm%' ORDER BY v.no`).all() as { kind: string; sha256: string }[];
-        expect(versions.map((v) => v.kind)).toEqual(['draft', 'signature']);
-        expect(versions[1].sha256).toBe(createHash('sha256').update(fs.readFileSync(signed)).digest('hex'));
+        const versions = () => db.prepare(`SELECT v.kind, v.sha256 FROM versions v JOIN documents d ON d.id = v.doc_id WHERE d.meta LIKE '%nhà văn hóa thôn Đồng Tâm%' ORDER BY v.no`).all() as { kind: string; sha256: string }[];
+        await expect.poll(() => versions().map((v) => v.kind), { timeout: 30_000 }).toEqual(['draft', 'signature']);
+        expect(versions()[1].sha256).toBe(createHash('sha256').update(fs.readFileSync(signed)).digest('hex'));
       } finally {
         db.close();
       }
+      await expect.poll(() => page.getByTestId('sync-pending').innerText(), { timeout: 20_000 }).toBe('0');
       expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e)), consoleErrors.join('\n')).toEqual([]);
       await page.close();
     } catch (e) {
@@ -136,7 +136,7 @@ describe('first run of a packaged install (no demo by itself)', () => {
     const host = await startHost({ emptyProfile: 'first-run' });
     try {
       const page = await browser.newPage();
-      await page.goto(host.launchUrl);
+      await page.goto(host.newLaunchUrl());
       await page.getByTestId('first-run').waitFor();
       const server = page.getByLabel('Địa chỉ máy chủ của tỉnh');
       expect(await server.inputValue()).toBe('https://vanban.haiduong.gov.vn');

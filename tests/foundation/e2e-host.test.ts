@@ -51,7 +51,7 @@ describe('npm start in host mode, driven in Chromium', () => {
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-e2e-'));
     const app = await startApp(profileDir);
     try {
-      expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#k=[A-Za-z0-9_-]{20,}$/);
+      expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#c=[A-Za-z0-9_-]{40,}$/);
       expect(app.output()).toMatch(/Host mode: .*(Electron|electron)/);
       const page = await browser.newPage();
       const consoleErrors: string[] = [];
@@ -67,7 +67,7 @@ describe('npm start in host mode, driven in Chromium', () => {
       expect(text).toContain('Nghị định 30/2020/NĐ-CP');
       expect(text).toContain('Chế độ chạy');
       // The secret left the address bar.
-      expect(page.url()).not.toContain('#k=');
+      expect(page.url()).not.toContain('#c=');
       // The version and runtime on screen came from app.info, one IPC round trip over the bridge.
       const version = await page.getByTestId('app-version').textContent();
       const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
@@ -81,13 +81,13 @@ describe('npm start in host mode, driven in Chromium', () => {
     }
   });
 
-  it('shows a typed error, not the app, when opened without the launch secret', async () => {
+  it('shows a typed error, not the app, when opened without a launch code', async () => {
     const host: TestHost = await startHost();
     try {
       const page = await browser.newPage();
       await page.goto(host.url);
       await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('alert').textContent()).toContain('launch secret');
+      expect(await page.getByRole('alert').textContent()).toContain('already used or carries no launch code');
       await page.close();
     } finally {
       await host.close();

@@ -12,13 +12,27 @@ afterAll(async () => {
   await host?.close();
 });
 
-function wsConnect(opts: { origin?: string; path?: string } = {}): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${opts.path ?? '/__vanthu/ws'}`, { origin: opts.origin ?? host.origin });
+/** Open the bridge offering `credential` ('c.<code>' or 's.<session>') the way the page does. */
+function wsConnect(opts: { origin?: string; path?: string; credential?: string | null; onMessage?: (m: unknown) => void } = {}): Promise<WebSocket> {
+  const protocols = ['vanthu.v1', ...(opts.credential ? [opts.credential] : [])];
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${opts.path ?? '/__vanthu/ws'}`, protocols, { origin: opts.origin ?? host.origin });
+  if (opts.onMessage) ws.on('message', (d) => opts.onMessage!(JSON.parse(String(d))));
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
   });
+}
+
+const codeOf = (url: string) => 'c.' + /#c=([A-Za-z0-9_-]+)/.exec(url)![1];
+
+/** A page's first connection: a fresh code, the session it is given, and the socket. */
+type Msg = { type: string; id?: number; session?: string; result?: { ok: boolean; error?: { code: string } }; event?: string; payload?: unknown };
+async function authed(): Promise<{ ws: WebSocket; session: string; messages: Msg[] }> {
+  const messages: Msg[] = [];
+  const ws = await wsConnect({ credential: codeOf(host.newLaunchUrl()), onMessage: (m) => messages.push(m as Msg) });
+  await new Promise<void>((r) => { const t = setInterval(() => { if (messages.length) { clearInterval(t); r(); } }, 5); });
+  return { ws, session: messages[0].session!, messages };
 }
 
 function closed(ws: WebSocket): Promise<{ code: number; messages: unknown[] }> {
@@ -74,34 +88,36 @@ describe('host mode', () => {
     expect(r.body).not.toContain('"name": "vanthu-so"');
   });
 
-  it('refuses an IPC request without the launch secret', async () => {
-    const ws = await wsConnect();
-    const done = closed(ws);
-    ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'app.info', payload: {} }));
-    const { code, messages } = await done;
-    expect(code).toBe(4401);
-    expect(messages).toEqual([]);
+  it('refuses the bridge without a launch code, before any socket exists', async () => {
+    await expect(wsConnect({ credential: null })).rejects.toThrow(/401/);
+    await expect(wsConnect({ credential: 'c.' + 'x'.repeat(43) })).rejects.toThrow(/401/);
+    await expect(wsConnect({ credential: 's.' + 'x'.repeat(43) })).rejects.toThrow(/401/);
+    expect(host.bridgeSockets).toBe(0);
   });
 
-  it('refuses a wrong launch secret', async () => {
-    const ws = await wsConnect();
-    const done = closed(ws);
-    ws.send(JSON.stringify({ type: 'auth', secret: 'x'.repeat(host.secret.length) }));
-    ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'app.info', payload: {} }));
-    const { code, messages } = await done;
-    expect(code).toBe(4401);
-    expect(messages).toEqual([]);
+  it('takes each launch code once: the first page gets the bridge, a second one with the same code is refused', async () => {
+    const url = host.newLaunchUrl();
+    const first = await wsConnect({ credential: codeOf(url) });
+    await expect(wsConnect({ credential: codeOf(url) })).rejects.toThrow(/401/);
+    first.close();
+  });
+
+  it('lets the page reconnect with its session after a reload, replacing its old socket', async () => {
+    const a = await authed();
+    expect(a.messages[0]).toMatchObject({ type: 'ready' });
+    expect(a.session).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const closedA = closed(a.ws);
+    const b = await wsConnect({ credential: `s.${a.session}` });
+    expect((await closedA).code).toBe(1006); // terminated: one socket per page
+    b.close();
   });
 
   it('refuses a WebSocket from another origin even with the secret', async () => {
-    await expect(wsConnect({ origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(wsConnect({ origin: 'http://evil.example', credential: codeOf(host.newLaunchUrl()) })).rejects.toThrow(/403/);
   });
 
   it('answers invokes after authentication, with typed errors for invalid payloads', async () => {
-    const ws = await wsConnect();
-    const messages: { type: string; id?: number; result?: { ok: boolean; error?: { code: string } } }[] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-    ws.send(JSON.stringify({ type: 'auth', secret: host.secret }));
+    const { ws, messages } = await authed();
     ws.send(JSON.stringify({ type: 'invoke', id: 1, channel: 'app.info', payload: {} }));
     ws.send(JSON.stringify({ type: 'invoke', id: 2, channel: 'app.echo', payload: { text: ['not', 'a', 'string'] } }));
     await new Promise<void>((resolve) => {
@@ -113,7 +129,7 @@ describe('host mode', () => {
       }, 10);
     });
     ws.close();
-    expect(messages[0]).toEqual({ type: 'ready' });
+    expect(messages[0]).toMatchObject({ type: 'ready' });
     const r1 = messages.find((m) => m.id === 1)!;
     const r2 = messages.find((m) => m.id === 2)!;
     expect(r1.result?.ok).toBe(true);
@@ -121,11 +137,7 @@ describe('host mode', () => {
   });
 
   it('pushes contract events to authenticated clients', async () => {
-    const ws = await wsConnect();
-    const got: { type: string; event?: string; payload?: unknown }[] = [];
-    ws.on('message', (d) => got.push(JSON.parse(String(d))));
-    ws.send(JSON.stringify({ type: 'auth', secret: host.secret }));
-    await new Promise((r) => setTimeout(r, 100));
+    const { ws, messages: got } = await authed();
     host.events.emit('sync.state', { state: 'offline', pending: 3 });
     await new Promise((r) => setTimeout(r, 100));
     ws.close();

@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 async function openPanel(page: Page) {
-  await page.goto(host.launchUrl);
+  await page.goto(host.newLaunchUrl());
   await page.getByTestId('documents-panel').waitFor();
 }
 

@@ -75,7 +75,7 @@ describe('offline draft in Chromium (host mode)', () => {
   it('keeps a draft made with the gateway stopped across a reload and syncs it when the gateway is back', async () => {
     const page = await browser.newPage();
     const shot = (n: string) => page.screenshot({ path: path.join(repo, 'test-artifacts', 'sync', `${n}.png`), fullPage: true });
-    await page.goto(host.launchUrl);
+    await page.goto(host.newLaunchUrl());
     await openDesk(page);
     await page.getByTestId('login-form').waitFor();
     await page.fill('#srv', t.url);
@@ -139,9 +139,9 @@ describe('offline draft in Chromium (host mode)', () => {
     const [p1, p2] = [await ctx.newPage(), await ctx.newPage()];
     const calls = new Map([[p1, 0], [p2, 0]]);
     for (const p of [p1, p2]) p.on('request', (r) => { if (r.url().startsWith(t.gw.url)) calls.set(p, calls.get(p)! + 1); });
-    await p1.goto(host.launchUrl);
+    await p1.goto(host.newLaunchUrl());
     await openDesk(p1);
-    await p2.goto(host.launchUrl);
+    await p2.goto(host.newLaunchUrl());
     await openDesk(p2);
     await p1.fill('#srv', t.gw.url);
     await p1.fill('#usr', 'hd-yetkieu.chuyenvien');

@@ -1,21 +1,22 @@
 // Host-mode transport for `window.vanthu`: when the page is not inside Electron (no preload),
-// it talks to the host-mode server over a loopback WebSocket, authenticating with the launch
-// secret found in the URL fragment (#k=…). The fragment is removed from the address bar and the
-// secret kept in sessionStorage so a reload of the same tab keeps working.
+// it talks to the host-mode server over a loopback WebSocket. The launcher gives the page a
+// single-use code in the URL fragment (#c=…); the page removes it from the address bar and
+// offers it as a WebSocket subprotocol; the server answers with a session token for this tab,
+// kept in sessionStorage so a reload of the same tab reconnects. A used or wrong code is refused
+// before any socket opens (src-main/host/server.ts).
 
 import { createVanthuApi, type Transport, type VanthuApi } from '../../../src-shared/ipc/client';
 import type { ChannelName, EventName, IpcResult } from '../../../src-shared/ipc/contract';
 
-const STORAGE_KEY = 'vanthu.hostSecret';
+const SESSION_KEY = 'vanthu.hostSession';
+const PROTOCOL = 'vanthu.v1';
 
-function takeSecret(): string | null {
-  const m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (m) {
-    sessionStorage.setItem(STORAGE_KEY, m[1]);
-    history.replaceState(null, '', location.pathname + location.search);
-    return m[1];
-  }
-  return sessionStorage.getItem(STORAGE_KEY);
+/** The code from the address (removed from it at once), or null. */
+function takeCode(): string | null {
+  const m = /(?:^#|&)c=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (!m) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return m[1];
 }
 
 const bridgeError = (code: string, vi: string, en: string): IpcResult<never> => ({
@@ -24,7 +25,7 @@ const bridgeError = (code: string, vi: string, en: string): IpcResult<never> => 
 });
 
 export function connectHostBridge(): VanthuApi {
-  const secret = takeSecret();
+  let code = takeCode();
   let ws: WebSocket | null = null;
   let ready: Promise<WebSocket> | null = null;
   let nextId = 1;
@@ -34,15 +35,18 @@ export function connectHostBridge(): VanthuApi {
   function open(): Promise<WebSocket> {
     if (ready) return ready;
     ready = new Promise((resolve, reject) => {
-      if (!secret) {
-        reject(new Error('no launch secret'));
+      const session = sessionStorage.getItem(SESSION_KEY);
+      const credential = code ? `c.${code}` : session ? `s.${session}` : null;
+      if (!credential) {
+        reject(new Error('no launch code'));
         return;
       }
-      const socket = new WebSocket(`ws://${location.host}/__vanthu/ws`);
-      socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', secret }));
+      code = null; // single use: a failed attempt cannot be repeated with it
+      const socket = new WebSocket(`ws://${location.host}/__vanthu/ws`, [PROTOCOL, credential]);
       socket.onmessage = (ev) => {
         const msg = JSON.parse(String(ev.data));
         if (msg.type === 'ready') {
+          if (typeof msg.session === 'string') sessionStorage.setItem(SESSION_KEY, msg.session);
           ws = socket;
           resolve(socket);
         } else if (msg.type === 'result') {
@@ -74,8 +78,8 @@ export function connectHostBridge(): VanthuApi {
       } catch {
         return bridgeError(
           'HOST_BRIDGE_UNAUTHORISED',
-          'Không kết nối được dịch vụ nền: thiếu hoặc sai mã phiên. Hãy mở lại địa chỉ được in khi khởi động.',
-          'Cannot reach the app service: launch secret missing or wrong. Open the URL printed at start-up again.',
+          'Không kết nối được dịch vụ nền: địa chỉ này đã được dùng hoặc không có mã mở. Mỗi địa chỉ chỉ mở được một lần, trong một thẻ — hãy khởi động lại ứng dụng (npm start) để có địa chỉ mới.',
+          'Cannot reach the app service: this address was already used or carries no launch code. Each address opens once, in one tab — start the app again (npm start) for a new one.',
         );
       }
       const id = nextId++;
