@@ -90,6 +90,9 @@ export class ProfileManager implements ProfileApi {
   /** Decide the mode at launch and enter it. */
   async start(): Promise<void> {
     const file = path.join(this.o.root, 'profile.json');
+    // The profile is the user's alone: made 0700, and tightened when it is ours but looser.
+    fs.mkdirSync(this.o.root, { recursive: true, mode: 0o700 });
+    if ((fs.statSync(this.o.root).mode & 0o077) !== 0 && (fs.existsSync(file) || fs.readdirSync(this.o.root).length === 0)) fs.chmodSync(this.o.root, 0o700);
     let saved: z.infer<typeof ProfileFile> | null = null;
     if (fs.existsSync(file)) {
       try {

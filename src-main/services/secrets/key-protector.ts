@@ -25,9 +25,10 @@ export class FileKeyProtector implements KeyProtector {
   private masterKey(): Buffer {
     if (this.key) return this.key;
     const file = path.join(this.profileDir, 'host-master.key');
-    fs.mkdirSync(this.profileDir, { recursive: true });
+    fs.mkdirSync(this.profileDir, { recursive: true, mode: 0o700 });
     try {
       const k = fs.readFileSync(file);
+      if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600); // an older or copied file
       if (k.length !== 32) throw new VanthuError('SECRETS_KEYFILE_CORRUPT', 'Tệp khóa bảo vệ bị hỏng.', 'The protection key file is corrupt.');
       this.key = k;
     } catch (e) {

@@ -29,8 +29,8 @@ export class FileRevocationCache implements RevocationCache {
 
   put(key: string, data: Uint8Array, kind: 'crl' | 'ocsp'): void {
     try {
-      mkdirSync(path.join(this.dir, kind), { recursive: true });
-      writeFileSync(this.file(key, kind)[0], data);
+      mkdirSync(path.join(this.dir, kind), { recursive: true, mode: 0o700 });
+      writeFileSync(this.file(key, kind)[0], data, { mode: 0o600 });
     } catch {
       /* a read-only cache is still usable for reading */
     }
