@@ -56,8 +56,8 @@ for (let i = 0; i < FILES; i++) {
   const bytes = randomBytes(FILE_MB * 1024 * 1024);
   const sha = createHash('sha256').update(bytes).digest('hex');
   gw.files.start(author.orgId, author.id, sha, bytes.length, Date.now());
-  gw.files.append(author.orgId, sha, 0, bytes);
-  gw.files.finalize(author.orgId, sha, Date.now());
+  gw.files.append(author.orgId, sha, 0, bytes, author.id);
+  gw.files.finalize(author.orgId, sha, Date.now(), author.id);
   gw.docs.push(author, { clientId, intents: [{ id: randomUUID(), seq: ++seq, createdAt: new Date().toISOString(), kind: 'add_version', docId: ids[i], sha256: sha, size: bytes.length, fileName: `cong-van-${i}.pdf`, versionKind: 'draft', parentSha256: null }] });
 }
 console.log(`gateway populated: ${DOCS} documents, ${FILES} × ${FILE_MB} MB files in ${f1((performance.now() - t0) / 1000)} s`);

@@ -1,13 +1,18 @@
 // The provincial sync gateway: a Fastify app over SQLite and the file store. Every route except
 // login, health and /openapi.json requires a bearer session; every document and file access is
 // checked against the caller's organisation. startGateway() binds 127.0.0.1 by default.
+// Rate limits: each request is authenticated first (onRequest), then counted per user, or per
+// client address when it carries no valid session; logins are limited per client address and,
+// for failed attempts, per username. Behind a reverse proxy set trustProxy so the client address
+// comes from X-Forwarded-For.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { openDb, type Db } from './db';
-import { FileStore } from './files';
+import { FileStore, privateDir, type UploadLimits } from './files';
+import { WindowCounter } from './limits';
 import { Documents } from './documents';
 import { authenticate, login, logout, revokeUserSessions, isInSubtree, type AuthUser } from './auth';
 import { E, HttpError } from './errors';
@@ -21,9 +26,20 @@ export interface GatewayOptions {
   host?: string;
   port?: number;
   sessionTtlMs?: number;
-  /** Requests per minute per session (or per IP when unauthenticated). */
+  /** Requests per minute per authenticated user, or per client address without a valid session (default 600). */
   rateLimitPerMinute?: number;
+  /** Login attempts per minute per client address, right or wrong (default 300, so one office keeps working). */
   loginRateLimitPerMinute?: number;
+  /** Failed logins of one username that lock it for the rest of `loginLockMs` (default 10). */
+  loginFailuresPerUser?: number;
+  /** Window of `loginFailuresPerUser`, from the first failure (default 15 min). */
+  loginLockMs?: number;
+  /** Fastify's trustProxy: true, a hop count, or the proxies' addresses. Default false: X-Forwarded-For is ignored. */
+  trustProxy?: boolean | number | string | string[];
+  /** Quotas on unfinished uploads and the sweep's ages (defaults in DEFAULT_UPLOAD_LIMITS). */
+  uploadLimits?: Partial<UploadLimits>;
+  /** How often sweep() runs by itself, on an unref'd timer; 0 = never (default 1 h, so short-lived test gateways never see it). */
+  sweepIntervalMs?: number;
   /** Extra allowed CORS origins beyond the desktop app (app://vanthu), http://127.0.0.1:* and http://localhost:*. */
   corsOrigins?: string[];
   now?: () => number;
@@ -37,6 +53,8 @@ export interface Gateway {
   docs: Documents;
   url: string;
   port: number;
+  /** Delete abandoned partial uploads and old stored files no version uses. */
+  sweep(now?: number): { partialUploads: number; unusedFiles: number };
   close(): Promise<void>;
 }
 
@@ -57,14 +75,19 @@ function shaParam(req: FastifyRequest): string {
   return sha;
 }
 
+/** Fastify's trustProxy from ours. Fastify ignores a bare hop count (it fails closed), so a number becomes "trust the nearest N hops". */
+function trustProxyOption(tp: GatewayOptions['trustProxy']): boolean | string | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof tp === 'number' ? (_addr: string, hop: number) => hop < tp : tp ?? false;
+}
+
 export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 'url' | 'port'>> {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  privateDir(opts.dataDir);
   const now = opts.now ?? Date.now;
   const db = openDb(path.join(opts.dataDir, 'gateway.sqlite'));
-  const files = new FileStore(db, opts.dataDir);
+  const files = new FileStore(db, opts.dataDir, opts.uploadLimits, now);
   const docs = new Documents(db, files, now);
   const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_JSON_BYTES, trustProxy: false });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_JSON_BYTES, trustProxy: trustProxyOption(opts.trustProxy) });
 
   // Bearer tokens, never cookies: CORS only decides which pages may read answers at all.
   const corsOk = (origin: string) =>
@@ -80,12 +103,26 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
 
+  // Authenticate before rate limiting, without failing here: routes that need a session call
+  // auth(), and the limiter keys a request by its user only when the token was valid.
+  const users = new WeakMap<FastifyRequest, AuthUser>();
+  app.addHook('onRequest', async (req) => {
+    if (!req.headers.authorization) return;
+    try { users.set(req, authenticate(db, req.headers.authorization, now())); } catch (e) { if (!(e instanceof HttpError)) throw e; }
+  });
+  const auth = (req: FastifyRequest): AuthUser => {
+    const u = users.get(req);
+    if (!u) throw E.unauthenticated();
+    return u;
+  };
+
   await app.register(rateLimit, {
     global: true,
+    hook: 'preParsing', // after onRequest (so after authentication), before a body is read
     max: opts.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
-    keyGenerator: (req) => (req.headers.authorization ? `s:${req.headers.authorization.slice(-24)}` : `ip:${req.ip}`),
-    errorResponseBuilder: (_req, ctx) => new HttpError(429, 'RATE_LIMITED', `Quá nhiều yêu cầu; thử lại sau ${Math.ceil(ctx.ttl / 1000)} giây.`, `Too many requests; retry after ${Math.ceil(ctx.ttl / 1000)} s.`),
+    keyGenerator: (req) => { const u = users.get(req); return u ? `user:${u.id}` : `ip:${req.ip}`; },
+    errorResponseBuilder: (_req, ctx) => E.rateLimited(Math.ceil(ctx.ttl / 1000)),
   });
 
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_CHUNK_BYTES }, (_req, body, done) => done(null, body));
@@ -103,20 +140,33 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
       app.log.error(err);
       e = new HttpError(500, 'INTERNAL', 'Lỗi máy chủ.', 'Server error.');
     }
+    if (e.retryAfterS) reply.header('retry-after', String(e.retryAfterS));
     reply.code(e.status).send({ error: { code: e.code, message_vi: e.message_vi, message_en: e.message_en, ...(e.details ? { details: e.details } : {}) } });
   });
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message_vi: 'Không có địa chỉ này.', message_en: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
 
-  const auth = (req: FastifyRequest): AuthUser => authenticate(db, req.headers.authorization, now());
-
   app.get('/health', async () => ({ ok: true }));
   app.get('/openapi.json', async () => buildOpenApi());
 
-  app.post(`${API_PREFIX}/auth/login`, { config: { rateLimit: { max: opts.loginRateLimitPerMinute ?? 20, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `login:${req.ip}` } } }, async (req) => {
+  // Login has its own limits instead of the global one: attempts per client address, and failed
+  // attempts per username (an attempt counts as failed until its password proves right, so a
+  // burst of parallel guesses cannot overshoot). A locked username is refused even with the
+  // right password, the same way whether or not it exists.
+  const loginPerAddress = new WindowCounter(opts.loginRateLimitPerMinute ?? 300, 60_000, now);
+  const loginPerUser = new WindowCounter(opts.loginFailuresPerUser ?? 10, opts.loginLockMs ?? 15 * 60_000, now);
+  app.post(`${API_PREFIX}/auth/login`, { config: { rateLimit: false } }, async (req) => {
+    const wait = loginPerAddress.wait(req.ip);
+    if (wait) throw E.rateLimited(wait);
+    loginPerAddress.hit(req.ip);
     const b = parse(loginRequest, req.body);
-    return login(db, b.username, b.password, ttl, now());
+    const locked = loginPerUser.wait(b.username);
+    if (locked) throw E.loginLocked(locked);
+    loginPerUser.hit(b.username);
+    const session = await login(db, b.username, b.password, ttl, now());
+    loginPerUser.undo(b.username);
+    return session;
   });
   app.post(`${API_PREFIX}/auth/logout`, async (req) => { auth(req); logout(db, req.headers.authorization); return { ok: true }; });
   app.get(`${API_PREFIX}/me`, async (req) => ({ user: auth(req) }));
@@ -153,7 +203,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
   });
   app.get(`${API_PREFIX}/uploads/:sha`, async (req) => {
     const u = auth(req);
-    return files.state(u.orgId, shaParam(req));
+    return files.state(u.orgId, shaParam(req), u.id);
   });
   app.put(`${API_PREFIX}/uploads/:sha`, async (req) => {
     const u = auth(req);
@@ -161,11 +211,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
     if (!Buffer.isBuffer(req.body)) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Phần tệp phải là application/octet-stream.', 'A chunk must be application/octet-stream.');
     const offset = Number((req.query as { offset?: string }).offset);
     if (!Number.isSafeInteger(offset) || offset < 0) throw E.invalid('offset');
-    return files.append(u.orgId, sha, offset, req.body);
+    return files.append(u.orgId, sha, offset, req.body, u.id);
   });
   app.post(`${API_PREFIX}/uploads/:sha/finalize`, async (req) => {
     const u = auth(req);
-    return files.finalize(u.orgId, shaParam(req), now());
+    return files.finalize(u.orgId, shaParam(req), now(), u.id);
   });
   app.get(`${API_PREFIX}/files/:sha`, async (req, reply: FastifyReply) => {
     const u = auth(req);
@@ -175,9 +225,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
     return reply.send(fs.createReadStream(files.filePath(sha)));
   });
 
+  const sweep = (at = now()) => files.sweep(at);
+  const every = opts.sweepIntervalMs ?? 3600_000;
+  const timer = every > 0 ? setInterval(() => { try { sweep(); } catch (e) { app.log.error(e); } }, every) : undefined;
+  timer?.unref();
+
   return {
-    app, db, files, docs,
-    async close() { await app.close(); db.close(); },
+    app, db, files, docs, sweep,
+    async close() { clearInterval(timer); await app.close(); db.close(); },
   };
 }
 

@@ -1,8 +1,19 @@
 // SQLite schema of the provincial gateway (better-sqlite3, WAL). All writes go through synchronous
 // transactions, so change sequence numbers are committed in order and a pull cursor never skips one.
+// The database and its -wal/-shm files are created (and at every open, chmod'ed) 0600.
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 
 export type Db = Database.Database;
+
+// A partial upload belongs to the user who started it; touched_at is its last start or append.
+const UPLOADS = `
+CREATE TABLE IF NOT EXISTS uploads (
+  org_id TEXT NOT NULL, sha256 TEXT NOT NULL, user_id TEXT NOT NULL, size INTEGER NOT NULL, offset INTEGER NOT NULL,
+  started_at INTEGER NOT NULL, touched_at INTEGER NOT NULL, PRIMARY KEY (org_id, sha256, user_id)
+);
+CREATE INDEX IF NOT EXISTS uploads_user ON uploads(user_id);
+`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS orgs (
@@ -66,22 +77,44 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS file_orgs (
   sha256 TEXT NOT NULL REFERENCES files(sha256), org_id TEXT NOT NULL, PRIMARY KEY (sha256, org_id)
 );
-CREATE TABLE IF NOT EXISTS uploads (
-  org_id TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, offset INTEGER NOT NULL,
-  user_id TEXT NOT NULL, started_at INTEGER NOT NULL, PRIMARY KEY (org_id, sha256)
-);
+${UPLOADS}
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 `;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Bring an older database up to SCHEMA_VERSION. */
+function migrate(db: Db): void {
+  const v = Number((db.prepare("SELECT v FROM meta WHERE k = 'schema_version'").get() as { v: string } | undefined)?.v ?? SCHEMA_VERSION);
+  if (v < 2) {
+    // v1 keyed uploads by (org, sha256), so one user could reset another's partial upload. The
+    // table is recreated rather than converted: partial uploads only need to restart (clients
+    // ask POST /v1/uploads again and resume from the offset it answers, here 0), and their old
+    // part files are deleted as orphans when the file store opens.
+    db.transaction(() => {
+      db.exec('DROP TABLE IF EXISTS uploads');
+      db.exec(UPLOADS);
+    })();
+  }
+  db.prepare("INSERT INTO meta (k, v) VALUES ('schema_version', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v").run(String(SCHEMA_VERSION));
+}
+
+/** Make a file 0600 if it exists, whatever the umask was when it was created. */
+export function chmodPrivate(file: string): void {
+  try { fs.chmodSync(file, 0o600); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+}
 
 export function openDb(file: string): Db {
+  fs.closeSync(fs.openSync(file, 'a', 0o600)); // create it 0600 before SQLite does
+  chmodPrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  db.prepare('INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  migrate(db);
+  // SQLite gives -wal/-shm the database file's mode; fix any left from before.
+  for (const f of [`${file}-wal`, `${file}-shm`]) chmodPrivate(f);
   return db;
 }

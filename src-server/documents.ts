@@ -8,6 +8,7 @@ import type { FileStore } from './files';
 import type { Intent, IntentResult, PushRequest } from '../src-shared/sync/protocol';
 import type { DocumentSnapshot, DocumentMeta } from '../src-shared/domain/schemas';
 import { buildKyHieu, formatSoKyHieu } from '../src-shared/domain/kyhieu';
+import { fileNameProblem, toSafeFileName } from '../src-shared/domain/filename';
 import { isConfidential, type DocStatus, type Role } from '../src-shared/domain/levels';
 import { VanthuError } from '../src-shared/errors';
 
@@ -83,12 +84,20 @@ export class Documents {
     const iso = new Date(this.now()).toISOString();
     switch (it.kind) {
       case 'create_draft': {
-        if (this.doc(it.docId)) throw reject('DOC_EXISTS', 'Văn bản đã tồn tại.', 'The document already exists.');
+        // Only a document the caller can see "exists"; any other id answers like an unknown one,
+        // so create_draft cannot probe for other organisations' documents.
+        if (this.doc(it.docId)) {
+          this.visibleDoc(user, it.docId);
+          throw reject('DOC_EXISTS', 'Văn bản đã tồn tại.', 'The document already exists.');
+        }
         this.insertDoc(user, it.docId, { ...it.meta, direction: 'out' }, 'draft', iso);
         break;
       }
       case 'add_version': {
         const d = this.ownDoc(user, it.docId);
+        // The protocol schema already refuses such names; this also covers in-process callers.
+        const bad = fileNameProblem(it.fileName);
+        if (bad) throw reject(bad.code, bad.message_vi, bad.message_en);
         if (d.status === 'archived' || (d.status === 'issued' && it.versionKind === 'draft'))
           throw reject('DOC_LOCKED', 'Văn bản đã phát hành/lưu trữ, không thể thêm bản dự thảo.', 'The document is issued or archived; no new draft version.');
         if (!this.files.orgHas(user.orgId, it.sha256))
@@ -223,7 +232,8 @@ export class Documents {
     const iss = this.db.prepare('SELECT * FROM issues WHERE doc_id = ?').get(id) as { year: number; register: 'normal' | 'confidential'; so: number; ky_hieu: string; issued_date: string } | undefined;
     const inc = this.db.prepare('SELECT * FROM incoming WHERE doc_id = ? AND org_id = ?').get(id, orgId) as { year: number; register: 'normal' | 'confidential'; so_den: number; ngay_den: string } | undefined;
     const versions = (this.db.prepare('SELECT * FROM versions WHERE doc_id = ? ORDER BY no').all(id) as Array<Record<string, any>>).map((v) => ({
-      no: v.no, sha256: v.sha256, size: v.size, fileName: v.file_name, kind: v.kind, parentSha256: v.parent_sha256, createdBy: v.created_by, createdAt: v.created_at,
+      // A name stored before the shared file-name rule was tightened is repaired on the way out.
+      no: v.no, sha256: v.sha256, size: v.size, fileName: fileNameProblem(v.file_name) ? toSafeFileName(v.file_name) : v.file_name, kind: v.kind, parentSha256: v.parent_sha256, createdBy: v.created_by, createdAt: v.created_at,
     }));
     const readBy = (this.db.prepare('SELECT r.user_id FROM reads r JOIN users u ON u.id = r.user_id WHERE r.doc_id = ? AND u.org_id = ? ORDER BY r.user_id').all(id, orgId) as { user_id: string }[]).map((r) => r.user_id);
     const status: DocStatus = d.owner_org_id === orgId ? d.status : inc ? 'registered' : 'received';

@@ -3,18 +3,18 @@
 import { z } from 'zod';
 import { DOC_TYPE_CODES } from './doctypes';
 import { DO_KHAN, DO_MAT, DOC_STATUSES, ROLES } from './levels';
+import { fileNameProblem } from './filename';
 
 /** Calendar date as YYYY-MM-DD. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 hex');
 export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'uuid');
 
-/** A file name as the user sees it: no path separators, no "..", no control characters. */
-export const safeFileName = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((s) => !/[\\/\u0000-\u001f]/.test(s) && s !== '.' && s !== '..' && !s.includes('..'), 'unsafe file name');
+/** A file name as the user sees it, checked by the one shared rule (see ./filename). */
+export const safeFileName = z.string().superRefine((s, ctx) => {
+  const p = fileNameProblem(s);
+  if (p) ctx.addIssue({ code: 'custom', message: `${p.message_en} (${p.message_vi})`, params: { code: p.code } });
+});
 
 export const signerInfo = z.object({
   fullName: z.string().max(200), // SignerInfo/FullName

@@ -3,6 +3,7 @@
 // base64 so the same contract works over Electron IPC and the host-mode JSON bridge.
 
 import { z } from 'zod';
+import { fileNameProblem } from '../domain/filename';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export const base64 = (maxChars: number) => z.string().max(maxChars).regex(BASE64, 'must be base64');
@@ -11,11 +12,10 @@ export const base64 = (maxChars: number) => z.string().max(maxChars).regex(BASE6
 export const PDF_B64_MAX = 140_000_000;
 const IMAGE_B64_MAX = 14_000_000;
 
-export const FileName = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((s) => !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'must be a plain file name');
+export const FileName = z.string().superRefine((s, ctx) => {
+  const p = fileNameProblem(s);
+  if (p) ctx.addIssue({ code: 'custom', message: `must be a plain file name: ${p.message_en} (${p.message_vi})`, params: { code: p.code } });
+});
 
 export const Levels = z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']);
 

@@ -123,8 +123,8 @@ class Seeder {
   upload(u: AuthUser, bytes: Uint8Array): string {
     const sha = sha256(bytes);
     this.g.files.start(u.orgId, u.id, sha, bytes.length, this.now());
-    this.g.files.append(u.orgId, sha, 0, bytes);
-    this.g.files.finalize(u.orgId, sha, this.now());
+    this.g.files.append(u.orgId, sha, 0, bytes, u.id);
+    this.g.files.finalize(u.orgId, sha, this.now(), u.id);
     return sha;
   }
 

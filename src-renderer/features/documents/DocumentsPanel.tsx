@@ -9,6 +9,7 @@ import { listDocuments } from '../../../src-shared/sync/localdb';
 import { signIn, signOut } from '../../../src-shared/sync/session';
 import type { Session, SyncPhase } from '../../../src-shared/sync/engine';
 import { DOC_TYPES } from '../../../src-shared/domain/doctypes';
+import { toSafeFileName } from '../../../src-shared/domain/filename';
 import { DO_KHAN, DO_KHAN_LABEL, DO_MAT, DO_MAT_LABEL, DOC_STATUS_LABEL, ROLE_LABEL, type DoKhan, type DoMat } from '../../../src-shared/domain/levels';
 import { isAppError } from '../../../src-shared/errors';
 import type { FetchLike } from '../../../src-shared/sync/http';
@@ -116,7 +117,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
 
       <DraftForm orgs={orgs.filter((o) => o.id !== session?.user.orgId)} onCreate={(meta, file) => run(async () => {
         const bytes = file ? new Uint8Array(await file.arrayBuffer()) : null;
-        await store.createDraft(meta, bytes && file ? { bytes, fileName: file.name.replace(/[\\/]/g, '_') } : undefined);
+        await store.createDraft(meta, bytes && file ? { bytes, fileName: toSafeFileName(file.name) } : undefined);
       })} />
 
       <section className="card" aria-labelledby="list-title">
@@ -144,7 +145,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
                   {session && !d.readBy.includes(session.user.id) && d.ownerOrgId !== null && <button onClick={() => run(() => store.markRead(d.id))}>Đã đọc</button>}
                   <label className="file-action">Thêm tệp<input type="file" accept="application/pdf" onChange={(e) => {
                     const file = e.target.files?.[0];
-                    if (file) void run(async () => store.addVersion(d.id, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name.replace(/[\\/]/g, '_') }, 'draft'));
+                    if (file) void run(async () => store.addVersion(d.id, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: toSafeFileName(file.name) }, 'draft'));
                     e.target.value = '';
                   }} /></label>
                 </td>

@@ -8,6 +8,7 @@ import { base64ToBytes, describeError, downloadUrl, fileToBase64 } from '../file
 import type { Req, Res } from '../../../src-shared/ipc/contract';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
+import { toSafeFileName } from '../../../src-shared/domain/filename';
 
 /** A document of the local store opened for signing: the signed file is saved as its next version. */
 export interface SignTarget {
@@ -112,7 +113,7 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           : credKind === 'demo'
             ? { kind: 'demo' as const, holder }
             : { kind: 'p12' as const, p12B64: p12 ? await fileToBase64(p12) : '', password };
-      const items = await Promise.all(files.map(async (f) => ({ name: f.name, dataB64: await fileToBase64(f) })));
+      const items = await Promise.all(files.map(async (f) => ({ name: toSafeFileName(f.name), dataB64: await fileToBase64(f) })));
       setVerified([]);
       const res = await vanthu.sign.batch({ taskId: crypto.randomUUID(), items, level, credential, visible: await visibleSpec() });
       setResult(res);
