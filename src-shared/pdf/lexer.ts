@@ -212,11 +212,13 @@ export class Lexer {
     }
     const out = new Uint8Array((end - start + 1) >> 1);
     let n = 0, hi = -1;
+    let damaged = false;
     for (let i = start; i < end; i++) {
       const v = hexVal(this.buf[i]);
       if (v < 0) {
-        if (WS[this.buf[i]]) continue;
-        throw new PdfSyntaxError('bad hex digit', this.base + i);
+        // not a hex digit: skipped, as viewers do, and the string is marked damaged
+        if (!WS[this.buf[i]]) damaged = true;
+        continue;
       }
       if (hi < 0) hi = v;
       else {
@@ -225,7 +227,7 @@ export class Lexer {
       }
     }
     if (hi >= 0) out[n++] = hi * 16;
-    return new PdfString(out.subarray(0, n), true);
+    return new PdfString(out.subarray(0, n), true, damaged);
   }
 
   private parseArray(depth: number): PdfValue[] {

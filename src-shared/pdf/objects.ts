@@ -5,9 +5,14 @@ export class PdfName {
   constructor(readonly name: string) {}
 }
 
-/** A string object; `bytes` are the decoded string bytes, `hex` records how it is written. */
+/**
+ * A string object; `bytes` are the decoded string bytes, `hex` records how it is written.
+ * `damaged` marks a hex string that held characters other than hex digits and white space: they
+ * were skipped (as viewers do), and whoever relies on the bytes (a signature's /Contents) must
+ * treat them as broken.
+ */
 export class PdfString {
-  constructor(readonly bytes: Uint8Array, readonly hex = false) {}
+  constructor(readonly bytes: Uint8Array, readonly hex = false, readonly damaged = false) {}
 }
 
 export class PdfRef {

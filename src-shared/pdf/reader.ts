@@ -60,6 +60,12 @@ export interface SignatureField {
   contentsSpan: [number, number] | null;
   /** Decoded /Contents bytes (the CMS blob, with its zero padding). */
   contents: Uint8Array | null;
+  /**
+   * The field has a signature (/V) that cannot be read as it should: the signature dictionary
+   * does not parse, or its /Contents is not a clean hex string. Such a signature is present and
+   * failed, never absent.
+   */
+  damaged?: string;
 }
 
 export interface ObjectLocation {
@@ -83,6 +89,8 @@ export class PdfReader {
   readonly revisions: Revision[] = [];
   /** True when the cross-reference data was rebuilt by scanning the file. */
   recovered = false;
+  /** An object was not where the cross-reference data said and had to be found by scanning. */
+  repaired = false;
   /** Effective entry per object number across all revisions (newest wins). */
   readonly xref = new Map<number, XrefEntry>();
   trailer: PdfDict = new PdfDict();
@@ -461,6 +469,7 @@ export class PdfReader {
     }
     // the xref offset is wrong: find the object by scanning (safe: number must match)
     const idx = this.buildScanIndex();
+    this.repaired = true;
     const off = idx.get(num);
     if (off === undefined || off === e.offset) return null;
     const o = this.parseIndirectAt(off);
@@ -712,7 +721,17 @@ export class PdfReader {
       .map((f) => {
         const v = f.dict.get('V');
         const sigRef = v instanceof PdfRef ? v : null;
-        const sig = this.resolveDict(v);
+        let sig: PdfDict | null = null;
+        let damaged: string | undefined;
+        try {
+          sig = this.resolveDict(v);
+        } catch (e) {
+          damaged = `the signature dictionary cannot be read (${(e as Error).message})`;
+        }
+        if (!sig && !damaged && sigRef) {
+          const loc = this.locate(sigRef.num);
+          if (loc.type === 'offset' || loc.type === 'compressed') damaged = `object ${sigRef.num} (the signature dictionary) does not parse`;
+        }
         let byteRange: number[] | null = null;
         let contentsSpan: [number, number] | null = null;
         let contents: Uint8Array | null = null;
@@ -720,10 +739,13 @@ export class PdfReader {
           const br = this.resolve(sig.get('ByteRange'));
           if (Array.isArray(br) && br.every((x) => typeof x === 'number')) byteRange = br as number[];
           const c = sig.get('Contents');
-          if (c instanceof PdfString) contents = c.bytes;
+          if (c instanceof PdfString) {
+            contents = c.bytes;
+            if (c.damaged) damaged = '/Contents holds characters that are not hex digits';
+          }
           if (sigRef) contentsSpan = this.valueSpans(sigRef)?.get('Contents') ?? null;
         }
-        return { name: f.name, fieldRef: f.ref, field: f.dict, sigRef, sig, byteRange, contentsSpan, contents };
+        return { name: f.name, fieldRef: f.ref, field: f.dict, sigRef, sig, byteRange, contentsSpan, contents, damaged };
       });
   }
 }

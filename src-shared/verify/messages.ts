@@ -8,6 +8,8 @@ type Template = { vi: string; en: string };
 
 const T: Record<string, Template> = {
   // ByteRange / structure (Universal Signature Forgery, Signature Wrapping)
+  SIG_UNREACHABLE: { vi: 'Có một từ điển chữ ký (đối tượng {object}, byte {offset}) nhưng cấu trúc tài liệu bị hỏng, không dẫn tới nó: chữ ký không hợp lệ.', en: 'A signature dictionary is in the file (object {object}, byte {offset}) but the broken document structure does not lead to it: it fails.' },
+  SIG_DAMAGED: { vi: 'Có chữ ký nhưng không đọc được như quy định ({detail}): chữ ký không hợp lệ.', en: 'A signature is present but cannot be read as it must be ({detail}): it fails.' },
   NO_CONTENTS: { vi: 'Chữ ký không có /Contents hoặc /Contents rỗng.', en: 'The signature has no /Contents or an empty /Contents.' },
   NO_BYTERANGE: { vi: 'Chữ ký không có /ByteRange hợp lệ.', en: 'The signature has no valid /ByteRange.' },
   BYTERANGE_NOT_FOUR: { vi: '/ByteRange phải có đúng 4 số nguyên không âm (có {n}).', en: '/ByteRange must hold exactly 4 non-negative integers (it holds {n}).' },

@@ -21,6 +21,7 @@ import { finding, text } from './messages';
 import { documentVerdict, type DocumentReport, type Finding, type Indication, type SignatureReport, type SubIndication } from './report';
 import { RevisionViews } from './revisions';
 import { verifyTimestampToken, type TimestampCheck } from './timestamp';
+import { scanSignatureDictionaries } from './orphans';
 
 /** A detail sentence embedded in a message that adds its own full stop. */
 const withoutFinalDot = (s: string): string => s.replace(/[.\u3002]+\s*$/, '');
@@ -190,7 +191,18 @@ function checkDeadline(opts: VerifyPdfOptions): void {
 async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ revision: number; genTime: Date }>): Promise<SignatureReport> {
   const rep = blankReport(f.name);
   const out = new Outcome();
-  const sig = f.sig!;
+  if (!f.sig) {
+    rep.findings.push(finding('SIG_DAMAGED', 'error', { detail: f.damaged ?? 'unreadable' }));
+    rep.indication = 'TOTAL_FAILED';
+    rep.subIndication = 'FORMAT_FAILURE';
+    rep.integrity = 'broken';
+    return finish(rep);
+  }
+  const sig = f.sig;
+  if (f.damaged) {
+    rep.findings.push(finding('SIG_DAMAGED', 'error', { detail: f.damaged }));
+    out.set('TOTAL_FAILED', 'FORMAT_FAILURE');
+  }
   rep.kind = nm(sig.get('Type')) === 'DocTimeStamp' || nm(sig.get('SubFilter')) === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
   rep.subFilter = nm(sig.get('SubFilter'));
   rep.byteRange = f.byteRange;
@@ -430,7 +442,8 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
     if (reader.trailer.has('Encrypt')) rep.findings.push(finding('DOC_ENCRYPTED', 'warning'));
     rep.revisions = reader.revisions.length;
     const views = new RevisionViews(src, reader);
-    const fields = reader.signatureFields().filter((f) => f.sig !== null);
+    // a damaged signature (unreadable dictionary, bad /Contents) is present and failed, not absent
+    const fields = reader.signatureFields().filter((f) => f.sig !== null || f.damaged !== undefined);
     if (fields.length === 0) rep.findings.push(finding('DOC_NO_SIGNATURES', 'warning'));
     const ctx: SigCtx = {
       reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src), opts, now,
@@ -452,6 +465,7 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
       }
     }
     rep.signatures = fields.map((f) => byField.get(f)!).sort((a, b) => a.revision - b.revision);
+    rep.signatures.push(...unreachedSignatures(src, reader, fields, ctx.globalFacts));
     rep.verdict = documentVerdict(rep.signatures);
   } catch (e) {
     if (e instanceof Deadline) {
@@ -465,9 +479,61 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
     }
     rep.findings.push({ code: rep.error.code, severity: 'error', message_vi: rep.error.message_vi, message_en: rep.error.message_en });
     rep.verdict = 'TOTAL_FAILED';
+    if (!(e instanceof Deadline)) rep.signatures = orphanReports(src).map((o) => o.report);
   }
   docSummary(rep);
   return rep;
+}
+
+/**
+ * Signature dictionaries the form tree does not reach (see orphans.ts): objects written by any
+ * update after the original (and by the original when it is small) that are signature
+ * dictionaries; in a file whose structure had to be rebuilt or repaired, or that ends with an
+ * unfinished update, every /ByteRange in the bytes concerned.
+ */
+function unreachedSignatures(src: ByteSource, reader: PdfReader, fields: SignatureField[], globalFacts: ChangeFact[]): SignatureReport[] {
+  const reached = new Set(fields.map((f) => f.sigRef?.num).filter((n): n is number => n !== undefined));
+  const out: SignatureReport[] = [];
+  const seen = new Set<number>();
+  const PEEK = /\/(?:Sig|DocTimeStamp|ByteRange|Contents)\b/;
+  const isSigDict = (num: number) => {
+    // a cheap look at the object's first bytes before parsing it (streams are never read)
+    const loc = reader.locate(num);
+    if (loc.type !== 'offset' || loc.offset === undefined) return false;
+    if (!PEEK.test(new TextDecoder('latin1').decode(src.read(loc.offset, 512)))) return false;
+    try {
+      const d = reader.resolveDict(reader.getObject(num));
+      return !!d && d.has('ByteRange') && d.has('Contents');
+    } catch {
+      return false;
+    }
+  };
+  reader.revisions.forEach((rev, i) => {
+    if (i === 0 && rev.changedObjects.length > 20000) return; // a very large original: its signatures are in /Fields
+    for (const num of rev.changedObjects) {
+      if (num === 0 || reached.has(num) || seen.has(num) || !isSigDict(num)) continue;
+      seen.add(num);
+      const r = blankReport(`(chữ ký, đối tượng ${num})`);
+      r.findings.push(finding('SIG_UNREACHABLE', 'error', { offset: reader.locate(num).offset ?? '?', object: num }));
+      out.push(finish(r));
+    }
+  });
+  const broken = reader.recovered || reader.repaired;
+  const tail = globalFacts.some((f) => f.rule === 'data-after-last-revision');
+  if (broken || tail) {
+    const from = broken ? 0 : (reader.revisions[reader.revisions.length - 1]?.end ?? 0);
+    for (const o of orphanReports(src, from)) if (o.num === null || (!reached.has(o.num) && !seen.has(o.num))) out.push(o.report);
+  }
+  return out;
+}
+
+/** Failed entries for signature dictionaries found in the bytes (from `from`) of a broken document. */
+function orphanReports(src: ByteSource, from = 0): Array<{ num: number | null; report: SignatureReport }> {
+  return scanSignatureDictionaries(src, 200, from).map(({ offset, objectNumber }) => {
+    const rep = blankReport(objectNumber === null ? `(chữ ký tại byte ${offset})` : `(chữ ký, đối tượng ${objectNumber})`);
+    rep.findings.push(finding('SIG_UNREACHABLE', 'error', { offset, object: objectNumber ?? '?' }));
+    return { num: objectNumber, report: finish(rep) };
+  });
 }
 
 function isDocTs(f: SignatureField): boolean {

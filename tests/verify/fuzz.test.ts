@@ -1,7 +1,9 @@
-// Fuzzing the verifier with mutated copies of a signed PDF (fixed seed, bounded count): every copy
-// yields a report (no exception, no hang: the worker's time bound and the reader's guards), and no
-// changed copy is TOTAL_PASSED although the untouched one is (offline, CRLs in the local cache).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Fuzzing the verifier with mutated copies of a PDF signed twice (fixed seed, bounded count): every
+// copy yields a report (no exception, no hang: the worker's time bound and the reader's guards), no
+// changed copy is TOTAL_PASSED although the untouched one is (offline, CRLs in the local cache), and
+// a signature whose dictionary is still in the copy's bytes is never missing from its report: a
+// damaged signature is present and failed, not absent.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyFiles } from '../../src-main/services/verify';
@@ -10,7 +12,7 @@ import { makeWorld, save, signOurs, type World } from './fixtures';
 import { mulberry32 } from '../helpers/random';
 
 const SEED = 0x5eed2026;
-const COUNT = 150;
+const COUNT = 320;
 
 const prng = mulberry32;
 
@@ -92,7 +94,8 @@ let signed: Uint8Array;
 let cacheDir: string;
 beforeAll(async () => {
   w = await makeWorld('fuzz');
-  signed = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' });
+  const once = await signOurs(w, w.base, w.pki.signers.rsa2048, { level: 'B-B' });
+  signed = await signOurs(w, once, w.pki.signers.p256, { level: 'B-B' });
   cacheDir = path.join(w.dir, 'cache');
   mkdirSync(path.join(cacheDir, 'crl'), { recursive: true });
   const net = createNodeNet({ timeoutMs: 10_000 });
@@ -123,10 +126,15 @@ describe('fuzzing with mutated signed PDFs', () => {
     expect(reports).toHaveLength(files.length);
     const passed = reports.filter((r) => r.verdict === 'TOTAL_PASSED').map((r) => r.file);
     expect(passed).toEqual([]);
-    for (const r of reports) {
+    const missing: string[] = [];
+    for (const [i, r] of reports.entries()) {
       expect(['INDETERMINATE', 'TOTAL_FAILED']).toContain(r.verdict);
       expect(r.error?.code).not.toBe('VERIFY_INTERNAL');
+      // every signature dictionary still in the bytes is in the report
+      const inBytes = findAll(readFileSync(files[i]), '/ByteRange').length;
+      if (r.signatures.length < Math.min(2, inBytes)) missing.push(`${path.basename(r.file)}: ${r.signatures.length} of ${Math.min(2, inBytes)}`);
     }
+    expect(missing, missing.join('\n')).toEqual([]);
     // every operator was exercised
     expect(new Set(labels).size).toBeGreaterThanOrEqual(7);
   }, 240_000);
