@@ -6,7 +6,7 @@
 // pdfsig runs, in interleaved rounds.
 // Targets: ≤ 0.5× pdfsig wall time on 20/100 MB, peak RSS ≤ 160 MB on 100 MB, batch ≥ 10× faster.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,15 @@ async function main() {
     // timed runs use the bundle just built (other engineers editing sources must not trigger rebuilds)
     env.VANTHU_BUNDLE_ONLY = '1';
 
+    // Every timed output is checked (exit code, then pdfsig's verdict on the file): a fast failure
+    // must not look like a fast success. Checks run outside the timed region.
+    const failures: string[] = [];
+    const checkOutput = (what: string, r: Run, file: string) => {
+      if (r.code !== 0 && !existsSync(file)) { failures.push(`${what}: exit ${r.code}, no output`); return; }
+      if (!existsSync(file)) { failures.push(`${what}: no output`); return; }
+      const out = spawnSync('pdfsig', ['-nssdir', nss.nssdir, file], { encoding: 'utf8' }).stdout;
+      if (!/Signature is Valid/.test(out)) failures.push(`${what}: pdfsig does not find a valid signature in ${basename(file)}`);
+    };
     const rows: string[] = [];
     const sizes: [number, number][] = [[1, 2], [20, 10], [100, 50]];
     const results: Record<number, { v: Run; p: Run }> = {};
@@ -85,10 +94,14 @@ async function main() {
       execFileSync('python3', [join(shared, 'tools/mkpdf.py'), input, String(pages), String(mb)]);
       const v: Run[] = [], p: Run[] = [];
       for (let i = 0; i < RUNS; i++) {
-        v.push(await vanthu(['--out', join(dir, `v-${mb}-${i}.pdf`)], [input]));
-        rmSync(join(dir, `v-${mb}-${i}.pdf`), { force: true });
-        p.push(await pdfsig(input, join(dir, `p-${mb}-${i}.pdf`)));
-        rmSync(join(dir, `p-${mb}-${i}.pdf`), { force: true });
+        const vOut = join(dir, `v-${mb}-${i}.pdf`), pOut = join(dir, `p-${mb}-${i}.pdf`);
+        v.push(await vanthu(['--out', vOut], [input]));
+        if (v[v.length - 1].code !== 0) failures.push(`vanthu sign ${mb} MB run ${i}: exit ${v[v.length - 1].code}`);
+        checkOutput(`vanthu sign ${mb} MB run ${i}`, v[v.length - 1], vOut);
+        rmSync(vOut, { force: true });
+        p.push(await pdfsig(input, pOut));
+        checkOutput(`pdfsig -add-signature ${mb} MB run ${i}`, p[p.length - 1], pOut);
+        rmSync(pOut, { force: true });
       }
       const vm = { wallMs: median(v.map((r) => r.wallMs)), peakRssMb: Math.max(...v.map((r) => r.peakRssMb)), code: 0 };
       const pm = { wallMs: median(p.map((r) => r.wallMs)), peakRssMb: Math.max(...p.map((r) => r.peakRssMb)), code: 0 };
@@ -133,6 +146,8 @@ async function main() {
     const v1 = { wallMs: median(v1s.map((r) => r.wallMs)), peakRssMb: Math.max(...v1s.map((r) => r.peakRssMb)) };
     const pbMs = median(pbs);
     const signedCount = files.filter((f) => existsSync(join(batchOut, basename(f)))).length;
+    if (signedCount !== 100) failures.push(`batch: ${signedCount}/100 signed`);
+    for (const f of files.filter((_, i) => i % 10 === 0)) checkOutput(`batch ${basename(f)}`, { wallMs: 0, peakRssMb: 0, code: 0 }, join(batchOut, basename(f)));
     const pdfsigCount = files.filter((f) => existsSync(join(pdfsigOut, basename(f)))).length;
 
     const r20 = results[20].v.wallMs / results[20].p.wallMs;
@@ -146,9 +161,12 @@ async function main() {
       `on one thread (VANTHU_SIGN_THREADS=0) ${v1.wallMs.toFixed(0)} ms (${(pbMs / v1.wallMs).toFixed(1)}×), peak RSS ${v1.peakRssMb.toFixed(0)} MB; ` +
       `100 pdfsig runs ${pbMs.toFixed(0)} ms (${pdfsigCount}/100 written, peak RSS ${pdfsigPeak.toFixed(0)} MB) → ${speedup.toFixed(1)}× faster\n\n`);
     process.stdout.write(`rounds (ms): vanthu ${vbs.map((r) => r.wallMs.toFixed(0)).join(', ')}; one thread ${v1s.map((r) => r.wallMs.toFixed(0)).join(', ')}; pdfsig ×100 ${pbs.map((x) => x.toFixed(0)).join(', ')}\n`);
-    const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+    if (failures.length) process.stdout.write(`\nOutputs that failed their check (their timings do not count):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    const clean = failures.length === 0;
+    const verdict = (ok: boolean) => (ok && clean ? 'MET' : 'NOT MET');
     process.stdout.write(`Targets: 20 MB ratio ${r20.toFixed(2)} ≤ 0.5 ${verdict(r20 <= 0.5)}; 100 MB ratio ${r100.toFixed(2)} ≤ 0.5 ${verdict(r100 <= 0.5)}; ` +
       `100 MB peak RSS ${results[100].v.peakRssMb.toFixed(0)} MB ≤ 160 ${verdict(results[100].v.peakRssMb <= 160)}; batch ${speedup.toFixed(1)}× ≥ 10 ${verdict(speedup >= 10)}\n`);
+    if (!clean) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
