@@ -9,8 +9,10 @@ import { toArrayBuffer } from '../crypto/bytes';
 const SIG_TS_OID = '1.2.840.113549.1.9.16.2.14';
 
 function trimDer(bytes: Uint8Array): Uint8Array {
-  // /Contents is zero padded: cut at the outer DER length
-  if (bytes.length < 2 || bytes[0] !== 0x30) return bytes;
+  // /Contents is zero padded: cut at the outer DER length. An indefinite length (BER, as Bouncy
+  // Castle's and NSS's streaming encoders write, `30 80`) is left whole: the parser stops at its
+  // end-of-contents octets and ignores the padding.
+  if (bytes.length < 2 || bytes[0] !== 0x30 || bytes[1] === 0x80) return bytes;
   let len = bytes[1];
   let off = 2;
   if (len & 0x80) {
@@ -33,10 +35,48 @@ function signedDataOf(der: Uint8Array): pkijs.SignedData | null {
   }
 }
 
+const der = (c: pkijs.Certificate) => new Uint8Array(c.toSchema().toBER(false));
+const sameBytes = (a: ArrayBuffer, b: ArrayBuffer) => {
+  const x = new Uint8Array(a), y = new Uint8Array(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+};
+const nameKey = (n: pkijs.RelativeDistinguishedNames) => toHex(new Uint8Array(n.toSchema().toBER(false)));
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** The certificate a SignerInfo names (issuer and serial, or subject key identifier). */
+function signerCertificate(sd: pkijs.SignedData, certs: pkijs.Certificate[]): pkijs.Certificate | undefined {
+  for (const si of sd.signerInfos) {
+    const sid = si.sid;
+    const hit = certs.find((c) => {
+      if (sid instanceof pkijs.IssuerAndSerialNumber) {
+        return nameKey(c.issuer) === nameKey(sid.issuer) && sameBytes(c.serialNumber.valueBlock.valueHexView.slice().buffer, sid.serialNumber.valueBlock.valueHexView.slice().buffer);
+      }
+      const ski = c.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
+      const want = (sid as { valueBlock?: { valueHexView?: Uint8Array } }).valueBlock?.valueHexView;
+      return !!ski && !!want && sameBytes(ski.valueBlock.valueHexView.slice().buffer, want.slice().buffer);
+    });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * The certificates of a SignedData, signer first and then its issuers in chain order (whatever
+ * order the CMS lists them in: iText, for one, lists the root first), then the rest.
+ */
 function certsOf(sd: pkijs.SignedData): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const c of sd.certificates ?? []) if (c instanceof pkijs.Certificate) out.push(new Uint8Array(c.toSchema().toBER(false)));
-  return out;
+  const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  const first = signerCertificate(sd, certs) ?? certs[0];
+  if (!first) return [];
+  const ordered = [first];
+  const rest = certs.filter((c) => c !== first);
+  for (let cur = first; ;) {
+    const i = rest.findIndex((c) => nameKey(c.subject) === nameKey(cur.issuer) && nameKey(c.subject) !== nameKey(cur.subject));
+    if (i < 0) break;
+    cur = rest.splice(i, 1)[0];
+    ordered.push(cur);
+  }
+  return [...ordered, ...rest].map(der);
 }
 
 /** Certificate sets of a CMS: [its own certificates, then those of each signature-timestamp token]. */
