@@ -1,17 +1,17 @@
-// CRL fetch and lookup (RFC 5280 §5): GET through the injected HttpGet, accept DER or PEM,
-// check the issuer's signature and name, and look a certificate's serial up.
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+// CRL client for signing (RFC 5280 §5): GET through the injected HttpGet, accept DER or PEM, and
+// read and check it with the one CRL implementation, src-shared/pki/crl.ts (strict parsing, issuer
+// name, signature with src-shared/pki/sig.ts, entry lookup by issuer and serial value).
 import { VanthuError } from '../errors';
-import { bytesEqual, toArrayBuffer } from '../crypto/bytes';
-import { parseCertificate } from '../crypto/certificate';
-import { verifySignedBytes } from '../crypto/verify-signed';
+import { parseCertShared } from '../pki/cert';
+import { lookupEntry, parseCrl as parsePkiCrl, type ParsedCrl } from '../pki/crl';
+import { nameEqual } from '../pki/names';
+import { verifySignature, workingKeyOf } from '../pki/sig';
 import type { HttpGet } from './net';
 import type { RevocationStatus } from './ocsp';
 
 export interface CrlResult {
   der: Uint8Array;
-  crl: pkijs.CertificateRevocationList;
+  crl: ParsedCrl;
   thisUpdate: Date;
   nextUpdate?: Date;
   url?: string;
@@ -39,40 +39,26 @@ function pemToDer(bytes: Uint8Array): Uint8Array | undefined {
 export async function parseCrl(bytes: Uint8Array, issuerDer?: Uint8Array, url?: string): Promise<CrlResult> {
   const der = pemToDer(bytes) ?? bytes;
   const bad = (vi: string, en: string) => new VanthuError('CRL_BAD', `Danh sách thu hồi (CRL) không hợp lệ: ${vi}.`, `Invalid CRL: ${en}.`, url ? { url } : undefined);
-  let crl: pkijs.CertificateRevocationList;
-  let tbs: Uint8Array;
+  let crl: ParsedCrl;
   try {
-    const asn = asn1js.fromBER(toArrayBuffer(der));
-    if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) throw new Error('bad');
-    crl = new pkijs.CertificateRevocationList({ schema: asn.result });
-    tbs = new Uint8Array((asn.result.valueBlock.value[0] as asn1js.BaseBlock).valueBeforeDecodeView);
+    crl = parsePkiCrl(der);
   } catch {
     throw bad('không đọc được', 'cannot be parsed');
   }
   if (issuerDer) {
-    const issuer = parseCertificate(issuerDer);
-    if (!crl.issuer.isEqual(issuer.subject)) throw bad('tên tổ chức phát hành không khớp', 'issuer name does not match');
-    const ok = await verifySignedBytes(issuer, tbs, crl.signature, new Uint8Array(crl.signatureValue.valueBlock.valueHexView));
-    if (!ok) throw bad('chữ ký không hợp lệ', 'signature does not verify');
+    const issuer = parseCertShared(issuerDer);
+    if (!nameEqual(crl.issuer, issuer.subject)) throw bad('tên tổ chức phát hành không khớp', 'issuer name does not match');
+    const ok = await verifySignature(workingKeyOf(issuer.spki, issuer.keyAlg), crl.sigAlg, crl.tbs, crl.signature);
+    if (!ok.ok) throw bad('chữ ký không hợp lệ', 'signature does not verify');
   }
-  return { der, crl, thisUpdate: crl.thisUpdate.value, nextUpdate: crl.nextUpdate?.value, url };
+  return { der: crl.der, crl, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, url };
 }
 
-/** Look the certificate up in the CRL. */
-export function crlStatus(crl: pkijs.CertificateRevocationList, certDer: Uint8Array): CrlStatus {
-  const serial = new Uint8Array(parseCertificate(certDer).serialNumber.valueBlock.valueHexView);
-  for (const rc of crl.revokedCertificates ?? []) {
-    if (bytesEqual(new Uint8Array(rc.userCertificate.valueBlock.valueHexView), serial)) {
-      const reasonExt = rc.crlEntryExtensions?.extensions.find((e) => e.extnID === '2.5.29.21');
-      let reason: number | undefined;
-      if (reasonExt) {
-        const en = asn1js.fromBER(reasonExt.extnValue.valueBlock.valueHexView).result;
-        if (en instanceof asn1js.Enumerated) reason = en.valueBlock.valueDec;
-      }
-      return { status: 'revoked', revocationTime: rc.revocationDate.value, revocationReason: reason };
-    }
-  }
-  return { status: 'good' };
+/** Look the certificate up in the CRL (an entry removed from the CRL, reason removeFromCRL, is not revoked). */
+export function crlStatus(crl: ParsedCrl, certDer: Uint8Array): CrlStatus {
+  const e = lookupEntry(crl, parseCertShared(certDer));
+  if (!e || e.reason === 8) return { status: 'good' };
+  return e.reason ? { status: 'revoked', revocationTime: e.date, revocationReason: e.reason } : { status: 'revoked', revocationTime: e.date };
 }
 
 /** GET a CRL from `url`; with `issuerDer`, also verify it. */

@@ -227,7 +227,7 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
       Object.defineProperty(sd, 'certificates', {
         configurable: true,
         enumerable: true,
-        get: () => (parsed ??= certDers.map((d) => certificateFromDer(d))),
+        get: () => (parsed ??= parseEach(certDers)),
         set: (v: pkijs.CertificateSetItem[] | undefined) => {
           parsed = v;
           embeddedDers.delete(sd);
@@ -266,18 +266,33 @@ export function readSignedData(der: Uint8Array): pkijs.SignedData {
   if (!(version instanceof asn1js.Integer) || !(digestAlgorithms instanceof asn1js.Set) || !(encap instanceof asn1js.Sequence)) {
     throw new Error('malformed SignedData');
   }
+  // BER (indefinite lengths, e.g. streaming writers) or other certificate choices: a certificate or
+  // CRL that does not parse is skipped rather than making the whole CMS unreadable
   const certificates: pkijs.CertificateSetItem[] = [];
   if (isContext(parts[i], 0)) {
-    for (const c of (parts[i] as asn1js.Constructed).valueBlock.value) if (c instanceof asn1js.Sequence) certificates.push(certificateOf(c));
+    for (const c of (parts[i] as asn1js.Constructed).valueBlock.value) {
+      if (!(c instanceof asn1js.Sequence)) continue;
+      const raw = new Uint8Array(c.valueBeforeDecodeView);
+      try {
+        // each keeps the bytes it came in (derOf): its signature is over those, DER or not
+        certificates.push(raw.length > 0 && raw[1] !== 0x80 ? certificateFromDer(raw) : certificateOf(c));
+      } catch {
+        /* unreadable certificate */
+      }
+    }
     i++;
   }
   const crls: pkijs.SignedDataCRL[] = [];
   if (isContext(parts[i], 1)) {
     for (const c of (parts[i] as asn1js.Constructed).valueBlock.value) {
       if (c instanceof asn1js.Sequence) {
-        const crl = new pkijs.CertificateRevocationList({ schema: c });
-        originalDer.set(crl, new Uint8Array(c.valueBeforeDecodeView));
-        crls.push(crl);
+        try {
+          const crl = new pkijs.CertificateRevocationList({ schema: c });
+          originalDer.set(crl, new Uint8Array(c.valueBeforeDecodeView));
+          crls.push(crl);
+        } catch {
+          /* unreadable CRL */
+        }
       }
     }
     i++;
@@ -292,4 +307,17 @@ export function readSignedData(der: Uint8Array): pkijs.SignedData {
     crls: crls.length ? crls : undefined,
     signerInfos: signerInfos.valueBlock.value.map((s) => new pkijs.SignerInfo({ schema: s })),
   });
+}
+
+/** Parse each DER certificate, leaving out those that do not parse. */
+function parseEach(ders: Uint8Array[]): pkijs.Certificate[] {
+  const out: pkijs.Certificate[] = [];
+  for (const d of ders) {
+    try {
+      out.push(certificateFromDer(d));
+    } catch {
+      /* unreadable certificate */
+    }
+  }
+  return out;
 }

@@ -8,21 +8,21 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../sign/signer';
 import { bytesEqual, concatBytes } from '../crypto/bytes';
-import { certificateDer } from '../crypto/certificate';
 import { DIGEST_OIDS, digest, hashFromOid, type DigestName } from '../crypto/hash';
 import { OID } from '../crypto/oids';
 import { isAllowedHash } from '../crypto/policy';
 import { checkSignature, type SignatureOutcome } from '../crypto/verify-signed';
+import type { CryptoProvider } from '../crypto/provider';
 import { certificateFields } from '../pki/der';
-import { certificateFromDer, embeddedCertificateDers } from './signed-data';
+import { certificateFromDer, derOf, embeddedCertificateDers } from './signed-data';
 
 function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
   return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
 }
 
-/** Certificates embedded in a SignedData, as DER. */
+/** Certificates embedded in a SignedData, as DER (the bytes they came in, when known). */
 export function embeddedCertificates(sd: pkijs.SignedData): Uint8Array[] {
-  return embeddedCertificateDers(sd) ?? certificatesOf(sd).map(certificateDer);
+  return embeddedCertificateDers(sd) ?? parsableCertificates(sd).map((c) => derOf(c));
 }
 
 /** The encapsulated content (BER constructed OCTET STRING chunks joined), or undefined when detached. */
@@ -56,6 +56,37 @@ function subjectKeyIdentifier(c: pkijs.Certificate): Uint8Array | undefined {
   return parsed.offset !== -1 && parsed.result instanceof asn1js.OctetString ? parsed.result.valueBlock.valueHexView : undefined;
 }
 
+/**
+ * INTEGER content without redundant leading octets: serial numbers written with a needless 0x00
+ * (or 0xFF before a negative one) by non-DER encoders still name the same certificate.
+ */
+export function minimalInteger(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && ((b[i] === 0 && b[i + 1] < 0x80) || (b[i] === 0xff && b[i + 1] >= 0x80))) i++;
+  return b.subarray(i);
+}
+
+/** The embedded certificates that parse (one that does not is skipped, not fatal). */
+function parsableCertificates(sd: pkijs.SignedData): pkijs.Certificate[] {
+  const ders = embeddedCertificateDers(sd);
+  if (!ders) {
+    try {
+      return certificatesOf(sd);
+    } catch {
+      return [];
+    }
+  }
+  const out: pkijs.Certificate[] = [];
+  for (const d of ders) {
+    try {
+      out.push(certificateFromDer(d));
+    } catch {
+      /* unreadable certificate */
+    }
+  }
+  return out;
+}
+
 /** Find the signer certificate of a SignerInfo among the embedded (and extra) certificates. */
 export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo, extra: pkijs.Certificate[] = []): pkijs.Certificate | undefined {
   const sid = si.sid;
@@ -64,7 +95,7 @@ export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo
   if (ders && sid instanceof pkijs.IssuerAndSerialNumber) {
     const raw = sid.issuer.valueBeforeDecode;
     const issuer = raw && raw.byteLength ? new Uint8Array(raw) : new Uint8Array(sid.issuer.toSchema().toBER(false));
-    const serial = sid.serialNumber.valueBlock.valueHexView;
+    const serial = minimalInteger(sid.serialNumber.valueBlock.valueHexView);
     for (const d of ders) {
       let f: ReturnType<typeof certificateFields> | undefined;
       try {
@@ -72,12 +103,19 @@ export function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo
       } catch {
         continue; // a malformed one: the full search below decides
       }
-      if (bytesEqual(f.serial, serial) && bytesEqual(f.issuer, issuer)) return certificateFromDer(d);
+      if (bytesEqual(minimalInteger(f.serial), serial) && bytesEqual(f.issuer, issuer)) {
+        try {
+          return certificateFromDer(d);
+        } catch {
+          /* unreadable: keep looking */
+        }
+      }
     }
   }
-  const certs = [...certificatesOf(sd), ...extra];
+  const certs = [...parsableCertificates(sd), ...extra];
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return certs.find((c) => c.issuer.isEqual(sid.issuer) && bytesEqual(c.serialNumber.valueBlock.valueHexView, sid.serialNumber.valueBlock.valueHexView));
+    const serial = minimalInteger(sid.serialNumber.valueBlock.valueHexView);
+    return certs.find((c) => c.issuer.isEqual(sid.issuer) && bytesEqual(minimalInteger(c.serialNumber.valueBlock.valueHexView), serial));
   }
   const ski = sidKeyIdentifier(sid);
   if (!ski) return undefined;
@@ -116,9 +154,9 @@ export function signedAttributesForVerification(si: pkijs.SignerInfo): Uint8Arra
  * Check the signature of `si` with `cert` over `signed` (default: the signed attributes, which
  * must then be present). `digestAlg` is the SignerInfo digest algorithm. Never throws.
  */
-export function checkSignerSignature(si: pkijs.SignerInfo, cert: pkijs.Certificate, digestAlg: DigestName, signed?: Uint8Array): Promise<SignatureOutcome> {
+export function checkSignerSignature(si: pkijs.SignerInfo, cert: pkijs.Certificate, digestAlg: DigestName, signed?: Uint8Array, crypto?: CryptoProvider): Promise<SignatureOutcome> {
   const data = signed ?? signedAttributesForVerification(si);
-  return checkSignature(cert, si.signatureAlgorithm, digestAlg, data, new Uint8Array(si.signature.valueBlock.valueHexView));
+  return checkSignature(cert, si.signatureAlgorithm, digestAlg, data, new Uint8Array(si.signature.valueBlock.valueHexView), crypto);
 }
 
 export interface SignerInfoCheck {

@@ -4,8 +4,14 @@ import type { HashAlgorithm } from '../sign/signer';
 import { VanthuError } from '../errors';
 import { OID } from './oids';
 
-/** Every digest algorithm a CMS we read may name; only the WebCrypto ones can be computed. */
-export type DigestName = 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/**
+ * Every digest algorithm a CMS we read may name. Only the WebCrypto ones can be computed here; the
+ * others (SHA-224, SHA-3, SHAKE, MD5, RIPEMD-160) through an injected CryptoProvider (provider.ts).
+ * SHAKE128/SHAKE256 mean their CMS output lengths, 256 and 512 bits (RFC 8419, RFC 8702).
+ */
+export type DigestName =
+  | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512'
+  | 'SHA3-224' | 'SHA3-256' | 'SHA3-384' | 'SHA3-512' | 'SHAKE128' | 'SHAKE256' | 'RIPEMD-160';
 
 export const DIGEST_OIDS: Record<string, DigestName> = {
   [OID.md5]: 'MD5',
@@ -14,7 +20,25 @@ export const DIGEST_OIDS: Record<string, DigestName> = {
   [OID.sha256]: 'SHA-256',
   [OID.sha384]: 'SHA-384',
   [OID.sha512]: 'SHA-512',
+  [OID.sha3_224]: 'SHA3-224',
+  [OID.sha3_256]: 'SHA3-256',
+  [OID.sha3_384]: 'SHA3-384',
+  [OID.sha3_512]: 'SHA3-512',
+  [OID.shake128]: 'SHAKE128',
+  [OID.shake256]: 'SHAKE256',
+  [OID.ripemd160]: 'RIPEMD-160',
 };
+
+/** Output length in bytes of every digest we name. */
+export const DIGEST_LENGTHS: Record<DigestName, number> = {
+  MD5: 16, 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64, 'SHA3-224': 28, 'SHA3-256': 32,
+  'SHA3-384': 48, 'SHA3-512': 64, SHAKE128: 32, SHAKE256: 64, 'RIPEMD-160': 20,
+};
+
+/** OID of a digest name (the inverse of DIGEST_OIDS). */
+export function digestOid(d: DigestName): string {
+  return Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === d)!;
+}
 
 /** Digests WebCrypto can compute. */
 export function webCryptoDigest(d: DigestName): d is HashAlgorithm | 'SHA-1' {

@@ -1,11 +1,13 @@
 // CRL parsing and the RFC 5280 §6.3 scope rules: issuer/indirect CRLs, issuing distribution
 // point matching, onlyContains*/onlySomeReasons, delta CRL selection, entry lookup with
-// certificateIssuer tracking and reason codes (certificateHold, removeFromCRL).
+// certificateIssuer tracking and reason codes (certificateHold, removeFromCRL); serial numbers are
+// compared by value. The one CRL implementation: the signing side (src-shared/cms/crl.ts) uses it too.
 import { DerError, type Tlv, U, bytesEqual, bitsOf, bitStringBytes, boolOf, ctxChild, decodeInt, decodeOid, intOf, parseDer, readTlv, timeOf, tlvContent, tlvKids, tlvRaw, toHex } from './der';
 import { type AlgId, type DistributionPoint, type ParsedCert, parseAlgId, parseDistributionPoints } from './cert';
 import { type GeneralName, type Name, generalNameEqual, nameAppendRdn, nameKey, parseGeneralNames, parseName } from './names';
 import { OID as C } from '../crypto/oids';
 import { registerCache } from '../caches';
+import { serialKey } from './ocsp';
 
 export const CRL_OID = {
   crlNumber: '2.5.29.20', deltaIndicator: '2.5.29.27', idp: '2.5.29.28', aki: C.authorityKeyIdentifier, issuerAltName: '2.5.29.18',
@@ -140,7 +142,7 @@ export function parseCrl(input: Uint8Array): ParsedCrl {
   if (revokedT) for (const e of tlvKids(der, revokedT)) {
     const ek = tlvKids(der, e);
     if (ek.length < 2 || ek[0].tag !== U.INTEGER) throw new DerError('bad CRL entry');
-    const serial = toHex(tlvContent(der, ek[0]));
+    const serial = serialKey(toHex(tlvContent(der, ek[0])));
     const date = timeOf({ cls: 0, tag: ek[1].tag, cons: false, raw: tlvRaw(der, ek[1]), content: tlvContent(der, ek[1]), kids: [] });
     let reason = 0;
     if (ek[2]) for (const ext of tlvKids(der, ek[2])) {
@@ -217,7 +219,7 @@ export function interimReasons(crl: ParsedCrl, dp: DistributionPoint | undefined
 }
 
 export function lookupEntry(crl: ParsedCrl, cert: ParsedCert): CrlEntry | undefined {
-  return crl.entries.get(nameKey(cert.issuer) + '|' + cert.serialHex);
+  return crl.entries.get(nameKey(cert.issuer) + '|' + serialKey(cert.serialHex));
 }
 
 export function crlIsFresh(crl: ParsedCrl, time: Date): boolean {

@@ -19,13 +19,15 @@
 //   chain (target first, anchor last), validPolicies, userNotices (explicitText to display),
 //   revocation (per cert: status, source crl|ocsp, revokedAt, reasonCode, detail/detailVi), revocationChecked,
 //   usedCrls/usedOcsps (DER actually relied on, for a DSS/LTV update) }.
-// Reason codes: PKI_BAD_CERTIFICATE, PKI_NO_PATH, PKI_SIGNATURE_INVALID, PKI_NOT_YET_VALID, PKI_EXPIRED,
+// Reason codes: PKI_BAD_CERTIFICATE, PKI_NO_PATH, PKI_SIGNATURE_INVALID, PKI_ALGORITHM_UNSUPPORTED (INDETERMINATE), PKI_NOT_YET_VALID, PKI_EXPIRED,
 //   PKI_NAME_CHAINING, PKI_NOT_CA, PKI_PATH_LENGTH, PKI_KEY_USAGE, PKI_UNKNOWN_CRITICAL_EXTENSION,
 //   PKI_NAME_NOT_PERMITTED, PKI_NAME_EXCLUDED, PKI_POLICY, PKI_POLICY_MAPPING_ANY, PKI_REVOKED,
 //   PKI_REVOCATION_UNKNOWN, PKI_INTERNAL (INDETERMINATE: unexpected structure, never thrown to the caller).
 // Not checked here (caller's purpose policy): extended key usage of the target, e.g. timeStamping
 // for TSA certificates, nonRepudiation for signers. DER must be strict (exact lengths).
-// Signature algorithms: RSA PKCS#1 v1.5 (SHA-1/256/384/512), RSA-PSS, ECDSA P-256/384/521, Ed25519, DSA.
+// Signature algorithms: whatever the injected CryptoProvider (opts.crypto) verifies — WebCrypto by
+// default (RSA PKCS#1 v1.5 and PSS with SHA-1/2, ECDSA P-256/384/521, Ed25519/Ed448), node:crypto in
+// the Node verifier (adding SHA-3, SHA-224, brainpool and the other OpenSSL curves); DSA with BigInt.
 // Measured on NIST PKITS: see docs/pkits.md.
 import type { PathResult, ValidatePathOptions } from './types';
 import { validatePathImpl } from './validate';

@@ -16,6 +16,7 @@ export function reason(code: string, idx: number | undefined, n: number | undefi
   const M: Record<string, [string, string]> = {
     PKI_BAD_CERTIFICATE: [`Không đọc được ${w.vi}`, `Cannot parse ${w.en}`],
     PKI_NO_PATH: [`Không tìm được chuỗi chứng thư từ ${w.vi} tới một chứng thư gốc tin cậy`, `No certification path from ${w.en} to a trust anchor could be built`],
+    PKI_ALGORITHM_UNSUPPORTED: [`Không kiểm tra được chữ ký trên ${w.vi}: thuật toán không được hỗ trợ`, `The signature of ${w.en} cannot be checked: its algorithm is not supported`],
     PKI_SIGNATURE_INVALID: [`Chữ ký trên ${w.vi} không hợp lệ`, `The signature of ${w.en} could not be verified`],
     PKI_NOT_YET_VALID: [`${cap(w.vi)} chưa đến thời hạn hiệu lực`, `${cap(w.en)} is not yet valid`],
     PKI_EXPIRED: [`${cap(w.vi)} đã hết hạn`, `${cap(w.en)} has expired`],

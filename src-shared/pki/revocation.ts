@@ -140,7 +140,7 @@ export class RevocationSession {
 
   private async tryOcsp(list: ParsedOcsp[], cert: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, notes: Notes, ctx: Ctx): Promise<RevInternal | undefined> {
     for (const resp of list) {
-      const r = await evaluateOcsp(resp, cert, issuer, issuerKey, this.time, this.opts.ocspMaxAgeMs ?? 7 * 86400_000, ctx.pool);
+      const r = await evaluateOcsp(resp, cert, issuer, issuerKey, this.time, this.opts.ocspMaxAgeMs ?? 7 * 86400_000, ctx.pool, ctx.opts.crypto);
       if (r.ok && r.responder && !r.responder.extensions.has(OID.ocspNoCheck)) {
         // a delegated responder without id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its own status
         // is checked with the data at hand; a revoked responder's answers are not used. When its
@@ -166,7 +166,7 @@ export class RevocationSession {
   /** Find and authenticate the key that signed `crl` for a certificate issued by `issuer`. */
   private async crlSigner(crl: ParsedCrl, subject: ParsedCert, issuer: ParsedCert, issuerKey: WorkingKey, ctx: Ctx, notes: Notes): Promise<WorkingKey | undefined> {
     const sameName = nameKey(crl.issuer) === nameKey(issuer.subject);
-    if (sameName && (await verifySignature(issuerKey, crl.sigAlg, crl.tbs, crl.signature)).ok) {
+    if (sameName && (await verifySignature(issuerKey, crl.sigAlg, crl.tbs, crl.signature, ctx.opts.crypto)).ok) {
       if (issuer.keyUsage && !issuer.keyUsage[KU.cRLSign]) { notes.add('crl-sign-ku'); return undefined; }
       return issuerKey;
     }
@@ -178,7 +178,7 @@ export class RevocationSession {
     let sawSig = false;
     for (const c of candidates) {
       const key = workingKeyOf(c.spki, c.keyAlg, sameName ? issuerKey : undefined);
-      if (!(await verifySignature(key, crl.sigAlg, crl.tbs, crl.signature)).ok) continue;
+      if (!(await verifySignature(key, crl.sigAlg, crl.tbs, crl.signature, ctx.opts.crypto)).ok) continue;
       sawSig = true;
       if (c.keyUsage && !c.keyUsage[KU.cRLSign]) { notes.add('crl-sign-ku'); continue; }
       const v = await this.checkSigner(c, this.depth + 1);
@@ -219,7 +219,7 @@ export class RevocationSession {
             if (d.deltaBase === undefined || !sameScope(d, crl) || d.deltaBase > crl.crlNumber) continue;
             if (d.crlNumber !== undefined && d.crlNumber <= crl.crlNumber) continue;
             if (d.unknownCritical) continue;
-            if (!(await verifySignature(key, d.sigAlg, d.tbs, d.signature)).ok) continue;
+            if (!(await verifySignature(key, d.sigAlg, d.tbs, d.signature, ctx.opts.crypto)).ok) continue;
             if (!crlIsFresh(d, this.time)) { deltaStale = true; continue; }
             if (!delta || (d.crlNumber ?? 0n) > (delta.crlNumber ?? 0n)) delta = d;
           }

@@ -1,27 +1,16 @@
-// Signature verification for certificates, CRLs and OCSP responses: RSA PKCS#1 v1.5, RSA-PSS,
-// ECDSA and Ed25519 through WebCrypto; DSA (used by NIST PKITS, absent from WebCrypto) with BigInt.
-import { type DerNode, U, bitStringBytes, ctxChild, decodeInt, isUniv, oidOf, parseDer, tlv, toHex } from './der';
+// Signature verification for certificates, CRLs and OCSP responses: the algorithm is read by the
+// engine's one resolver (crypto/verify-signed.ts) and verified by the injected CryptoProvider, as
+// CMS signatures are; DSA with inherited parameters (NIST PKITS) is checked here with BigInt.
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type DerNode, U, bitStringBytes, decodeInt, isUniv, parseDer, tlv } from './der';
 import type { AlgId } from './cert';
-import { CURVE_OIDS, SIGNATURE_OIDS, type SignatureFamily } from '../crypto/algorithms';
 import { bigFromBytes, modInv, modPow } from '../crypto/bigint';
-import { curveByteLength, ecdsaDerToRaw } from '../crypto/ecdsa';
-import { DIGEST_OIDS, webCryptoDigest } from '../crypto/hash';
+import type { DigestName } from '../crypto/hash';
 import { OID as C } from '../crypto/oids';
-import { registerCache } from '../caches';
+import { webCryptoProvider, type CryptoProvider } from '../crypto/provider';
+import { resolveSignatureAlgorithm } from '../crypto/verify-signed';
 
-const subtle = () => globalThis.crypto.subtle;
-
-/** Signature OIDs of one family that name a hash WebCrypto computes (from the engine's one table). */
-function hashedSignatureOids(family: SignatureFamily): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [oid, info] of Object.entries(SIGNATURE_OIDS)) if (info.family === family && info.hash && webCryptoDigest(info.hash)) out[oid] = info.hash;
-  return out;
-}
-const RSA_HASH = hashedSignatureOids('rsa');
-const ECDSA_HASH = hashedSignatureOids('ecdsa');
-const DSA_HASH: Record<string, string> = {
-  '1.2.840.10040.4.3': 'SHA-1', '2.16.840.1.101.3.4.3.2': 'SHA-256',
-};
 export const OID_RSA = C.rsaEncryption;
 export const OID_DSA = '1.2.840.10040.4.1';
 export const OID_EC = C.ecPublicKey;
@@ -38,11 +27,8 @@ export interface WorkingKey {
 
 export type SigResult = { ok: true } | { ok: false; unsupported?: boolean; detail: string };
 
-function ab(u: Uint8Array): ArrayBuffer {
-  return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
-}
 
-async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, sig: Uint8Array): Promise<SigResult> {
+async function verifyDsa(key: WorkingKey, hashName: DigestName, data: Uint8Array, sig: Uint8Array, crypto: CryptoProvider = webCryptoProvider): Promise<SigResult> {
   const params = key.dsaParams;
   if (!params || !isUniv(params, U.SEQUENCE) || params.kids.length < 3) return { ok: false, detail: 'DSA parameters missing' };
   const [p, q, g] = params.kids.map((k) => decodeInt(k.content));
@@ -52,7 +38,8 @@ async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, si
   const r = decodeInt(s.kids[0].content);
   const ss = decodeInt(s.kids[1].content);
   if (r <= 0n || r >= q || ss <= 0n || ss >= q) return { ok: false, detail: 'DSA signature out of range' };
-  const h = new Uint8Array(await subtle().digest(hashName, ab(data)));
+  if (!crypto.hasDigest(hashName)) return { ok: false, unsupported: true, detail: `digest ${hashName} unsupported` };
+  const h = await crypto.digest(hashName, data);
   const nBits = q.toString(2).length;
   let z = bigFromBytes(h);
   if (h.length * 8 > nBits) z >>= BigInt(h.length * 8 - nBits);
@@ -63,33 +50,6 @@ async function verifyDsa(key: WorkingKey, hashName: string, data: Uint8Array, si
   return v === r ? { ok: true } : { ok: false, detail: 'DSA signature mismatch' };
 }
 
-function pssParams(params: DerNode | undefined): { hash: string; saltLength: number } {
-  let hash = 'SHA-1';
-  let saltLength = 20;
-  if (params && isUniv(params, U.SEQUENCE)) {
-    const h = ctxChild(params, 0);
-    if (h) {
-      const d = DIGEST_OIDS[oidOf(h.kids[0].kids[0])];
-      hash = d && webCryptoDigest(d) ? d : 'unsupported';
-    }
-    const sl = ctxChild(params, 2);
-    if (sl) saltLength = Number(decodeInt(sl.kids[0].content));
-  }
-  return { hash, saltLength };
-}
-
-const keyCache = new Map<string, CryptoKey>();
-registerCache('pki.verificationKeys', keyCache);
-async function importKey(spki: Uint8Array, alg: RsaHashedImportParams | EcKeyImportParams | Algorithm, tag: string): Promise<CryptoKey> {
-  const h = tag + ':' + toHex(spki);
-  const k = keyCache.get(h);
-  if (k) return k;
-  const key = await subtle().importKey('spki', ab(spki), alg, false, ['verify']);
-  if (keyCache.size > 2000) keyCache.clear();
-  keyCache.set(h, key);
-  return key;
-}
-
 /** Rebuild an RSA SPKI with NULL parameters (WebCrypto rejects some encodings, e.g. absent params). */
 function normalizeRsaSpki(spki: Uint8Array): Uint8Array {
   const n = parseDer(spki);
@@ -97,41 +57,38 @@ function normalizeRsaSpki(spki: Uint8Array): Uint8Array {
   return tlv(0x30, algSeq, n.kids[1].raw);
 }
 
-/** Verify `sig` over `data` made with algorithm `sigAlg` by `key`. Never throws on bad signatures. */
-export async function verifySignature(key: WorkingKey, sigAlg: AlgId, data: Uint8Array, sig: Uint8Array): Promise<SigResult> {
+/**
+ * Verify `sig` over `data` made with algorithm `sigAlg` by `key`, through the injected crypto
+ * provider (default WebCrypto; the Node verifier passes node:crypto, which adds brainpool,
+ * SHA-3, SHA-224, Ed448 and the rest OpenSSL knows). DSA is checked here with BigInt (WebCrypto
+ * has none, and a key whose parameters are inherited from its issuer's, RFC 5280 §6.1.4(f) as in
+ * NIST PKITS, cannot be imported by any provider). Never throws on bad signatures; "the provider cannot check this"
+ * is `unsupported`, never a mismatch.
+ */
+export async function verifySignature(key: WorkingKey, sigAlg: AlgId, data: Uint8Array, sig: Uint8Array, crypto: CryptoProvider = webCryptoProvider): Promise<SigResult> {
   try {
     const oid = sigAlg.oid;
-    if (RSA_HASH[oid] || oid === OID_PSS) {
-      if (key.alg.oid !== OID_RSA && key.alg.oid !== OID_PSS) return { ok: false, detail: 'key type does not match signature algorithm' };
-      const spki = normalizeRsaSpki(key.spki);
-      if (oid === OID_PSS) {
-        const { hash, saltLength } = pssParams(sigAlg.params);
-        if (hash === 'unsupported') return { ok: false, unsupported: true, detail: 'unsupported PSS hash' };
-        const k = await importKey(spki, { name: 'RSA-PSS', hash }, 'pss' + hash);
-        return (await subtle().verify({ name: 'RSA-PSS', saltLength }, k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'RSA-PSS signature mismatch' };
-      }
-      const hash = RSA_HASH[oid];
-      const k = await importKey(spki, { name: 'RSASSA-PKCS1-v1_5', hash }, 'rsa' + hash);
-      return (await subtle().verify('RSASSA-PKCS1-v1_5', k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'RSA signature mismatch' };
+    let resolved;
+    try {
+      const params = sigAlg.params ? asn1js.fromBER(sigAlg.params.raw.slice()).result : undefined;
+      resolved = resolveSignatureAlgorithm(new pkijs.AlgorithmIdentifier({ algorithmId: oid, ...(params ? { algorithmParams: params } : {}) }), null);
+    } catch {
+      return { ok: false, detail: `malformed parameters of signature algorithm ${oid}` };
     }
-    if (ECDSA_HASH[oid]) {
-      if (key.alg.oid !== OID_EC || !key.alg.params) return { ok: false, detail: 'key type does not match signature algorithm' };
-      const curve = CURVE_OIDS[oidOf(key.alg.params)];
-      if (!curve) return { ok: false, unsupported: true, detail: 'unsupported curve' };
-      const k = await importKey(key.spki, { name: 'ECDSA', namedCurve: curve.name }, 'ec' + curve.name);
-      const raw = ecdsaDerToRaw(sig, curveByteLength(curve.name));
-      return (await subtle().verify({ name: 'ECDSA', hash: ECDSA_HASH[oid] }, k, ab(raw), ab(data))) ? { ok: true } : { ok: false, detail: 'ECDSA signature mismatch' };
-    }
-    if (DSA_HASH[oid]) {
-      if (key.alg.oid !== OID_DSA) return { ok: false, detail: 'key type does not match signature algorithm' };
-      return await verifyDsa(key, DSA_HASH[oid], data, sig);
-    }
-    if (oid === OID_ED25519) {
-      if (key.alg.oid !== OID_ED25519) return { ok: false, detail: 'key type does not match signature algorithm' };
-      const k = await importKey(key.spki, { name: 'Ed25519' }, 'ed');
-      return (await subtle().verify({ name: 'Ed25519' }, k, ab(sig), ab(data))) ? { ok: true } : { ok: false, detail: 'Ed25519 signature mismatch' };
-    }
-    return { ok: false, unsupported: true, detail: `unsupported signature algorithm ${oid}` };
+    if ('unsupported' in resolved) return { ok: false, unsupported: true, detail: `unsupported signature algorithm ${resolved.unsupported}` };
+    const alg = resolved.alg;
+    const keyOid = key.alg.oid;
+    const fits =
+      alg.kind === 'rsa-pkcs1' || alg.kind === 'rsa-pss' ? keyOid === OID_RSA || keyOid === OID_PSS
+        : alg.kind === 'ecdsa' ? keyOid === OID_EC && !!key.alg.params
+          : alg.kind === 'dsa' ? keyOid === OID_DSA
+            : keyOid === (alg.curve === 'Ed25519' ? OID_ED25519 : C.ed448);
+    if (!fits) return { ok: false, detail: 'key type does not match signature algorithm' };
+    if (alg.kind === 'dsa') return await verifyDsa(key, alg.hash, data, sig, crypto);
+    const spki = alg.kind === 'rsa-pkcs1' || alg.kind === 'rsa-pss' ? normalizeRsaSpki(key.spki) : key.spki;
+    const ok = await crypto.verify(spki, alg, data, sig);
+    if (ok === null) return { ok: false, unsupported: true, detail: `${resolved.name} cannot be verified here (${crypto.name})` };
+    return ok ? { ok: true } : { ok: false, detail: `${resolved.name} signature mismatch` };
   } catch (e) {
     return { ok: false, detail: 'signature check failed: ' + (e instanceof Error ? e.message : String(e)) };
   }

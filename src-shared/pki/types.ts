@@ -1,6 +1,7 @@
 // Public types of the path validation / revocation API (see index.ts for the contract).
 import type { AppError } from '../errors';
 import type { HttpGet, HttpPost } from './net';
+import type { CryptoProvider } from '../crypto/provider';
 
 export type PathStatus = 'VALID' | 'INVALID' | 'INDETERMINATE';
 
@@ -58,6 +59,8 @@ export interface ValidatePathOptions {
   time: Date;
   revocation?: RevocationOptions;
   policy?: PolicyOptions;
+  /** Signature verification of certificates, CRLs and OCSP responses (default WebCrypto). */
+  crypto?: CryptoProvider;
 }
 
 export type RevocationSource = 'crl' | 'ocsp';

@@ -63,6 +63,8 @@ interface Processed {
   reason?: PkiReason;
   policies?: string[];
   notices?: string[];
+  /** the failure proves nothing either way (an algorithm that cannot be checked here) */
+  indeterminate?: boolean;
   /** working key of the issuer of certs[i] (index aligned with certs) */
   issuerKeys: WorkingKey[];
 }
@@ -99,7 +101,9 @@ export async function processPath(anchor: ParsedCert, certs: ParsedCert[], opts:
     const selfIssued = nameEqual(c.issuer, c.subject);
     issuerKeys.push(key);
     // (a)(1) signature
-    const sr = await verifySignature(key, c.sigAlg, c.tbs, c.signature);
+    const sr = await verifySignature(key, c.sigAlg, c.tbs, c.signature, opts.crypto);
+    // an algorithm the provider cannot check proves nothing either way: INDETERMINATE, named
+    if (!sr.ok && sr.unsupported) return { ...failX('PKI_ALGORITHM_UNSUPPORTED', i, sr.detail, sr.detail), indeterminate: true };
     if (!sr.ok) return failX('PKI_SIGNATURE_INVALID', i, sr.detail, sr.detail);
     // (a)(2) validity
     if (c.notBefore.getTime() > t) return failX('PKI_NOT_YET_VALID', i, `valid from ${c.notBefore.toISOString()}`, `hiệu lực từ ${c.notBefore.toISOString()}`);
@@ -191,7 +195,7 @@ export async function validateParsed(target: ParsedCert, ctx: Ctx): Promise<Path
       let result: PathResult;
       let revoked = false;
       if (!p.ok) {
-        result = { status: 'INVALID', reason: p.reason, chain, revocationChecked };
+        result = { status: p.indeterminate ? 'INDETERMINATE' : 'INVALID', reason: p.reason, chain, revocationChecked };
       } else if (!ctx.opts.revocation || !ctx.session) {
         result = { status: 'VALID', chain, revocationChecked: false, validPolicies: p.policies, userNotices: p.notices };
       } else {

@@ -1,7 +1,7 @@
 // The seam between signature verification and certificate path validation (RFC 5280, revocation),
 // which the PKI module implements. The verifier only needs a yes/no/unknown per certificate with
 // a reason; `ChainValidator` is what the orchestrator is given.
-
+import type { CryptoProvider } from '../crypto/provider';
 import type { RevocationReport } from './report';
 
 export interface ChainRequest {
@@ -12,6 +12,8 @@ export interface ChainRequest {
   /** The time at which the chain must be valid (signing time proven or claimed, else now). */
   at: Date;
   purpose: 'signature' | 'timestamp';
+  /** Verifies the chain's signatures (certificates, CRLs, OCSP responses): the verifier's own provider. */
+  crypto?: CryptoProvider;
   /** Revocation data found offline, by where it came from. */
   evidence: {
     /** adbe-revocationInfoArchival and CMS crls of the signature itself. */

@@ -1,5 +1,6 @@
-// A cheap guess of the digest algorithm of a PDF signature's CMS, read with a minimal DER walk
-// (no ASN.1 library): the first SignerInfo's digestAlgorithm. Used only to start hashing the signed
+// A cheap guess of the digest algorithm of a PDF signature's CMS, read with a minimal DER/BER walk
+// (no ASN.1 library; indefinite lengths followed to their end-of-contents): the first SignerInfo's
+// digestAlgorithm. Used only to start hashing the signed
 // ranges early (before the CMS code is even loaded); the real check parses the CMS fully and asks
 // for the digest it needs, so a wrong or missing hint costs time, never correctness.
 
@@ -7,11 +8,22 @@ import { DIGEST_OIDS, type DigestName } from '../crypto/hash';
 
 interface Tlv { tag: number; start: number; end: number; next: number }
 
-function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
-  if (at + 2 > limit) return null;
+function tlv(b: Uint8Array, at: number, limit: number, depth = 0): Tlv | null {
+  if (at + 2 > limit || depth > 32) return null;
   const tag = b[at];
   let len = b[at + 1];
   let p = at + 2;
+  if (len === 0x80 && tag & 0x20) {
+    // BER indefinite length: the children run up to an end-of-contents (00 00)
+    let q = p;
+    while (q + 2 <= limit && !(b[q] === 0 && b[q + 1] === 0)) {
+      const k = tlv(b, q, limit, depth + 1);
+      if (!k) return null;
+      q = k.next;
+    }
+    if (q + 2 > limit) return null;
+    return { tag, start: p, end: q, next: q + 2 };
+  }
   if (len & 0x80) {
     const n = len & 0x7f;
     if (n === 0 || n > 4 || p + n > limit) return null;

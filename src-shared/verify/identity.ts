@@ -2,9 +2,11 @@
 // organisation, e-mail and the Vietnamese identifiers (MST:, CCCD:, CMND:, …) that CAs put in UID,
 // OU or serialNumber attributes.
 
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { SignerIdentity } from './report';
 import { describeSpki } from '../crypto/certificate';
+import { EC_CURVES } from '../crypto/algorithms';
 import { OID, toHex } from './algorithms';
 
 export const ATTR_NAMES: Record<string, string> = {
@@ -42,19 +44,42 @@ function first(attrs: Array<[string, string]>, k: string): string | null {
   return f ? f[1] : null;
 }
 
-/** Key type and size in bits (RSA modulus length, EC field size); never throws (unreadable: 0 bits). */
+/** Bit length of an unsigned big-endian INTEGER content. */
+function intBits(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return i === b.length ? 0 : (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]));
+}
+
+/**
+ * Key type and size in bits: RSA modulus length; EC order size for any named curve (NIST,
+ * brainpool, …) or explicit parameters; DSA prime size. Never throws (unreadable: 0 bits).
+ */
 export function keyInfo(cert: pkijs.Certificate): { type: string; bits: number; curve?: string } {
   const spki = cert.subjectPublicKeyInfo;
   const alg = spki.algorithm.algorithmId;
   if (alg === OID.ed25519) return { type: 'Ed25519', bits: 256 };
   if (alg === OID.ed448) return { type: 'Ed448', bits: 456 };
-  const type = alg === OID.rsaEncryption || alg === OID.rsassaPss ? 'RSA' : alg === OID.ecPublicKey ? 'EC' : undefined;
-  if (!type) return { type: alg, bits: 0 };
   try {
-    const k = describeSpki(spki);
-    return k.namedCurve ? { type, bits: k.bits, curve: k.namedCurve } : { type, bits: k.bits };
+    if (alg === OID.ecPublicKey) {
+      const p = spki.algorithm.algorithmParams;
+      if (p instanceof asn1js.ObjectIdentifier) {
+        const c = EC_CURVES[p.valueBlock.toString()];
+        return c ? { type: 'EC', bits: c.bits, curve: c.name } : { type: 'EC', bits: 0, curve: p.valueBlock.toString() };
+      }
+      // ECParameters { version, fieldID, curve, base, order, cofactor? }
+      const order = p instanceof asn1js.Sequence ? p.valueBlock.value[4] : undefined;
+      return { type: 'EC', bits: order instanceof asn1js.Integer ? intBits(order.valueBlock.valueHexView) : 0, curve: 'explicit parameters' };
+    }
+    if (alg === OID.dsa) {
+      const p = spki.algorithm.algorithmParams;
+      const prime = p instanceof asn1js.Sequence ? p.valueBlock.value[0] : undefined;
+      return { type: 'DSA', bits: prime instanceof asn1js.Integer ? intBits(prime.valueBlock.valueHexView) : 0 };
+    }
+    if (alg !== OID.rsaEncryption && alg !== OID.rsassaPss) return { type: alg, bits: 0 };
+    return { type: 'RSA', bits: describeSpki(spki).bits };
   } catch {
-    return { type, bits: 0 };
+    return { type: alg === OID.ecPublicKey ? 'EC' : alg === OID.dsa ? 'DSA' : 'RSA', bits: 0 };
   }
 }
 

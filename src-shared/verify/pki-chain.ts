@@ -69,6 +69,7 @@ export function pkiChainValidator(cfg: TrustConfig): ChainValidator {
       intermediates: req.pool,
       anchors: cfg.anchors,
       time: req.at,
+      crypto: req.crypto,
       revocation: {
         mode: cfg.mode,
         crls: [...req.evidence.cms.crls, ...req.evidence.dss.crls],
@@ -86,6 +87,8 @@ export function pkiChainValidator(cfg: TrustConfig): ChainValidator {
     };
     if (r.status === 'VALID') return { status: 'valid', ...base };
     const code = r.reason?.code ?? '';
+    // not a revocation question: the chain's own signature algorithm cannot be checked here
+    if (code === 'PKI_ALGORITHM_UNSUPPORTED') return { status: 'invalid', ...base };
     if (code === 'PKI_REVOCATION_UNKNOWN' || r.status === 'INDETERMINATE') {
       if (revocation.status === 'not-checked') revocation.status = 'unknown';
       return { status: 'revocation-unknown', ...base };

@@ -1,11 +1,16 @@
-// RFC 3161 timestamp token verification: the token is a CMS SignedData over a TSTInfo; its message
-// imprint must match the data it stamps (the signature value for a signature timestamp, the
-// ByteRange for a document timestamp); the TSA certificate must carry the timeStamping EKU and
-// chain to a trust anchor through the injected ChainValidator.
+// RFC 3161 timestamp token verification: the token is a CMS SignedData over a TSTInfo, verified as
+// a CMS of its own (message digest of the TSTInfo, the TSA's signature through the injected
+// CryptoProvider); its message imprint must match the data it stamps (the signature value for a
+// signature timestamp, the ByteRange for a document timestamp; not checked for archive
+// timestamps); the TSA certificate must carry the timeStamping EKU and chain to a trust anchor
+// through the injected ChainValidator. A token whose TSTInfo or signature does not verify is
+// TOTAL_FAILED and proves no time (genTime null).
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { DIGEST_OIDS, OID, bytesEqual, digest, webCryptoDigest, type DigestName } from './algorithms';
+import { OID, bytesEqual, type DigestName } from './algorithms';
+import { digestOfAlgorithm } from '../crypto/algorithms';
+import { webCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import type { ChainValidator } from './chain';
 import { verifySignedData, type SignedDataCheck } from './cms-verify';
 import { derOf } from '../cms/signed-data';
@@ -16,7 +21,9 @@ import type { Finding, Indication, SubIndication, TimestampReport } from './repo
 
 export type ImprintSource =
   | { kind: 'bytes'; data: Uint8Array }
-  | { kind: 'digestOf'; fn: (alg: DigestName) => Promise<Uint8Array> };
+  | { kind: 'digestOf'; fn: (alg: DigestName) => Promise<Uint8Array> }
+  /** The stamped data is not recomputed (archive timestamps). */
+  | { kind: 'none' };
 
 export interface TimestampCheck {
   report: TimestampReport;
@@ -38,6 +45,7 @@ export async function verifyTimestampToken(
   imprint: ImprintSource,
   validateChain: ChainValidator | null,
   extra: { pool: Uint8Array[]; crls: Uint8Array[]; ocsps: Uint8Array[] },
+  crypto: CryptoProvider = webCryptoProvider,
 ): Promise<TimestampCheck> {
   const findings: Finding[] = [];
   let indication: Indication = 'TOTAL_PASSED';
@@ -49,7 +57,7 @@ export async function verifyTimestampToken(
       sub = s;
     }
   };
-  const cms = await verifySignedData(token, { kind: 'encapsulated' });
+  const cms = await verifySignedData(token, { kind: 'encapsulated' }, { crypto });
   const report: TimestampReport = {
     kind, genTime: null, tsa: null, imprintValid: false, signatureValid: false, chainValid: null,
     indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', findings,
@@ -69,11 +77,14 @@ export async function verifyTimestampToken(
     const tst = new pkijs.TSTInfo({ schema: asn1js.fromBER(cms.eContent).result });
     genTime = tst.genTime;
     report.genTime = genTime.toISOString();
-    const alg = DIGEST_OIDS[tst.messageImprint.hashAlgorithm.algorithmId];
-    if (!alg || !webCryptoDigest(alg)) {
-      degrade('TOTAL_FAILED', 'FORMAT_FAILURE', finding('TS_INVALID', 'error', { detail: `imprint hash ${tst.messageImprint.hashAlgorithm.algorithmId}` }));
+    const alg = digestOfAlgorithm(tst.messageImprint.hashAlgorithm);
+    if (imprint.kind === 'none') {
+      report.imprintValid = null;
+      findings.push(finding('TS_IMPRINT_NOT_CHECKED', 'info', { kind }));
+    } else if (!alg || !crypto.hasDigest(alg)) {
+      degrade('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', finding('ALGORITHM_UNSUPPORTED', 'error', { alg: 'timestamp imprint hash', oid: tst.messageImprint.hashAlgorithm.algorithmId }));
     } else {
-      const expected = imprint.kind === 'bytes' ? await digest(alg, imprint.data) : await imprint.fn(alg);
+      const expected = imprint.kind === 'bytes' ? await crypto.digest(alg, imprint.data) : await imprint.fn(alg);
       report.imprintValid = bytesEqual(new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView), expected);
       if (!report.imprintValid) {
         degrade('TOTAL_FAILED', 'HASH_FAILURE', finding(kind === 'document-timestamp' ? 'TS_DOC_IMPRINT_MISMATCH' : 'TS_IMPRINT_MISMATCH', 'error'));
@@ -91,7 +102,7 @@ export async function verifyTimestampToken(
       const chain = await validateChain({
         leaf: derOf(cms.signerCert),
         pool: [...cms.certificateDers, ...extra.pool],
-        at: genTime, purpose: 'timestamp',
+        at: genTime, purpose: 'timestamp', crypto,
         evidence: { cms: cms.revocation, dss: { crls: extra.crls, ocsps: extra.ocsps } },
       });
       report.chainValid = chain.status === 'valid';
@@ -102,6 +113,15 @@ export async function verifyTimestampToken(
     }
   }
   if (indication === 'TOTAL_PASSED' && genTime) findings.push(finding('TS_OK', 'info', { time: genTime.toISOString() }));
+  if (!report.signatureValid || report.imprintValid === false) {
+    // altered TSTInfo or signature (or an imprint over other data): the token proves nothing
+    if ((indication as Indication) !== 'TOTAL_FAILED' && cms.failure?.subIndication !== 'CRYPTO_CONSTRAINTS_FAILURE' && !cms.unverifiable) {
+      degrade('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', finding('TS_INVALID', 'error', { detail: 'the token signature does not verify' }));
+    }
+    findings.push(finding('TS_TOKEN_INVALID', 'error', { kind }));
+    genTime = null;
+    report.genTime = null;
+  }
   report.indication = indication;
   report.subIndication = sub;
   return { report, genTime, cms };

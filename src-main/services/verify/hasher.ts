@@ -3,13 +3,9 @@
 // memory. (Reading the ranges into one buffer and hashing it with WebCrypto on the thread pool was
 // measured: the fresh 100 MB buffer and WebCrypto's copy of it cost more than they save.)
 
-import { createHash } from 'node:crypto';
 import { read } from 'node:fs';
-import type { DigestName, RangeHasher } from '../../../src-shared/verify/algorithms';
-
-const NODE_NAMES: Record<DigestName, string> = {
-  MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512',
-};
+import type { RangeHasher } from '../../../src-shared/verify/algorithms';
+import { nodeHash } from './crypto-provider';
 
 const CHUNK = 1 << 20; // stays in cache between the read and the hash
 
@@ -26,7 +22,7 @@ export function fdRangeHasher(fd: number): RangeHasher {
   return async (alg, ranges) => {
     bufs ??= [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     const b = bufs;
-    const h = createHash(NODE_NAMES[alg]);
+    const h = nodeHash(alg);
     const pieces: Array<[number, number]> = [];
     for (const [off, len] of ranges) for (let p = off; p < off + len; p += CHUNK) pieces.push([p, Math.min(CHUNK, off + len - p)]);
     let next = pieces.length ? readAt(fd, b[0], pieces[0][1], pieces[0][0]) : null;

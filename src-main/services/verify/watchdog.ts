@@ -20,7 +20,9 @@ const HELPER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
-const NAMES = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NAMES = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-224': 'sha224', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512',
+  'SHA3-224': 'sha3-224', 'SHA3-256': 'sha3-256', 'SHA3-384': 'sha3-384', 'SHA3-512': 'sha3-512', SHAKE128: 'shake128', SHAKE256: 'shake256', 'RIPEMD-160': 'ripemd160' };
+const XOF = { SHAKE128: 32, SHAKE256: 64 };
 let timer = null;
 function arm(i, at) {
   if (timer) clearTimeout(timer);
@@ -40,7 +42,7 @@ let busy = false;
 const buf = Buffer.allocUnsafe(1 << 20);
 const yieldNow = () => new Promise((r) => setImmediate(r));
 async function hash(job) {
-  const h = crypto.createHash(NAMES[job.alg]);
+  const h = XOF[job.alg] ? crypto.createHash(NAMES[job.alg], { outputLength: XOF[job.alg] }) : crypto.createHash(NAMES[job.alg]);
   let n = 0;
   for (const [off, len] of job.ranges) {
     let pos = off;
