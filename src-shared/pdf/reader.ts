@@ -81,6 +81,13 @@ export interface ReaderOptions {
   allowEncrypted?: boolean;
 }
 
+/** The bytes of one cross-reference section: after the previous revision's end, its xref, its revision's end. */
+interface SectionBounds {
+  from: number;
+  xref: number;
+  end: number;
+}
+
 export function pdfError(code: string, vi: string, en: string, details?: Record<string, unknown>): VanthuError {
   return new VanthuError(code, vi, en, details);
 }
@@ -91,6 +98,15 @@ export class PdfReader {
   recovered = false;
   /** An object was not where the cross-reference data said and had to be found by scanning. */
   repaired = false;
+  /**
+   * The objects whose entry did not lead to them, as found so far (objects are read lazily): an
+   * offset not holding `N G obj` of that number, or an object stream not declaring it at that index.
+   */
+  readonly repairedObjects = new Set<number>();
+  /** When the cross-reference data was rebuilt because /Root could not be read through it: what its entry held. */
+  recoveryCause: { object: number; rule: 'xref-entry-mismatch' | 'xref-entry-unreadable' | 'objstm-entry-mismatch'; detail_en: string; detail_vi: string } | null = null;
+  /** Per object number, the bytes of the section that lists its effective entry (for repairs). */
+  private entryBounds = new Map<number, SectionBounds>();
   /** Effective entry per object number across all revisions (newest wins). */
   readonly xref = new Map<number, XrefEntry>();
   trailer: PdfDict = new PdfDict();
@@ -100,6 +116,8 @@ export class PdfReader {
   private objStmCache = new Map<number, { nums: number[]; offsets: number[]; lexer: Lexer; first: number }>();
   private loading = new Set<number>();
   private scanIndex: Map<number, number> | null = null;
+  /** Every `N G obj` header offset per object number, in file order (built with scanIndex). */
+  private scanAll: Map<number, number[]> | null = null;
 
   private constructor(readonly src: ByteSource, readonly options: ReaderOptions) {}
 
@@ -168,7 +186,10 @@ export class PdfReader {
       }
     };
     if (!rootOk()) {
-      if (!this.recovered) this.recover(new Error('no usable /Root'));
+      if (!this.recovered) {
+        this.recoveryCause = this.rootEntryProblem();
+        this.recover(new Error('no usable /Root'));
+      }
       if (!rootOk())
         throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng: không tìm thấy danh mục tài liệu.', 'The PDF is corrupt: its document catalog (/Root) cannot be found.');
     }
@@ -209,13 +230,19 @@ export class PdfReader {
       const merged = new Map<number, XrefEntry>();
       for (const [n, e] of sec.entries) merged.set(n, e);
       if (stm) for (const [n, e] of stm.entries) if (!merged.has(n) || merged.get(n)!.type === 'free') merged.set(n, e);
-      for (const [n, e] of merged) this.xref.set(n, e);
+      const from = i > 0 ? (this.revisions[i - 1]?.end ?? 0) : 0;
+      const eof = this.findEof(sec.end);
+      const bounds: SectionBounds = { from, xref: sec.offset, end: eof.end ?? this.src.length };
+      for (const [n, e] of merged) {
+        this.xref.set(n, e);
+        this.entryBounds.set(n, bounds);
+      }
       this.revisions.push({
         index: i,
         kind: sec.kind,
         xrefOffset: sec.offset,
         trailer: sec.trailer,
-        ...this.findEof(sec.end),
+        ...eof,
         changedObjects: [...merged.keys()].sort((a, b) => a - b),
         xrefStm: stm?.offset,
       });
@@ -238,6 +265,51 @@ export class PdfReader {
         const v = sections[i].sec.trailer.get(k);
         if (!this.trailer.has(k) && v !== undefined) this.trailer = cloneDict(this.trailer).set(k, v);
       }
+  }
+
+  /**
+   * Some writers (PoDoFo among them) append a whole new cross-reference table without /Prev after
+   * a complete earlier file, so the /Prev chain never reaches the earlier revision. Given `end`,
+   * just past an %%EOF that lies before the oldest section found, take the file up to there as
+   * the earlier revision(s): its startxref and /Prev chain become the oldest revisions (their
+   * entries only fill object numbers the newer sections do not list). Returns whether it did.
+   * Cheap for callers: run only for an end a signature's /ByteRange points at.
+   */
+  addEarlierRevisions(end: number): boolean {
+    const oldest = this.revisions[0];
+    if (!oldest || this.recovered || oldest.trailer.has('Prev') || end > oldest.xrefOffset || this.revisions.some((r) => r.end === end)) return false;
+    const tail = LATIN1.decode(this.src.read(Math.max(0, end - 64), Math.min(64, end)));
+    if (!/%%EOF\s*$/.test(tail)) return false;
+    const prefix: ByteSource = { length: end, read: (o, l) => this.src.read(o, Math.max(0, Math.min(l, end - o))) };
+    const sx = findStartxref(prefix);
+    if (!sx || sx.value >= end) return false;
+    const older: Revision[] = [];
+    const visited = new Set<number>();
+    let off: number | null = sx.value;
+    try {
+      while (off !== null && !visited.has(off) && older.length < 1000) {
+        visited.add(off);
+        const sec = this.readSectionAt(off);
+        if (sec.end > end) return false;
+        const bounds: SectionBounds = { from: 0, xref: sec.offset, end };
+        for (const [n, e] of sec.entries) if (!this.xref.has(n)) {
+          this.xref.set(n, e);
+          this.entryBounds.set(n, bounds);
+        }
+        older.unshift({
+          index: 0, kind: sec.kind, xrefOffset: sec.offset, trailer: sec.trailer, ...this.findEof(sec.end),
+          changedObjects: [...sec.entries.keys()].sort((a, b) => a - b),
+        });
+        const prev = sec.trailer.get('Prev');
+        off = typeof prev === 'number' && prev >= 0 && prev < end ? prev : null;
+      }
+    } catch {
+      return false;
+    }
+    if (!older.length || older[older.length - 1].end !== end) return false;
+    this.revisions.unshift(...older);
+    this.revisions.forEach((r, i) => (r.index = i));
+    return true;
   }
 
   /** Read a section at `off`; tolerate small offset errors by looking around it. */
@@ -303,6 +375,7 @@ export class PdfReader {
       throw pdfError('PDF_CORRUPT', 'Tệp PDF bị hỏng và không thể khôi phục.', 'The PDF is corrupt and cannot be recovered.', { cause: String(cause) });
     this.recovered = true;
     this.xref.clear();
+    this.entryBounds.clear();
     this.cache.clear();
     this.objStmCache.clear();
     for (const [n, off] of index) this.xref.set(n, { type: 'offset', offset: off, gen: 0 });
@@ -404,13 +477,63 @@ export class PdfReader {
   private buildScanIndex(): Map<number, number> {
     if (this.scanIndex) return this.scanIndex;
     const index = new Map<number, number>();
+    const all = new Map<number, number[]>();
     this.scanFile(/(?:^|[\r\n\s>])(\d{1,10})\s+(\d{1,5})\s+obj\b/g, (off, m) => {
       const lead = m[0].length - m[0].trimStart().length;
       const start = off + lead;
-      index.set(Number(m[1]), start);
+      const num = Number(m[1]);
+      index.set(num, start);
+      const list = all.get(num);
+      if (list) list.push(start);
+      else all.set(num, [start]);
     });
     this.scanIndex = index;
+    this.scanAll = all;
     return index;
+  }
+
+  /**
+   * Where to look for object `num` whose entry is broken, best first: bodies inside the section
+   * that lists the entry (after the previous revision's end, before this section's xref), then
+   * bodies before the end of that revision (last one first). Never a body appended after it: a
+   * later update cannot change what an earlier revision's entry meant (shadow "hide via
+   * referenced object").
+   */
+  private repairCandidates(num: number): number[] {
+    this.buildScanIndex();
+    const all = this.scanAll?.get(num) ?? [];
+    const b = this.entryBounds.get(num);
+    if (!b) return [...all].reverse();
+    const inside = all.filter((o) => o >= b.from && o < b.xref).reverse();
+    const before = all.filter((o) => o < b.end && !inside.includes(o)).reverse();
+    return [...inside, ...before];
+  }
+
+  /**
+   * The 0-based revision whose section lists the effective entry of `num` (the first revision
+   * ending after that section's xref), or -1 when unknown (recovered files, no entry).
+   */
+  entryRevision(num: number): number {
+    const b = this.entryBounds.get(num);
+    if (!b || this.recovered) return -1;
+    const i = this.revisions.findIndex((r) => (r.end ?? this.src.length) > b.xref);
+    return i;
+  }
+
+  /** Why the /Root entry does not lead to a catalog (the cross-reference data is about to be rebuilt). */
+  private rootEntryProblem(): PdfReader['recoveryCause'] {
+    const root = this.trailer.get('Root');
+    if (!(root instanceof PdfRef)) return null;
+    const e = this.xref.get(root.num);
+    const n = root.num;
+    if (!e || e.type === 'free')
+      return { object: n, rule: 'xref-entry-unreadable', detail_en: `the catalog (/Root, object ${n}) has no entry in use`, detail_vi: `danh mục (/Root, đối tượng ${n}) không có mục tham chiếu đang dùng` };
+    if (e.type === 'compressed')
+      return { object: n, rule: 'objstm-entry-mismatch', detail_en: `the catalog (/Root, object ${n}) is declared at index ${e.index} of object stream ${e.stream}, which does not hold it`, detail_vi: `danh mục (/Root, đối tượng ${n}) được khai báo ở vị trí ${e.index} của luồng đối tượng ${e.stream}, nhưng không có ở đó` };
+    const h = this.objectHeaderAt(e.offset);
+    if (h && h.num !== n)
+      return { object: n, rule: 'xref-entry-mismatch', detail_en: `the entry of the catalog (/Root, object ${n}) points at the body of object ${h.num} ${h.gen} (offset ${e.offset})`, detail_vi: `mục tham chiếu của danh mục (/Root, đối tượng ${n}) trỏ vào thân của đối tượng ${h.num} ${h.gen} (vị trí ${e.offset})` };
+    return { object: n, rule: 'xref-entry-unreadable', detail_en: `the entry of the catalog (/Root, object ${n}) points at offset ${e.offset}, where no catalog can be read`, detail_vi: `mục tham chiếu của danh mục (/Root, đối tượng ${n}) trỏ tới vị trí ${e.offset}, nơi không đọc được danh mục` };
   }
 
   // ---------------------------------------------------------------- objects
@@ -467,15 +590,24 @@ export class PdfReader {
     } catch (err) {
       if (!(err instanceof PdfSyntaxError) && !(err instanceof FilterError)) throw err;
     }
-    // the xref offset is wrong: find the object by scanning (safe: number must match)
-    const idx = this.buildScanIndex();
+    // the xref offset is wrong: find the object by scanning (the number must match), preferring
+    // a body the revision that lists the entry wrote (repairCandidates)
     this.repaired = true;
-    const off = idx.get(num);
-    if (off === undefined || off === e.offset) return null;
-    const o = this.parseIndirectAt(off);
-    if (o.num !== num) return null;
-    this.xref.set(num, { type: 'offset', offset: off, gen: o.gen });
-    return o.value;
+    this.repairedObjects.add(num);
+    for (const off of this.repairCandidates(num)) {
+      if (off === e.offset) continue;
+      let o: { num: number; gen: number; value: PdfValue };
+      try {
+        o = this.parseIndirectAt(off);
+      } catch (err) {
+        if (err instanceof PdfSyntaxError || err instanceof FilterError) continue;
+        throw err;
+      }
+      if (o.num !== num) continue;
+      this.xref.set(num, { type: 'offset', offset: off, gen: o.gen });
+      return o.value;
+    }
+    return null;
   }
 
   private loadObjStm(streamNum: number) {
@@ -502,6 +634,12 @@ export class PdfReader {
 
   private loadCompressed(num: number, streamNum: number, index: number): PdfValue {
     const stm = this.loadObjStm(streamNum);
+    // an entry naming the wrong index: readers disagree (pdf.js takes the body at the index, we
+    // the one declared with this number), so the object counts as repaired
+    if (stm.nums[index] !== num) {
+      this.repaired = true;
+      this.repairedObjects.add(num);
+    }
     const i = stm.nums[index] === num ? index : stm.nums.indexOf(num);
     if (i < 0) return null;
     const lx = new Lexer(stm.lexer.buf, 0, true);
@@ -612,6 +750,79 @@ export class PdfReader {
   /** Decoded bytes of a stream object. */
   decode(stream: PdfStream): Uint8Array {
     return decodeStream(stream.raw, stream.dict, (x) => this.resolve(x));
+  }
+
+  // ---------------------------------------------------------------- raw cross-reference data (read-only, for verification)
+
+  /**
+   * The entries that revision `index`'s own cross-reference section lists, re-read from the file
+   * as written (a table merged with its /XRefStm stream the way load() merges them), untouched by
+   * any later correction; null when the section cannot be re-read (recovered files).
+   */
+  sectionEntries(index: number): Map<number, XrefEntry> | null {
+    const rev = this.revisions[index];
+    if (!rev || rev.xrefOffset < 0) return null;
+    try {
+      const merged = new Map(this.readSectionAt(rev.xrefOffset).entries);
+      if (rev.xrefStm !== undefined) {
+        try {
+          for (const [n, e] of this.readXrefStream(rev.xrefStm).entries) if (!merged.has(n) || merged.get(n)!.type === 'free') merged.set(n, e);
+        } catch {
+          /* a broken XRefStm is ignored by load() too */
+        }
+      }
+      return merged;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The `N G obj` header exactly at a file offset (leading white space allowed), or null when there is none. */
+  objectHeaderAt(offset: number): { num: number; gen: number } | null {
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.src.length) return null;
+    const m = /^[\0\t\n\f\r ]*(\d{1,10})[\0\t\n\f\r ]+(\d{1,5})[\0\t\n\f\r ]+obj(?=[\0\t\n\f\r ()<>[\]{}/%]|$)/.exec(LATIN1.decode(this.src.read(offset, 64)));
+    return m ? { num: Number(m[1]), gen: Number(m[2]) } : null;
+  }
+
+  /** The object numbers object stream `num` declares, in order; null when it is not a readable object stream. */
+  objectStreamMembers(num: number): number[] | null {
+    try {
+      const e = this.xref.get(num);
+      if (!e || e.type !== 'offset') return null;
+      return [...this.loadObjStm(num).nums];
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The value of object `num` without reading stream data (a stream gives its dictionary only),
+   * for walking references cheaply; not cached. Objects whose entry needs repair go through getObject.
+   */
+  peekObject(num: number): PdfValue {
+    const cached = this.cache.get(num);
+    if (cached !== undefined) return cached instanceof PdfStream ? cached.dict : cached;
+    const e = this.xref.get(num);
+    if (!e || e.type === 'free') return null;
+    if (e.type === 'compressed') return this.getObject(num);
+    for (let window = 4096; ; window *= 4) {
+      const buf = this.src.read(e.offset, window);
+      const complete = e.offset + buf.length >= this.src.length;
+      const lx = new Lexer(buf, e.offset, complete);
+      try {
+        lx.skipWhitespace();
+        const n = lx.readRegular();
+        lx.skipWhitespace();
+        lx.readRegular();
+        lx.skipWhitespace();
+        if (Number(n) !== num || lx.readRegular() !== 'obj') return this.getObject(num);
+        const v = lx.parse();
+        return v === undefined || v instanceof PdfKeyword ? null : v;
+      } catch (err) {
+        if (err instanceof NeedMoreBytes && !complete) continue;
+        return this.getObject(num);
+      }
+    }
   }
 
   /** Byte spans [start, end) in the file of each top-level value of the dictionary object `ref`. */

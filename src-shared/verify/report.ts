@@ -63,10 +63,13 @@ export type SigningTime = {
 };
 
 export type TimestampReport = {
-  kind: 'signature-timestamp' | 'document-timestamp';
+  /** archive-timestamp: an RFC 3161 token in the unsigned attributes other than the signature timestamp. */
+  kind: 'signature-timestamp' | 'document-timestamp' | 'archive-timestamp';
+  /** The time the token attests, once the token verifies (null for an invalid token: it proves nothing). */
   genTime: string | null;
   tsa: string | null;
-  imprintValid: boolean;
+  /** null: the stamped data was not checked (archive timestamps). */
+  imprintValid: boolean | null;
   signatureValid: boolean;
   chainValid: boolean | null;
   indication: Indication;
@@ -85,6 +88,15 @@ export type ChangeEntry = {
   objects: string[];
   message_vi: string;
   message_en: string;
+  /** What kind of change the rule found ('signature', 'form-fill', 'dss', 'forbidden' …), which the policy judged. */
+  category?: string;
+  /** Fully qualified name of the form field concerned. */
+  field?: string;
+  /** What the field or object showed or held before and after the change, as text (truncated). */
+  before?: string;
+  after?: string;
+  /** Set when the policy, not the rule, decided: 'field-locked' (FieldMDP), 'docmdp-p1'/'docmdp-p2', 'filled-after-signature' (the field was empty when this signature was made). */
+  judgedBy?: string;
 };
 
 export type RevocationReport = {
@@ -105,7 +117,8 @@ export type SignatureReport = {
   byteRange: number[] | null;
   indication: Indication;
   subIndication: SubIndication | null;
-  integrity: 'intact' | 'broken';
+  /** unknown: the signature could not be checked (algorithm not supported, signer certificate missing). */
+  integrity: 'intact' | 'broken' | 'unknown';
   coversWholeRevision: boolean;
   coversWholeDocument: boolean;
   modificationsAfter: 'none' | 'allowed' | 'disallowed';
@@ -123,6 +136,38 @@ export type SignatureReport = {
   findings: Finding[];
   summary_vi: string;
   summary_en: string;
+  /** Visual check of the changes after signing (when judged allowed, or none found in later updates; Node verifier). */
+  visual?: VisualReport;
+};
+
+/** One page compared by the visual check (1-based page number; pixels of the renderings). */
+export type VisualPage = {
+  page: number;
+  width: number;
+  height: number;
+  /** Pixels that differ outside the masked (allowed) rectangles. */
+  diffPixels: number;
+  /** Bounding box of those pixels [x0, y0, x1, y1] in rendering pixels (top-left origin, x1/y1 exclusive), or null. */
+  box: [number, number, number, number] | null;
+  /** The same box in the page's default user space (points), or null. */
+  boxPdf: [number, number, number, number] | null;
+  /** Rectangles masked as allowed changes, in rendering pixels [x0, y0, x1, y1]. */
+  masks: Array<[number, number, number, number]>;
+  /** PNG renderings (base64) of the signed revision and of the final document, when reported. */
+  signedPng?: string;
+  currentPng?: string;
+};
+
+/** Outcome of rendering the signed revision and the final document and comparing them. */
+export type VisualReport = {
+  status: 'passed' | 'difference' | 'timeout' | 'unavailable' | 'failed';
+  dpi: number;
+  /** Pages whose objects changed after the signature, and how many of them were compared. */
+  pagesAffected: number;
+  pagesCompared: number;
+  pages: VisualPage[];
+  /** Time spent (ms), worker start-up included. */
+  ms: number;
 };
 
 export type DocumentReport = {

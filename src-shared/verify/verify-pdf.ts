@@ -13,7 +13,8 @@ import type { ChainResult, ChainValidator } from './chain';
 import type { ChangeFact } from './changes/analyse';
 import { findDocMdp, locksOf, transformParams, type DocMdp } from './changes/permissions';
 import { judge, summarise, type MdpPolicy } from './changes/policy';
-import { settleDigest, verifySignedData, type SignedDataCheck } from './cms-verify';
+import { integrityOf, parseCms, settleDigest, verifySignedData, type ParsedCms, type SignedDataCheck } from './cms-verify';
+import { webCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import { derOf } from './signed-data';
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
@@ -22,6 +23,7 @@ import { documentVerdict, type DocumentReport, type Finding, type Indication, ty
 import { RevisionViews } from './revisions';
 import { verifyTimestampToken, type TimestampCheck } from './timestamp';
 import { scanSignatureDictionaries } from './orphans';
+import { repairsInRevision, type RepairMemo } from './xref-repairs';
 
 /** A detail sentence embedded in a message that adds its own full stop. */
 const withoutFinalDot = (s: string): string => s.replace(/[.\u3002]+\s*$/, '');
@@ -29,8 +31,10 @@ const withoutFinalDot = (s: string): string => s.replace(/[.\u3002]+\s*$/, '');
 export interface VerifyPdfOptions {
   /** Path validation + revocation; null = no trust configured (signatures end INDETERMINATE). */
   validateChain: ChainValidator | null;
-  /** Digest of file ranges; defaults to reading the source and hashing with WebCrypto. */
+  /** Digest of file ranges; defaults to reading the source and hashing with `crypto`. */
   hasher?: RangeHasher;
+  /** Digests and signature verification (default WebCrypto; the Node verifier injects node:crypto). */
+  crypto?: CryptoProvider;
   /** Validation time (default now). */
   now?: Date;
   /** Permission assumed for signatures on documents that are not certified (default 2). */
@@ -41,8 +45,28 @@ export interface VerifyPdfOptions {
   reader?: PdfReader;
 }
 
+/** The bytes of `ranges` of a source, joined. */
+function readRanges(src: ByteSource, ranges: Array<[number, number]>): Uint8Array {
+  let total = 0;
+  for (const [, l] of ranges) total += l;
+  const buf = new Uint8Array(total);
+  let at = 0;
+  for (const [off, len] of ranges) {
+    let pos = off;
+    while (pos < off + len) {
+      const chunk = src.read(pos, Math.min(1 << 22, off + len - pos));
+      if (chunk.length === 0) break;
+      buf.set(chunk, at);
+      at += chunk.length;
+      pos += chunk.length;
+    }
+  }
+  return buf.subarray(0, at);
+}
+
 /** A RangeHasher over any ByteSource (joins the ranges; fine for in-memory sources). */
-export function sourceRangeHasher(src: ByteSource): RangeHasher {
+export function sourceRangeHasher(src: ByteSource, crypto?: CryptoProvider): RangeHasher {
+  if (crypto) return async (alg, ranges) => crypto.digest(alg, readRanges(src, ranges));
   return async (alg, ranges) => {
     let total = 0;
     for (const [, l] of ranges) total += l;
@@ -98,6 +122,27 @@ interface SigCtx {
   revisionEnds: number[];
   /** opts.validateChain, memoised for this document (many signatures share one signer and chain). */
   validateChain: ChainValidator | null;
+  crypto: CryptoProvider;
+  /** Each signature's CMS parsed once, by its /Contents span (whichever revision view asks). */
+  cms: CmsCache;
+  /** Cross-reference entries already checked (xref-repairs.ts), shared by the signatures. */
+  repairMemo: RepairMemo;
+}
+
+/** Parsed CMS by /Contents span ("start-end" in the file), so no view of the document parses one twice. */
+export class CmsCache {
+  private readonly parsed = new Map<string, ParsedCms>();
+  /** How many CMS structures were actually parsed (for tests and measurements). */
+  parses = 0;
+  get(span: [number, number] | null, bytes: Uint8Array): ParsedCms {
+    const key = span ? `${span[0]}-${span[1]}` : null;
+    const hit = key ? this.parsed.get(key) : undefined;
+    if (hit) return hit;
+    this.parses++;
+    const p = parseCms(bytes);
+    if (key) this.parsed.set(key, p);
+    return p;
+  }
 }
 
 function memoChain(v: ChainValidator): ChainValidator {
@@ -245,30 +290,23 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   if (rep.kind === 'document-timestamp') {
     docTs = await verifyTimestampToken(contents, 'document-timestamp', { kind: 'digestOf', fn: digestNow }, ctx.validateChain, {
       pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
-    });
+    }, ctx.crypto);
     cms = docTs.cms;
     rep.timestamps.push(docTs.report);
-    rep.integrity = docTs.report.imprintValid && docTs.report.signatureValid ? 'intact' : 'broken';
+    rep.integrity = docTs.report.imprintValid && docTs.report.signatureValid ? 'intact'
+      : docTs.report.imprintValid !== false && cms.unverifiable && integrityOf(cms) === 'unknown' ? 'unknown' : 'broken';
     if (docTs.report.indication !== 'TOTAL_PASSED') out.set(docTs.report.indication, docTs.report.subIndication ?? 'FORMAT_FAILURE');
     rep.findings.push(...docTs.report.findings);
     if (docTs.genTime) rep.signingTime = { claimed: null, claimedSource: null, proven: docTs.genTime.toISOString(), provenBy: 'document-timestamp' };
   } else {
-    const encapsulated = rep.subFilter === 'adbe.pkcs7.sha1';
-    // the content digest (the whole file for a large PDF) keeps running while the chain and the
-    // changes are checked; it is settled before integrity is decided
-    cms = await verifySignedData(contents, encapsulated ? { kind: 'encapsulated' } : { kind: 'detached', digestOf, need }, { deferDigest: !encapsulated });
-    if (encapsulated) await settleDigest(cms);
-    if (encapsulated && cms.eContent && cms.parsed) {
-      // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges (SHA-1 is refused by policy anyway)
-      const sha1 = await digestNow('SHA-1');
-      if (!cms.eContent.every((b, i) => sha1[i] === b) || cms.eContent.length !== sha1.length) {
-        cms.messageDigestOk = false;
-        cms.findings.push(finding('HASH_MISMATCH', 'error'));
-        cms.failure = { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' };
-      }
-      cms.findings.push(finding('DIGEST_NOT_ACCEPTED', 'error', { alg: 'SHA-1 (adbe.pkcs7.sha1)' }));
-      if (!cms.failure) cms.failure = { indication: 'TOTAL_FAILED', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' };
-    }
+    // adbe.pkcs7.sha1: eContent is the SHA-1 of the ranges, compared in verifySignedData (integrity);
+    // SHA-1 is then refused by policy. Otherwise the content digest (the whole file for a large
+    // PDF) keeps running while the chain and the changes are checked; it is settled before
+    // integrity is decided.
+    const content = rep.subFilter === 'adbe.pkcs7.sha1'
+      ? { kind: 'encapsulated-digest' as const, alg: 'SHA-1' as const, digestOf: digestNow }
+      : { kind: 'detached' as const, digestOf, need, bytes: async () => readRanges(ctx.src, ranges) };
+    cms = await verifySignedData(contents, content, { deferDigest: true, crypto: ctx.crypto, parsed: ctx.cms.get(f.contentsSpan, contents) });
     const claimed = cms.signingTime ? cms.signingTime.toISOString() : mStr ? pdfDateToIso(mStr) : null;
     rep.signingTime.claimed = claimed;
     rep.signingTime.claimedSource = cms.signingTime ? 'signing-time-attribute' : claimed ? 'M' : null;
@@ -285,7 +323,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     for (const tok of cms.timestampTokens) {
       const ts = await verifyTimestampToken(tok, 'signature-timestamp', { kind: 'bytes', data: cms.signatureValue }, ctx.validateChain, {
         pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
-      });
+      }, ctx.crypto);
       rep.timestamps.push(ts.report);
       for (const x of ts.report.findings) rep.findings.push({ ...x, severity: x.severity === 'error' ? 'warning' : x.severity });
       if (ts.report.indication === 'TOTAL_PASSED' && ts.genTime && (!proven || ts.genTime < proven)) {
@@ -293,6 +331,14 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
         rep.signingTime.proven = ts.genTime.toISOString();
         rep.signingTime.provenBy = 'signature-timestamp';
       }
+    }
+    // archive (and CAdES-C) timestamps: verified as tokens and reported, they prove no signing time
+    for (const tok of cms.otherTokens) {
+      const ts = await verifyTimestampToken(tok.der, 'archive-timestamp', { kind: 'none' }, ctx.validateChain, {
+        pool: ctx.dss.certs, crls: ctx.dss.crls, ocsps: ctx.dss.ocsps,
+      }, ctx.crypto);
+      rep.timestamps.push(ts.report);
+      for (const x of ts.report.findings) rep.findings.push({ ...x, severity: x.severity === 'error' ? 'warning' : x.severity });
     }
     if (!proven) {
       const later = docTimestamps.filter((d) => d.revision > rep.revision).sort((a, b) => a.genTime.getTime() - b.genTime.getTime())[0];
@@ -324,7 +370,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     } else {
       const req = {
         leaf, pool: [...cms.certificateDers, ...ctx.dss.certs],
-        at: ctx.now, purpose: 'signature' as const,
+        at: ctx.now, purpose: 'signature' as const, crypto: ctx.crypto,
         evidence: { cms: cms.revocation, dss: { crls: ctx.dss.crls, ocsps: ctx.dss.ocsps } },
       };
       let chain = await ctx.validateChain(req);
@@ -339,10 +385,11 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   }
   checkDeadline(ctx.opts);
 
-  // 5. Changes after signing
-  if (rep.revision > 0) {
+  // 5. Changes after signing (and the facts about the whole file — rebuilt cross-reference data,
+  // bytes after the last revision — also for a signature whose range ends at no revision)
+  if (rep.revision > 0 || ctx.globalFacts.length > 0) {
     const facts: ChangeFact[] = [];
-    for (let i = rep.revision; i < ctx.views.count; i++) {
+    for (let i = Math.max(rep.revision, 1); rep.revision > 0 && i < ctx.views.count; i++) {
       checkDeadline(ctx.opts);
       facts.push(...ctx.views.updateFacts(i));
     }
@@ -353,7 +400,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       ...locksOf(ctx.reader, transformParams(ctx.reader, sig, 'FieldMDP')),
       ...locksOf(ctx.reader, [ctx.reader.resolveDict(f.field.get('Lock'))].filter((x): x is PdfDict => !!x)),
     ];
-    const policy: MdpPolicy = { docMdp: ctx.docMdp?.p ?? null, locks, defaultPermission: ctx.opts.defaultPermission ?? 2 };
+    const policy: MdpPolicy = { docMdp: ctx.docMdp?.p ?? null, locks, defaultPermission: ctx.opts.defaultPermission ?? 2, signedRevision: rep.revision };
     rep.changesAfter = judge(facts, policy);
     rep.modificationsAfter = summarise(rep.changesAfter);
     if (rep.modificationsAfter === 'disallowed') {
@@ -364,11 +411,27 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     }
   }
 
+  // 5b. The signed revision itself: cross-reference entries that do not lead to their object
+  if (rep.revision > 0) {
+    let view: PdfReader | null = null;
+    try {
+      view = ctx.views.view(rep.revision - 1);
+    } catch {
+      view = null; // an unopenable revision is already update-unanalysable
+    }
+    const repaired = view ? repairsInRevision(ctx.reader, view, rep.revision, ctx.repairMemo) : [];
+    if (repaired.length > 0) {
+      const list = repaired.slice(0, 20).map((x) => x.num).join(', ') + (repaired.length > 20 ? `, … (${repaired.length})` : '');
+      rep.findings.push(finding('XREF_ENTRY_REPAIRED', 'error', { rev: rep.revision, objects: list }));
+      out.set('TOTAL_FAILED', 'FORMAT_FAILURE');
+    }
+  }
+
   // the content digest, started with the CMS check
   if (rep.kind === 'signature') {
     await settleDigest(cms);
     rep.findings.unshift(...cms.findings);
-    rep.integrity = cms.messageDigestOk && cms.signatureOk ? 'intact' : 'broken';
+    rep.integrity = integrityOf(cms);
     if (cms.failure) out.set(cms.failure.indication, cms.failure.subIndication);
   }
 
@@ -409,6 +472,11 @@ function trailingFacts(src: ByteSource, reader: PdfReader): ChangeFact[] {
     facts.push({ revision: reader.revisions.length || 1, rule: 'xref-recovered', category: 'forbidden', objects: [],
       message_vi: 'Bảng tham chiếu chéo bị hỏng, tài liệu phải dựng lại (có thể đã bị chèn nội dung).',
       message_en: 'The cross-reference data is broken and had to be rebuilt (content may have been injected).' });
+    const why = reader.recoveryCause;
+    if (why) {
+      facts.push({ revision: reader.revisions.length || 1, rule: why.rule, category: 'forbidden', objects: [`${why.object} 0 obj`],
+        message_vi: `Dữ liệu tham chiếu chéo phải dựng lại vì ${why.detail_vi}.`, message_en: `The cross-reference data had to be rebuilt because ${why.detail_en}.` });
+    }
   }
   const last = reader.revisions[reader.revisions.length - 1];
   if (last && last.end !== null && last.end < src.length) {
@@ -440,14 +508,20 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
   try {
     const reader = opts.reader ?? PdfReader.open(src, { allowEncrypted: true });
     if (reader.trailer.has('Encrypt')) rep.findings.push(finding('DOC_ENCRYPTED', 'warning'));
+    // a signature whose range ends at an %%EOF the /Prev chain does not reach (a later update
+    // written as a whole table without /Prev): that %%EOF ends an earlier revision
+    for (const f of reader.signatureFields()) {
+      const br = f.byteRange;
+      if (br && br.length === 4) reader.addEarlierRevisions(br[2] + br[3]);
+    }
     rep.revisions = reader.revisions.length;
     const views = new RevisionViews(src, reader);
     // a damaged signature (unreadable dictionary, bad /Contents) is present and failed, not absent
     const fields = reader.signatureFields().filter((f) => f.sig !== null || f.damaged !== undefined);
     if (fields.length === 0) rep.findings.push(finding('DOC_NO_SIGNATURES', 'warning'));
     const ctx: SigCtx = {
-      reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src), opts, now,
-      dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader),
+      reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src, opts.crypto), opts, now, crypto: opts.crypto ?? webCryptoProvider, cms: new CmsCache(),
+      dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader), repairMemo: new Map(),
       revisionEnds: reader.revisions.map((r) => r.end ?? -1),
       validateChain: opts.validateChain ? memoChain(opts.validateChain) : null,
     };

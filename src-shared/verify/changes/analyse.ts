@@ -3,16 +3,22 @@
 // explanation carries a category that a signature's policy later accepts or refuses
 // (see policy.ts). Whatever no rule explains is a forbidden change. The rules look at what a
 // viewer shows: catalog, page tree, page dictionaries, annotations, form fields and their
-// appearances, DSS and metadata.
+// appearances, DSS and metadata, tagged-PDF structure, and the cross-reference entries themselves.
+// Objects are compared by resolved value (values.ts), so an object rewritten with the same value,
+// moved into or out of an object stream, or re-encoded is not a change.
 // The rules live in rules/*.ts, one small function each; this file runs them in order.
 
+import { PdfStream } from '../../pdf/objects';
 import type { PdfReader } from '../../pdf/reader';
-import { SAFE, fact, fieldMap, nm, widgetsOf, type ChangeFact, type RuleContext as Ctx } from './context';
+import { SAFE, fieldMap, nm, registerUpdate, widgetsOf, type ChangeFact, type RuleContext as Ctx } from './context';
 import { ruleCatalog, ruleDss, ruleExtensions, ruleTrailer } from './rules/document';
-import { ruleAcroForm, ruleFields } from './rules/forms';
+import { ruleAcroForm, ruleFieldTree, ruleFields } from './rules/forms';
 import { ruleAnnotations, rulePages } from './rules/pages';
-import { ruleUnexplained } from './rules/unexplained';
-import { dictOf, sameValue } from './values';
+import { ruleStructTree } from './rules/structure';
+import { ruleFreed, ruleUnexplained } from './rules/unexplained';
+import { ruleLateDefinitions } from './rules/late-definitions';
+import { ruleXrefEntries } from './rules/xref';
+import { sameResolved, sameValue } from './values';
 
 export type { ChangeCategory, ChangeFact } from './context';
 
@@ -26,9 +32,18 @@ function existedIn(r: PdfReader, num: number): boolean {
  * cross-reference section lists; `revision` = its 1-based number).
  */
 export function analyseUpdate(old: PdfReader, neu: PdfReader, changed: number[], revision: number): ChangeFact[] {
-  const c: Ctx = { old, neu, revision, modified: new Set(), created: new Set(), explained: new Set(), facts: [] };
-  for (const num of changed) {
-    if (num === 0) continue;
+  const listed = new Set(changed.filter((n) => n !== 0));
+  // objects left in an object stream the update rewrote are read through the new stream
+  const viaStreams: number[] = [];
+  for (const [n, e] of neu.xref) if (e.type === 'compressed' && listed.has(e.stream) && !listed.has(n)) viaStreams.push(n);
+  const touched = new Set([...listed, ...viaStreams]);
+  registerUpdate(old, neu, [...touched]);
+  const c: Ctx = {
+    old, neu, revision, modified: new Set(), created: new Set(), explained: new Set(), facts: [],
+    cmp: { old, neu },
+  };
+  const freed: number[] = [];
+  for (const num of touched) {
     const had = existedIn(old, num);
     const has = existedIn(neu, num);
     if (!had) {
@@ -36,22 +51,16 @@ export function analyseUpdate(old: PdfReader, neu: PdfReader, changed: number[],
       continue;
     }
     if (!has) {
-      fact(c, 'object-freed', 'forbidden', `Đối tượng ${num} bị xóa sau khi ký.`, `Object ${num} was deleted after signing.`, [num]);
+      freed.push(num);
       continue;
     }
-    let same = false;
-    try {
-      same = sameValue(old.getObject(num), neu.getObject(num));
-    } catch {
-      same = false;
-    }
-    if (!same) c.modified.add(num);
+    const a = SAFE(() => old.getObject(num), undefined);
+    const b = SAFE(() => neu.getObject(num), undefined);
+    if (a === undefined || b === undefined || !(sameValue(a, b) || sameResolved(c.cmp, a, b))) c.modified.add(num);
   }
-  // the xref stream object of the update itself is not content
-  for (const num of [...c.modified]) {
-    const d = dictOf(SAFE(() => neu.getObject(num), null));
-    if (d && nm(d.get('Type')) === 'XRef') c.modified.delete(num);
-  }
+  // cross-reference and object streams are containers, not content: one may replace another
+  for (const num of [...c.modified]) if (structural(old, num) && structural(neu, num)) c.modified.delete(num);
+  ruleXrefEntries(c, viaStreams);
   ruleCatalog(c);
   ruleTrailer(c);
   rulePages(c);
@@ -61,12 +70,26 @@ export function analyseUpdate(old: PdfReader, neu: PdfReader, changed: number[],
   for (const f of fieldMap(neu).values()) {
     for (const w of widgetsOf(neu, f)) if (w.ref) { allWidgets.add(w.ref.num); if (f.ft === 'Sig') sigWidgets.add(w.ref.num); }
   }
+  const oldWidgets = new Set<number>();
+  for (const f of fieldMap(old).values()) for (const w of widgetsOf(old, f)) if (w.ref) oldWidgets.add(w.ref.num);
   ruleFields(c);
-  ruleAnnotations(c, sigWidgets, allWidgets);
+  ruleFieldTree(c);
+  ruleAnnotations(c, sigWidgets, allWidgets, oldWidgets);
+  ruleStructTree(c);
   ruleDss(c);
   ruleExtensions(c);
+  ruleFreed(c, freed);
+  ruleLateDefinitions(c);
   ruleUnexplained(c);
   return dedupe(c.facts);
+}
+
+/** An object stream or a cross-reference stream (never drawn). */
+function structural(r: PdfReader, num: number): boolean {
+  const v = SAFE(() => r.getObject(num), null);
+  if (!(v instanceof PdfStream)) return false;
+  const t = nm(v.dict.get('Type'));
+  return t === 'XRef' || t === 'ObjStm';
 }
 
 function dedupe(facts: ChangeFact[]): ChangeFact[] {
