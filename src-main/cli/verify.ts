@@ -23,12 +23,14 @@ import { existsSync } from 'node:fs';
 /** The verifier proper (CMS, PKI, change analysis): loaded once the first file is open. */
 const loadVerifier = () => import('../services/verify/verify-file');
 
-const USAGE = `Usage: vanthu verify [--json] [--trust FILE|DIR]... [--offline] [--timeout MS] [--cache DIR|--no-cache] [--now ISO] [--worker] FILE...
+const USAGE = `Usage: vanthu verify [--json] [--trust FILE|DIR]... [--offline] [--timeout MS] [--cache DIR|--no-cache] [--now ISO] [--worker] [--no-visual|--visual-all] FILE...
   --trust     trust anchor certificate (PEM/DER) or directory of them; repeatable
   --offline   no network: revocation from the PDF (DSS, CMS) and the local cache only
   --timeout   time bound per file in ms (default 60000); an overrun is TOTAL_FAILED
   --cache     revocation cache directory (default: <profile>/revocation-cache)
   --worker    verify in an isolated worker thread instead of under a watchdog
+  --no-visual skip the visual check (rendering the pages changed after a signature)
+  --visual-all  render also updates that only add signatures, timestamps or validation data
 Exit: 0 when every file is TOTAL_PASSED, 1 otherwise, 2 on bad usage.
 `;
 
@@ -60,6 +62,8 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--no-cache') a.opts.cacheDir = null;
     else if (x === '--now') a.opts.now = value(i++, x);
     else if (x === '--worker') a.worker = true;
+    else if (x === '--no-visual') a.opts.visualCheck = false;
+    else if (x === '--visual-all') a.opts.visualScope = 'all';
     else if (x.startsWith('--')) throw new Error(`unknown option ${x}`);
     else a.files.push(x);
   }
@@ -102,6 +106,7 @@ export function toJson(r: DocumentReport): Record<string, unknown> {
       findings: s.findings,
       summary_vi: s.summary_vi,
       summary_en: s.summary_en,
+      ...(s.visual ? { visual: s.visual } : {}),
     })),
     findings: r.findings,
   };

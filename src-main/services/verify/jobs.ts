@@ -33,6 +33,21 @@ export interface VerifyFileOptions {
    * signed in the demo never verifies as trusted outside it.
    */
   allowDemo?: boolean;
+  /** Render and compare the pages changed after a signature whose changes are allowed (default true; see visual/check.ts). */
+  visualCheck?: boolean;
+  /**
+   * Which allowed changes are rendered: 'changes' (default) every allowed change that can alter
+   * what a page shows (form filling, annotations, resources, appearances); updates that only add
+   * signatures, timestamps, validation data or metadata are left to the structural rules, which
+   * admit nothing else for them (see visual/plan.ts). 'all' renders those too.
+   */
+  visualScope?: 'changes' | 'all';
+  /** PNG renderings in the report: of pages with a visible difference (default) or of every compared page. */
+  visualRenderings?: 'differences' | 'all';
+  /** Hard time bound of the visual check per rendered document, ms (default 10 000). */
+  visualTimeoutMs?: number;
+  /** Testing aid: the canvas package the visual check loads (a missing one simulates a platform without it). */
+  visualCanvasModule?: string;
 }
 
 /** What crosses the worker boundary (structured-clone safe). */
@@ -47,6 +62,8 @@ export interface WorkerJob {
   defaultPermission: 1 | 2 | 3;
   /** Demo certificates left out of the anchors (outside the demo profile). */
   demoAnchorsIgnored?: number;
+  /** Visual check settings (absent: on, defaults). */
+  visual?: { enabled: boolean; scope?: 'changes' | 'all'; renderings?: 'differences' | 'all'; timeoutMs?: number; canvasModule?: string };
 }
 
 export function failedReport(file: string, code: string, vi: string, en: string): DocumentReport {
@@ -67,6 +84,7 @@ export function jobsFor(files: string[], opts: VerifyFileOptions): WorkerJob[] {
   return files.map((file) => ({
     file: path.resolve(file), anchors, offline: !!opts.offline, cacheDir, fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
     now, deadline: Date.now() + timeoutMs, defaultPermission: opts.defaultPermission ?? 2, demoAnchorsIgnored: given.length - anchors.length,
+    visual: { enabled: opts.visualCheck !== false, scope: opts.visualScope, renderings: opts.visualRenderings, timeoutMs: opts.visualTimeoutMs, canvasModule: opts.visualCanvasModule },
   }));
 }
 

@@ -11,11 +11,13 @@ import { pkiChainValidator } from '../../../src-shared/verify/pki-chain';
 import { verifyPdf } from '../../../src-shared/verify/verify-pdf';
 import { finding } from '../../../src-shared/verify/messages';
 import { fdRangeHasher } from './hasher';
+import { nodeCryptoProvider } from './crypto-provider';
 import { failedReport, jobsFor, markDemo, type VerifyFileOptions, type WorkerJob } from './jobs';
 import { closePdf, openPdf, type OpenedPdf } from './open-pdf';
 import { FileRevocationCache } from './revocation-cache';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { VERIFY_WORKER_TAG, runInWorkers } from './worker-pool';
+import { visualEligible } from './visual/plan';
 
 export { failedReport, jobsFor, type VerifyFileOptions, type WorkerJob } from './jobs';
 
@@ -42,14 +44,22 @@ export async function verifyJob(job: WorkerJob, io: JobIo = {}): Promise<Documen
       cache,
       fetcher: http ? { get: http.createHttpGet({ timeoutMs: job.fetchTimeoutMs }), post: http.createHttpPost({ timeoutMs: job.fetchTimeoutMs }), timeoutMs: job.fetchTimeoutMs } : undefined,
     });
-    return markDemo(await verifyPdf(src, job.file, {
+    const report = await verifyPdf(src, job.file, {
       reader: opened.reader ?? undefined,
       validateChain,
       hasher: (io.hasherFor ?? fdRangeHasher)(fd),
+      crypto: nodeCryptoProvider,
       now: job.now ? new Date(job.now) : undefined,
       deadline: job.deadline,
       defaultPermission: job.defaultPermission,
-    }), job.demoAnchorsIgnored);
+    });
+    // allowed changes that can alter what a page shows are also rendered and compared
+    // (visual/check.ts, loaded only when some signature has them; see visualEligible)
+    if (job.visual?.enabled !== false && report.signatures.some((s) => visualEligible(s, report.revisions, job.visual?.scope))) {
+      const { visualCheck } = await import('./visual/check');
+      await visualCheck(report, { fd, src, reader: opened.reader }, { ...job.visual, deadline: job.deadline });
+    }
+    return markDemo(report, job.demoAnchorsIgnored);
   } catch (e) {
     const a = toAppError(e);
     return failedReport(job.file, a.code, a.message_vi, a.message_en);
