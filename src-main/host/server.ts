@@ -13,8 +13,10 @@
 //     refused at the upgrade with an HTTP error: there are no unauthenticated sockets to hold
 //     open or to send frames on. Idle and slow HTTP connections are bounded by timeouts and a
 //     connection cap.
-// Frames (JSON text):  client → {type:'invoke', id, channel, payload}
-//                      server → {type:'result', id, result} | {type:'event', event, payload}
+// Messages:  client → {type:'invoke', id, channel, payload}
+//            server → {type:'result', id, result} | {type:'event', event, payload}
+// A message that carries bytes (a document, a signed file) is one binary MessagePack frame
+// (src-shared/ipc/frame.ts), the others JSON text frames: documents never travel as base64.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -24,6 +26,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MIME, rendererHeaders, type CspOptions } from '../services/csp';
 import type { Router } from '../services/ipc/router';
 import type { EventBus } from '../services/events';
+import { decodeFrame, encodeFrame, hasBytes } from '../../src-shared/ipc/frame';
+import { PDF_MAX_BYTES } from '../../src-shared/ipc/features';
 
 export interface HostServerOptions {
   rendererDir: string;
@@ -52,10 +56,11 @@ export interface HostServer {
 }
 
 /**
- * Largest WebSocket message: the contract's largest request (about 100 MB of PDF as base64,
- * PDF_B64_MAX = 140 M characters) plus its JSON envelope. Only authenticated sockets exist.
+ * Largest WebSocket message: the contract's largest request (one PDF of PDF_MAX_BYTES as raw
+ * bytes in a binary frame) plus its MessagePack envelope and the other fields of the request
+ * (images, names). Only authenticated sockets exist.
  */
-export const MAX_MESSAGE = 150 * 1024 * 1024;
+export const MAX_MESSAGE = PDF_MAX_BYTES + 24 * 1024 * 1024;
 /** Authenticated pages at once (each launch code gives one; a reload replaces its own socket). */
 const MAX_BRIDGE_SOCKETS = 8;
 /** Unused launch codes expire. */
@@ -196,8 +201,10 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
     ws.on('message', async (data, isBinary) => {
       let msg: { type?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
       try {
-        if (isBinary) throw new Error('binary');
-        msg = JSON.parse(String(data));
+        const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        const decoded = isBinary ? decodeFrame(raw) : JSON.parse(raw.toString('utf8'));
+        if (decoded === null || typeof decoded !== 'object') throw new Error('not an object');
+        msg = decoded as typeof msg;
       } catch {
         ws.close(4400, 'bad frame');
         return;
@@ -207,7 +214,10 @@ export async function startHostServer(opts: HostServerOptions): Promise<HostServ
         return;
       }
       const result = await opts.router.dispatch(msg.channel, msg.payload, { trusted: true, origin: 'host-bridge' });
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id: msg.id, result }));
+      if (ws.readyState !== ws.OPEN) return;
+      const reply = { type: 'result', id: msg.id, result };
+      if (hasBytes(result)) ws.send(encodeFrame(reply), { binary: true });
+      else ws.send(JSON.stringify(reply));
     });
     ws.on('close', () => {
       if (sessions.get(session) === ws) sessions.set(session, null);

@@ -1,5 +1,5 @@
 // IPC handlers of the document features: signing, verification and tokens. Thin adapters from
-// the contract's base64/JSON shapes to the plain-Node services; no feature logic lives here.
+// the contract's shapes (bytes as Uint8Array) to the plain-Node services; no feature logic here.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,8 +14,8 @@ import type { Req } from '../../src-shared/ipc/contract';
 import { certificateInfo } from './pkcs11/index';
 import { VanthuError } from '../../src-shared/errors';
 import { readResource } from './resources';
+import type { DocumentReport } from '../../src-shared/verify/report';
 
-const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
 
@@ -25,8 +25,8 @@ function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
     kind: v.kind,
     pageIndex: v.pageIndex,
     rect: v.rect ? [v.rect[0], v.rect[1], v.rect[0] + v.rect[2], v.rect[1] + v.rect[3]] : undefined,
-    signatureImage: v.signatureImageB64 ? b64(v.signatureImageB64) : undefined,
-    sealImage: v.sealImageB64 ? b64(v.sealImageB64) : undefined,
+    signatureImage: v.signatureImage,
+    sealImage: v.sealImage,
     title: v.title,
     fullName: v.fullName,
     documentNumber: v.documentNumber,
@@ -39,7 +39,7 @@ function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
     if (visible.kind === 'signer' && !visible.signatureImage) visible.signatureImage = readResource('appearance', 'sample-signature.png');
     if (visible.kind === 'organisation' && !visible.sealImage) visible.sealImage = readResource('appearance', 'sample-seal.png');
   }
-  const credential = c.kind === 'p12' ? { kind: 'p12' as const, p12: b64(c.p12B64), password: c.password }
+  const credential = c.kind === 'p12' ? { kind: 'p12' as const, p12: c.p12, password: c.password }
     : c.kind === 'demo' ? { kind: 'p12' as const, ...profilesOf(ctx).demoCredential(c.holder) }
     : c;
   return {
@@ -52,15 +52,26 @@ function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
   };
 }
 
+/** The visual check's renderings cross IPC as bytes (the report keeps base64 for JSON output). */
+function withPngBytes(report: DocumentReport) {
+  const png = (b64?: string) => (b64 === undefined ? undefined : new Uint8Array(Buffer.from(b64, 'base64')));
+  return {
+    ...report,
+    signatures: report.signatures.map((s) => s.visual
+      ? { ...s, visual: { ...s.visual, pages: s.visual.pages.map((p) => ({ ...p, signedPng: png(p.signedPng), currentPng: png(p.currentPng) })) } }
+      : { ...s, visual: undefined }),
+  };
+}
+
 function profilesOf(ctx: ServiceContext) {
   if (!ctx.profiles) throw new VanthuError('DEMO_NOT_ACTIVE', 'Chứng thư số dùng thử chỉ có trong hồ sơ dùng thử.', 'Demo certificates exist only in the demo profile.');
   return ctx.profiles;
 }
 
 export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
-  const sign = async (items: { name: string; dataB64: string }[], o: SignOptions, taskId: string) => {
+  const sign = async (items: { name: string; data: Uint8Array }[], o: SignOptions, taskId: string) => {
     const results = await signDocuments(
-      items.map((i) => ({ name: i.name, bytes: b64(i.dataB64) })),
+      items.map((i) => ({ name: i.name, bytes: i.data })),
       toSignRequest(o, ctx),
       {
         tokens: ctx.tokens,
@@ -71,14 +82,14 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       name: r.name,
       ok: r.ok,
       error: r.error,
-      file: r.file && { ...r.file, bytes: undefined, signedB64: Buffer.from(r.file.bytes).toString('base64') },
+      file: r.file && { ...r.file, bytes: undefined, signed: r.file.bytes },
     }));
   };
 
   return {
     'sign.pdf': async (req) => {
-      const { name, dataB64, ...o } = req;
-      const [r] = await sign([{ name, dataB64 }], o as SignOptions, `single-${randomBytes(4).toString('hex')}`);
+      const { name, data, ...o } = req;
+      const [r] = await sign([{ name, data }], o as SignOptions, `single-${randomBytes(4).toString('hex')}`);
       if (!r.ok || !r.file) throw new VanthuError(r.error?.code ?? 'SIGN_FAILED', r.error?.message_vi ?? 'Ký không thành công.', r.error?.message_en ?? 'Signing failed.');
       const { bytes: _drop, ...file } = r.file;
       return file;
@@ -94,9 +105,9 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-verify-'));
       const file = path.join(dir, 'document.pdf');
       try {
-        fs.writeFileSync(file, b64(req.dataB64), { mode: 0o600 });
+        fs.writeFileSync(file, req.data, { mode: 0o600 });
         const report = await verifyFile(file, { offline: req.offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
-        return { ...report, file: req.name };
+        return { ...withPngBytes(report), file: req.name };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -56,19 +56,20 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'profile.leaveDemo': async () => { await profiles(ctx).leaveDemo(); return profiles(ctx).state(); },
     'profile.useServer': async (req) => { await profiles(ctx).useServer(req); return profiles(ctx).state(); },
     'secrets.wrapKey': async (req) => {
-      const plain = Buffer.from(req.keyB64, 'base64');
+      const plain = Buffer.from(req.key);
       try {
         const wrapped = await ctx.keys.wrap(plain);
-        return { wrappedB64: wrapped.toString('base64'), protection: ctx.keys.protection };
+        return { wrapped: new Uint8Array(wrapped), protection: ctx.keys.protection };
       } finally {
         plain.fill(0);
+        req.key.fill(0);
       }
     },
     'secrets.unwrapKey': async (req) => {
-      const key = await ctx.keys.unwrap(Buffer.from(req.wrappedB64, 'base64'));
-      const out = key.toString('base64');
+      const key = await ctx.keys.unwrap(Buffer.from(req.wrapped));
+      const out = new Uint8Array(key);
       key.fill(0);
-      return { keyB64: out };
+      return { key: out };
     },
   };
 }

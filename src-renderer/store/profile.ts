@@ -4,7 +4,6 @@
 import { VanthuDb } from '../../src-shared/sync/localdb';
 import { LocalStore } from '../../src-shared/sync/store';
 import type { KeyProtector } from '../../src-shared/sync/at-rest';
-import { base64ToBytes, bytesToBase64 } from '../src/files';
 
 export interface ProfileStore {
   store: LocalStore;
@@ -13,16 +12,16 @@ export interface ProfileStore {
 }
 
 export interface SecretsApi {
-  wrapKey(req: { keyB64: string }): Promise<{ wrappedB64: string }>;
-  unwrapKey(req: { wrappedB64: string }): Promise<{ keyB64: string }>;
+  wrapKey(req: { key: Uint8Array }): Promise<{ wrapped: Uint8Array }>;
+  unwrapKey(req: { wrapped: Uint8Array }): Promise<{ key: Uint8Array }>;
 }
 
 
 /** KeyProtector over the main process (Electron safeStorage; host mode: 0600 key file). */
 export function ipcKeyProtector(secrets: SecretsApi): KeyProtector {
   return {
-    async wrapKey(raw) { return base64ToBytes((await secrets.wrapKey({ keyB64: bytesToBase64(raw) })).wrappedB64); },
-    async unwrapKey(w) { return base64ToBytes((await secrets.unwrapKey({ wrappedB64: bytesToBase64(w) })).keyB64); },
+    async wrapKey(raw) { return (await secrets.wrapKey({ key: raw.slice() })).wrapped; },
+    async unwrapKey(w) { return (await secrets.unwrapKey({ wrapped: w })).key; },
   };
 }
 

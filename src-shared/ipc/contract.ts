@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEMO_ROLES } from '../domain/demo';
 import {
+  bytes,
   DocumentReportSchema,
   SignBatchRequest,
   SignBatchResponse,
@@ -73,12 +74,12 @@ export const channels = {
   },
   'app.lock': { request: Empty, response: z.object({ locked: z.boolean() }) },
   'secrets.wrapKey': {
-    request: z.object({ keyB64: z.string().max(4096) }).strict(),
-    response: z.object({ wrappedB64: z.string(), protection: z.enum(['os', 'file']) }),
+    request: z.object({ key: bytes(4096) }).strict(),
+    response: z.object({ wrapped: bytes(8192), protection: z.enum(['os', 'file']) }),
   },
   'secrets.unwrapKey': {
-    request: z.object({ wrappedB64: z.string().max(8192) }).strict(),
-    response: z.object({ keyB64: z.string() }),
+    request: z.object({ wrapped: bytes(8192) }).strict(),
+    response: z.object({ key: bytes(4096) }),
   },
   'profile.state': { request: Empty, response: ProfileState },
   /** Enter the demo profile ("Dùng thử"), making it if needed. */

@@ -1,16 +1,18 @@
 // Contract schemas of the document features exposed to the renderer: signing (PKCS#12 or a
 // USB token), verification reports and token management. Binary data crosses the boundary as
-// base64 so the same contract works over Electron IPC and the host-mode JSON bridge.
+// bytes (Uint8Array): structured clone over Electron IPC, binary frames over the host-mode
+// bridge (src-shared/ipc/frame.ts). The schemas check sizes, never the content's characters.
 
 import { z } from 'zod';
 import { fileNameProblem } from '../domain/filename';
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-export const base64 = (maxChars: number) => z.string().max(maxChars).regex(BASE64, 'must be base64');
+/** Bytes of at most `max` length. */
+export const bytes = (max: number) =>
+  z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes (Uint8Array)').refine((v) => v.byteLength <= max, `must be at most ${max} bytes`);
 
-/** About 100 MB of PDF, base64-encoded. */
-export const PDF_B64_MAX = 140_000_000;
-const IMAGE_B64_MAX = 14_000_000;
+/** The largest PDF one request may carry (the host bridge's message limit is a little more). */
+export const PDF_MAX_BYTES = 150 * 1024 * 1024;
+const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
 export const FileName = z.string().superRefine((s, ctx) => {
   const p = fileNameProblem(s);
@@ -26,8 +28,8 @@ export const VisibleRequest = z
     kind: z.enum(['signer', 'organisation', 'attachment', 'copy']),
     pageIndex: z.number().int().min(0).max(100_000).optional(),
     rect: Rect.optional(),
-    signatureImageB64: base64(IMAGE_B64_MAX).optional(),
-    sealImageB64: base64(IMAGE_B64_MAX).optional(),
+    signatureImage: bytes(IMAGE_MAX_BYTES).optional(),
+    sealImage: bytes(IMAGE_MAX_BYTES).optional(),
     title: z.array(z.string().max(200)).max(6).optional(),
     fullName: z.string().max(200).optional(),
     documentNumber: z.string().max(100).optional(),
@@ -37,7 +39,7 @@ export const VisibleRequest = z
   .strict();
 
 export const Credential = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('p12'), p12B64: base64(200_000), password: z.string().max(1024) }).strict(),
+  z.object({ kind: z.literal('p12'), p12: bytes(150_000), password: z.string().max(1024) }).strict(),
   z.object({ kind: z.literal('token'), tokenLabel: z.string().min(1).max(64), keyId: z.string().regex(/^[0-9a-fA-F]*$/).max(256).optional() }).strict(),
   /** A demo certificate kept in the demo profile (the key never crosses IPC). */
   z.object({ kind: z.literal('demo'), holder: z.enum(['clerk', 'leader', 'specialist', 'organisation']) }).strict(),
@@ -54,11 +56,11 @@ export const SignOptions = z
   })
   .strict();
 
-export const SignPdfRequest = SignOptions.extend({ name: FileName, dataB64: base64(PDF_B64_MAX) }).strict();
+export const SignPdfRequest = SignOptions.extend({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict();
 
 export const SignedFile = z.object({
   name: z.string(),
-  signedB64: z.string(),
+  signed: bytes(PDF_MAX_BYTES + 4 * 1024 * 1024),
   fieldName: z.string(),
   level: z.string(),
   requestedLevel: z.string(),
@@ -68,7 +70,7 @@ export const SignedFile = z.object({
 
 export const SignBatchRequest = SignOptions.extend({
   taskId: z.string().min(1).max(64),
-  items: z.array(z.object({ name: FileName, dataB64: base64(PDF_B64_MAX) }).strict()).min(1).max(500),
+  items: z.array(z.object({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict()).min(1).max(500),
 }).strict();
 
 const ErrorValue = z.object({ code: z.string(), message_vi: z.string(), message_en: z.string() });
@@ -89,7 +91,7 @@ export const SignatureReportSchema = z
     kind: z.enum(['signature', 'document-timestamp']),
     indication: Indication,
     subIndication: z.string().nullable(),
-    integrity: z.enum(['intact', 'broken']),
+    integrity: z.enum(['intact', 'broken', 'unknown']),
     coversWholeRevision: z.boolean(),
     coversWholeDocument: z.boolean(),
     modificationsAfter: z.enum(['none', 'allowed', 'disallowed']),
@@ -100,6 +102,15 @@ export const SignatureReportSchema = z
     findings: z.array(Finding),
     summary_vi: z.string(),
     summary_en: z.string(),
+    // the visual check (renderings as PNG bytes, only for pages with a difference unless all were asked for)
+    visual: z
+      .object({
+        status: z.enum(['passed', 'difference', 'timeout', 'unavailable', 'failed']),
+        dpi: z.number(),
+        pages: z.array(z.object({ page: z.number(), diffPixels: z.number(), signedPng: bytes(IMAGE_MAX_BYTES).optional(), currentPng: bytes(IMAGE_MAX_BYTES).optional() }).passthrough()),
+      })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
@@ -117,7 +128,7 @@ export const DocumentReportSchema = z
   })
   .passthrough();
 
-export const VerifyPdfRequest = z.object({ name: FileName, dataB64: base64(PDF_B64_MAX), offline: z.boolean().default(false) }).strict();
+export const VerifyPdfRequest = z.object({ name: FileName, data: bytes(PDF_MAX_BYTES), offline: z.boolean().default(false) }).strict();
 
 // ---- tokens ----
 const CertWarning = z.object({ code: z.string(), message_vi: z.string(), message_en: z.string() });

@@ -16,7 +16,7 @@ let profileDir: string;
 let router: ReturnType<typeof createRouter>;
 let ctx: ReturnType<typeof createServiceContext>;
 const trusted = { trusted: true, origin: 'test' };
-const b64 = (p: string | Uint8Array) => Buffer.from(typeof p === 'string' ? fs.readFileSync(p) : p).toString('base64');
+const b64 = (p: string | Uint8Array) => new Uint8Array(typeof p === 'string' ? fs.readFileSync(p) : p);
 
 beforeAll(async () => {
   w = await makeWorld('ipc');
@@ -33,19 +33,19 @@ afterAll(async () => {
   fs.rmSync(profileDir, { recursive: true, force: true });
 });
 
-const p12 = () => ({ kind: 'p12' as const, p12B64: b64(w.pki.signers.rsa2048.p12Path!), password: w.pki.password });
+const p12 = () => ({ kind: 'p12' as const, p12: b64(w.pki.signers.rsa2048.p12Path!), password: w.pki.password });
 
 describe('sign.pdf and verify.pdf over IPC', () => {
   it('signs with a PKCS#12 credential and the result verifies TOTAL_PASSED with the configured trust', async () => {
-    const signed = await router.dispatch('sign.pdf', { name: 'quyet-dinh.pdf', dataB64: b64(w.base), level: 'B-B', credential: p12() }, trusted);
+    const signed = await router.dispatch('sign.pdf', { name: 'quyet-dinh.pdf', data: b64(w.base), level: 'B-B', credential: p12() }, trusted);
     expect(signed.ok).toBe(true);
     if (!signed.ok) return;
-    const file = signed.value as { signedB64: string; level: string; fieldName: string; name: string };
+    const file = signed.value as { signed: Uint8Array; level: string; fieldName: string; name: string };
     expect(file).toMatchObject({ level: 'B-B', name: 'quyet-dinh.signed.pdf' });
-    const bytes = Buffer.from(file.signedB64, 'base64');
+    const bytes = Buffer.from(file.signed);
     // Incremental update: the original is a byte-for-byte prefix.
     expect(bytes.subarray(0, w.base.length).equals(Buffer.from(w.base))).toBe(true);
-    const report = await router.dispatch('verify.pdf', { name: 'quyet-dinh.signed.pdf', dataB64: file.signedB64, offline: false }, trusted);
+    const report = await router.dispatch('verify.pdf', { name: 'quyet-dinh.signed.pdf', data: file.signed, offline: false }, trusted);
     expect(report).toMatchObject({ ok: true, value: { verdict: 'TOTAL_PASSED', file: 'quyet-dinh.signed.pdf' } });
   });
 
@@ -58,17 +58,17 @@ describe('sign.pdf and verify.pdf over IPC', () => {
       'sign.batch',
       {
         taskId: 't1',
-        items: [{ name: 'a.pdf', dataB64: b64(w.base) }, { name: 'broken.pdf', dataB64: b64(Buffer.from('%PDF-1.7\nnot really')) }],
+        items: [{ name: 'a.pdf', data: b64(w.base) }, { name: 'broken.pdf', data: b64(Buffer.from('%PDF-1.7\nnot really')) }],
         level: 'B-B',
         credential: p12(),
-        visible: { kind: 'signer', rect: [330, 120, 200, 110], signatureImageB64: sig, title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'] },
+        visible: { kind: 'signer', rect: [330, 120, 200, 110], signatureImage: sig, title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'] },
       },
       trusted,
     );
     off();
     expect(first.ok).toBe(true);
     if (!first.ok) return;
-    const results = (first.value as { results: { name: string; ok: boolean; file?: { signedB64: string }; error?: { code: string } }[] }).results;
+    const results = (first.value as { results: { name: string; ok: boolean; file?: { signed: Uint8Array }; error?: { code: string } }[] }).results;
     expect(results.map((r) => [r.name, r.ok])).toEqual([['a.pdf', true], ['broken.pdf', false]]);
     expect(results[1].error?.code).toBeTruthy();
     expect(progress).toEqual([
@@ -78,12 +78,12 @@ describe('sign.pdf and verify.pdf over IPC', () => {
     // The clerk issues it: the seal finds the signer's box by itself.
     const second = await router.dispatch(
       'sign.pdf',
-      { name: 'a.pdf', dataB64: results[0].file!.signedB64, level: 'B-B', credential: p12(), visible: { kind: 'organisation', sealImageB64: seal } },
+      { name: 'a.pdf', data: results[0].file!.signed, level: 'B-B', credential: p12(), visible: { kind: 'organisation', sealImage: seal } },
       trusted,
     );
     expect(second.ok).toBe(true);
     if (!second.ok) return;
-    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', dataB64: (second.value as { signedB64: string }).signedB64 }, trusted);
+    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', data: (second.value as { signed: Uint8Array }).signed }, trusted);
     expect(report.ok).toBe(true);
     if (!report.ok) return;
     const r = report.value as { verdict: string; signatures: { indication: string; modificationsAfter: string }[] };
@@ -93,17 +93,17 @@ describe('sign.pdf and verify.pdf over IPC', () => {
   });
 
   it('answers a wrong PKCS#12 password with a typed error and no output', async () => {
-    const r = await router.dispatch('sign.pdf', { name: 'a.pdf', dataB64: b64(w.base), credential: { ...p12(), password: 'sai-mat-khau' } }, trusted);
+    const r = await router.dispatch('sign.pdf', { name: 'a.pdf', data: b64(w.base), credential: { ...p12(), password: 'sai-mat-khau' } }, trusted);
     expect(r).toMatchObject({ ok: false, error: { code: 'P12_BAD_PASSWORD' } });
   });
 
   it('refuses a file name with a path in it', async () => {
-    const r = await router.dispatch('verify.pdf', { name: '../../etc/passwd', dataB64: b64(w.base) }, trusted);
+    const r = await router.dispatch('verify.pdf', { name: '../../etc/passwd', data: b64(w.base) }, trusted);
     expect(r).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
   });
 
   it('reports an unparseable upload as TOTAL_FAILED, not an exception', async () => {
-    const r = await router.dispatch('verify.pdf', { name: 'x.pdf', dataB64: b64(Buffer.from('hello')) }, trusted);
+    const r = await router.dispatch('verify.pdf', { name: 'x.pdf', data: b64(Buffer.from('hello')) }, trusted);
     expect(r).toMatchObject({ ok: true, value: { verdict: 'TOTAL_FAILED' } });
   });
 });

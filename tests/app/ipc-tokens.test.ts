@@ -44,8 +44,8 @@ describe('tokens over IPC', () => {
   });
 
   it('refuses to sign with a locked token, reports a wrong PIN, then signs after unlocking', async () => {
-    const pdf = fs.readFileSync(EMPTY_A4).toString('base64');
-    const locked = await router.dispatch('sign.pdf', { name: 'a.pdf', dataB64: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
+    const pdf = new Uint8Array(fs.readFileSync(EMPTY_A4));
+    const locked = await router.dispatch('sign.pdf', { name: 'a.pdf', data: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
     expect(locked).toMatchObject({ ok: false, error: { code: 'TOKEN_NOT_LOGGED_IN' } });
 
     const wrong = await router.dispatch('tokens.login', { tokenLabel: LABEL_A, pin: '758302' }, trusted);
@@ -54,10 +54,10 @@ describe('tokens over IPC', () => {
     const ok = await router.dispatch('tokens.login', { tokenLabel: LABEL_A, pin: PIN_A }, trusted);
     expect(ok).toEqual({ ok: true, value: { loggedIn: true } });
 
-    const signed = await router.dispatch('sign.pdf', { name: 'a.pdf', dataB64: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
+    const signed = await router.dispatch('sign.pdf', { name: 'a.pdf', data: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
     expect(signed.ok).toBe(true);
     if (!signed.ok) return;
-    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', dataB64: (signed.value as { signedB64: string }).signedB64, offline: true }, trusted);
+    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', data: (signed.value as { signed: Uint8Array }).signed, offline: true }, trusted);
     expect(report.ok).toBe(true);
     if (!report.ok) return;
     const rep = report.value as { signatures: { integrity: string; signer: { commonName: string } }[] };
@@ -65,7 +65,7 @@ describe('tokens over IPC', () => {
     expect(rep.signatures[0].signer.commonName).toBe('Nguyễn Văn An');
 
     expect(await router.dispatch('app.lock', {}, trusted)).toEqual({ ok: true, value: { locked: true } });
-    const after = await router.dispatch('sign.pdf', { name: 'a.pdf', dataB64: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
+    const after = await router.dispatch('sign.pdf', { name: 'a.pdf', data: pdf, credential: { kind: 'token', tokenLabel: LABEL_A, keyId: '01' } }, trusted);
     expect(after).toMatchObject({ ok: false, error: { code: 'TOKEN_NOT_LOGGED_IN' } });
   });
 

@@ -71,7 +71,7 @@ async function shut(x: Opened): Promise<void> {
   await x.ctx.close();
 }
 
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const b64 = (b: Uint8Array) => new Uint8Array(b);
 const ok = <T>(r: { ok: boolean; value?: unknown; error?: unknown }): T => {
   if (!r.ok) throw new Error(`IPC call failed: ${JSON.stringify(r.error)}`);
   return r.value as T;
@@ -338,7 +338,7 @@ describe('a real profile never trusts demo certificates', () => {
   it('verify.pdf in a real profile whose trust/ holds the demo CA: NO_CERTIFICATE_CHAIN_FOUND, DEMO_ANCHOR_IGNORED, DEMO_CERTIFICATE', async () => {
     expect(real.ctx.trustPaths).toContain(path.join(real.root, 'trust'));
     expect(real.ctx.allowDemo).toBe(false);
-    const r = ok<Report>(await real.router.dispatch('verify.pdf', { name: 'issued.pdf', dataB64: b64(fs.readFileSync(issuedFile)), offline: true }, trusted));
+    const r = ok<Report>(await real.router.dispatch('verify.pdf', { name: 'issued.pdf', data: b64(fs.readFileSync(issuedFile)), offline: true }, trusted));
     expect(r.verdict).not.toBe('TOTAL_PASSED');
     expect(r.signatures).toHaveLength(2);
     for (const s of r.signatures) {
@@ -364,7 +364,7 @@ describe('a real profile never trusts demo certificates', () => {
   it('the same file verifies TOTAL_PASSED in the demo profile (ProfileManager started with autoDemo on an empty root)', async () => {
     expect(demo.manager.state().mode).toBe('demo');
     expect(demo.ctx.allowDemo).toBe(true);
-    const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'issued.pdf', dataB64: b64(fs.readFileSync(issuedFile)), offline: true }, trusted));
+    const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'issued.pdf', data: b64(fs.readFileSync(issuedFile)), offline: true }, trusted));
     expect(r.verdict).toBe('TOTAL_PASSED');
     expect(r.signatures.map((s) => s.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED']);
     expect(r.findings.map((f) => f.code)).not.toContain('DEMO_ANCHOR_IGNORED');
@@ -373,7 +373,7 @@ describe('a real profile never trusts demo certificates', () => {
   it('sign.pdf with a demo credential outside the demo fails with DEMO_NOT_ACTIVE', async () => {
     const pdf = fs.readFileSync(demo.manager.demoGateway!.files.filePath(sampleOf(manifest, 'submitted').sha256));
     expect(real.manager.state().mode).toBe('real');
-    const r = await real.router.dispatch('sign.pdf', { name: 'to-trinh.pdf', dataB64: b64(pdf), credential: { kind: 'demo', holder: 'leader' } }, trusted);
+    const r = await real.router.dispatch('sign.pdf', { name: 'to-trinh.pdf', data: b64(pdf), credential: { kind: 'demo', holder: 'leader' } }, trusted);
     expect(r).toMatchObject({ ok: false, error: { code: 'DEMO_NOT_ACTIVE' } });
   });
 });
@@ -388,18 +388,18 @@ describe('signing from the demo profile over IPC', () => {
     const box = demo.manager.state().demo!.signatureBoxes[submitted().sha256];
     expect(box).toBeDefined();
     const [x1, y1, x2, y2] = box.rect;
-    const signed = ok<{ signedB64: string }>(await demo.router.dispatch('sign.pdf', {
-      name: 'to-trinh.pdf', dataB64: b64(submittedBytes()), reason: 'Ký duyệt',
+    const signed = ok<{ signed: Uint8Array }>(await demo.router.dispatch('sign.pdf', {
+      name: 'to-trinh.pdf', data: b64(submittedBytes()), reason: 'Ký duyệt',
       credential: { kind: 'demo', holder: 'leader' },
       visible: { kind: 'signer', pageIndex: box.page, rect: [x1, y1, x2 - x1, y2 - y1] },
     }, trusted));
-    const bytes = new Uint8Array(Buffer.from(signed.signedB64, 'base64'));
+    const bytes = signed.signed;
     // the appearance sits in the sample's box
     const field = PdfReader.open(new BytesSource(bytes)).signatureFields().at(-1)!;
     const rect = field.field.get('Rect') as number[];
     expect(rect.map((v) => Math.round(v))).toEqual([x1, y1, x2, y2].map((v) => Math.round(v)));
 
-    const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'to-trinh.signed.pdf', dataB64: signed.signedB64, offline: true }, trusted));
+    const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'to-trinh.signed.pdf', data: signed.signed, offline: true }, trusted));
     expect(r.verdict).toBe('TOTAL_PASSED');
     expect(r.signatures).toHaveLength(1);
     expect(r.signatures[0].signer?.commonName).toBe(DEMO_PEOPLE.leader.fullName);
@@ -416,10 +416,10 @@ describe('signing from the demo profile over IPC', () => {
 
     expect(ok(await demo.router.dispatch('tokens.login', { tokenLabel: t!.label, pin: t!.pin }, trusted))).toEqual({ loggedIn: true });
     try {
-      const signed = ok<{ signedB64: string }>(await demo.router.dispatch('sign.pdf', {
-        name: 'bao-cao.pdf', dataB64: b64(submittedBytes()), credential: { kind: 'token', tokenLabel: t!.label },
+      const signed = ok<{ signed: Uint8Array }>(await demo.router.dispatch('sign.pdf', {
+        name: 'bao-cao.pdf', data: b64(submittedBytes()), credential: { kind: 'token', tokenLabel: t!.label },
       }, trusted));
-      const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'bao-cao.signed.pdf', dataB64: signed.signedB64, offline: true }, trusted));
+      const r = ok<Report>(await demo.router.dispatch('verify.pdf', { name: 'bao-cao.signed.pdf', data: signed.signed, offline: true }, trusted));
       expect(r.verdict).toBe('TOTAL_PASSED');
       expect(r.signatures).toHaveLength(1);
       expect(r.signatures[0].signer?.commonName).toBe(DEMO_PEOPLE.leader.fullName);

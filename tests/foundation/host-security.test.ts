@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startHost, type TestHost } from '../helpers/host';
+import { decodeFrame, encodeFrame } from '../../src-shared/ipc/frame';
 
 const codeOf = (url: string) => 'c.' + /#c=([A-Za-z0-9_-]+)/.exec(url)![1];
 
@@ -111,6 +112,43 @@ describe('host-mode bridge against hostile frames', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
     expect(await appInfo(host)).toBe('host');
   });
+
+  it('carries a 40 MB PDF as one binary frame of its own size (not base64) and answers it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-binary-'));
+    const file = path.join(dir, 'big.pdf');
+    spawnSync('python3', [path.join(repoRoot, '../shared/tools/mkpdf.py'), file, '40', '40'], { stdio: 'ignore' });
+    const data = new Uint8Array(fs.readFileSync(file));
+    expect(data.length).toBeGreaterThan(39 * 1024 * 1024);
+    const request = encodeFrame({ type: 'invoke', id: 9, channel: 'verify.pdf', payload: { name: 'big.pdf', data, offline: true } });
+    // the PDF's bytes plus a small envelope: no 4/3 growth
+    expect(request.length).toBeLessThan(data.length + 1024);
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/__vanthu/ws`, ['vanthu.v1', codeOf(host.newLaunchUrl())], { origin: host.origin });
+    const result = await new Promise<{ ok: boolean; value?: { signatures: unknown[]; fileName?: string }; error?: unknown }>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (d, isBinary) => {
+        const m = (isBinary ? decodeFrame(new Uint8Array(d as Buffer)) : JSON.parse(String(d))) as { type: string; result?: never };
+        if (m.type === 'ready') ws.send(request, { binary: true });
+        if (m.type === 'result') resolve(m.result!);
+      });
+    });
+    ws.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(result.error).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(result.value!.signatures).toEqual([]);
+    // JSON with the PDF in it is refused by the contract: bytes are bytes, never strings
+    const ws2 = new WebSocket(`ws://127.0.0.1:${host.port}/__vanthu/ws`, ['vanthu.v1', codeOf(host.newLaunchUrl())], { origin: host.origin });
+    const refused = await new Promise<{ ok: boolean; error?: { code: string } }>((resolve, reject) => {
+      ws2.on('error', reject);
+      ws2.on('message', (d) => {
+        const m = JSON.parse(String(d));
+        if (m.type === 'ready') ws2.send(JSON.stringify({ type: 'invoke', id: 3, channel: 'verify.pdf', payload: { name: 'a.pdf', data: Buffer.from('%PDF-1.7').toString('base64') } }));
+        if (m.type === 'result') resolve(m.result);
+      });
+    });
+    ws2.close();
+    expect(refused).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
+  }, 60_000);
 
   it('opens no socket for an upgrade without a code, and closes idle connections that never send a request', async () => {
     const idle: net.Socket[] = [];

@@ -71,15 +71,16 @@ describe('IPC router', () => {
   });
 
   it('wraps and unwraps a key with the host-mode file protector', async () => {
-    const key = Buffer.alloc(32, 7).toString('base64');
-    const w = await router.dispatch('secrets.wrapKey', { keyB64: key }, trusted);
+    const key = new Uint8Array(32).fill(7);
+    const w = await router.dispatch('secrets.wrapKey', { key: key.slice() }, trusted);
     expect(w.ok).toBe(true);
     if (!w.ok) return;
-    const value = w.value as { wrappedB64: string; protection: string };
+    const value = w.value as { wrapped: Uint8Array; protection: string };
     expect(value.protection).toBe('file');
-    expect(value.wrappedB64).not.toContain(key);
-    const u = await router.dispatch('secrets.unwrapKey', { wrappedB64: value.wrappedB64 }, trusted);
-    expect(u).toEqual({ ok: true, value: { keyB64: key } });
+    expect(value.wrapped).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(value.wrapped).includes(Buffer.from(key))).toBe(false);
+    const u = await router.dispatch('secrets.unwrapKey', { wrapped: value.wrapped }, trusted);
+    expect(u.ok && Buffer.from((u.value as { key: Uint8Array }).key).equals(Buffer.from(key))).toBe(true);
     const mode = fs.statSync(path.join(profileDir, 'host-master.key')).mode & 0o777;
     expect(mode).toBe(0o600);
   });

@@ -7,6 +7,7 @@
 
 import { createVanthuApi, type Transport, type VanthuApi } from '../../../src-shared/ipc/client';
 import type { ChannelName, EventName, IpcResult } from '../../../src-shared/ipc/contract';
+import { decodeFrame, encodeFrame, hasBytes } from '../../../src-shared/ipc/frame';
 
 const SESSION_KEY = 'vanthu.hostSession';
 const PROTOCOL = 'vanthu.v1';
@@ -43,8 +44,11 @@ export function connectHostBridge(): VanthuApi {
       }
       code = null; // single use: a failed attempt cannot be repeated with it
       const socket = new WebSocket(`ws://${location.host}/__vanthu/ws`, [PROTOCOL, credential]);
+      socket.binaryType = 'arraybuffer';
       socket.onmessage = (ev) => {
-        const msg = JSON.parse(String(ev.data));
+        // documents come back as binary frames (MessagePack), everything else as JSON text
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const msg = (typeof ev.data === 'string' ? JSON.parse(ev.data) : decodeFrame(new Uint8Array(ev.data as ArrayBuffer))) as any;
         if (msg.type === 'ready') {
           if (typeof msg.session === 'string') sessionStorage.setItem(SESSION_KEY, msg.session);
           ws = socket;
@@ -85,7 +89,8 @@ export function connectHostBridge(): VanthuApi {
       const id = nextId++;
       return new Promise<IpcResult<unknown>>((resolve) => {
         pending.set(id, resolve);
-        socket.send(JSON.stringify({ type: 'invoke', id, channel, payload }));
+        const msg = { type: 'invoke', id, channel, payload };
+        socket.send(hasBytes(payload) ? (encodeFrame(msg) as Uint8Array<ArrayBuffer>) : JSON.stringify(msg));
       });
     },
     subscribe(event, listener) {

@@ -4,7 +4,7 @@
 
 import { useEffect, useState } from 'react';
 import { vanthu } from '../vanthu';
-import { base64ToBytes, describeError, downloadUrl, fileToBase64 } from '../files';
+import { describeError, downloadUrl, fileBytes } from '../files';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
@@ -90,9 +90,9 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
       // on a sample document the title and name are printed already: the image goes between them
       spec.title = box ? [] : title.split('\n').filter(Boolean);
       if (fullName || box) spec.fullName = box ? '' : fullName;
-      if (image) spec.signatureImageB64 = await fileToBase64(image);
+      if (image) spec.signatureImage = await fileBytes(image);
     } else if (kind === 'organisation') {
-      if (image) spec.sealImageB64 = await fileToBase64(image);
+      if (image) spec.sealImage = await fileBytes(image);
     } else {
       spec.documentNumber = docNumber;
       if (kind === 'copy') {
@@ -112,8 +112,8 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           ? { kind: 'token' as const, tokenLabel }
           : credKind === 'demo'
             ? { kind: 'demo' as const, holder }
-            : { kind: 'p12' as const, p12B64: p12 ? await fileToBase64(p12) : '', password };
-      const items = await Promise.all(files.map(async (f) => ({ name: toSafeFileName(f.name), dataB64: await fileToBase64(f) })));
+            : { kind: 'p12' as const, p12: p12 ? await fileBytes(p12) : new Uint8Array(0), password };
+      const items = await Promise.all(files.map(async (f) => ({ name: toSafeFileName(f.name), data: await fileBytes(f) })));
       setVerified([]);
       const res = await vanthu.sign.batch({ taskId: crypto.randomUUID(), items, level, credential, visible: await visibleSpec() });
       setResult(res);
@@ -121,8 +121,8 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
       const reports: Report[] = [];
       for (const r of res.results) {
         if (!r.ok || !r.file) continue;
-        if (target) await target.save(base64ToBytes(r.file.signedB64), r.file.name);
-        reports.push(await vanthu.verify.pdf({ name: r.file.name, dataB64: r.file.signedB64, offline: true }));
+        if (target) await target.save(r.file.signed, r.file.name);
+        reports.push(await vanthu.verify.pdf({ name: r.file.name, data: r.file.signed, offline: true }));
         setVerified([...reports]);
       }
     } catch (e) {
@@ -250,7 +250,7 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
             <li key={r.name}>
               {r.ok && r.file ? (
                 <>
-                  Đã ký <a href={downloadUrl(r.file.signedB64)} download={r.file.name}>{r.file.name}</a> — mức {r.file.level}
+                  Đã ký <a href={downloadUrl(r.file.signed)} download={r.file.name}>{r.file.name}</a> — mức {r.file.level}
                   {r.file.pending.length > 0 && ` (cần bổ sung khi có mạng: ${r.file.pending.join(', ')})`}
                 </>
               ) : (

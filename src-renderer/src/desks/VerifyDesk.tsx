@@ -4,7 +4,7 @@
 
 import { useState } from 'react';
 import { vanthu } from '../vanthu';
-import { describeError, fileToBase64 } from '../files';
+import { describeError, fileBytes } from '../files';
 import type { Res } from '../../../src-shared/ipc/contract';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 import { toSafeFileName } from '../../../src-shared/domain/filename';
@@ -30,7 +30,7 @@ export function VerifyDesk() {
     setError(null);
     setReport(null);
     try {
-      setReport(await vanthu.verify.pdf({ name: toSafeFileName(file.name), dataB64: await fileToBase64(file), offline }));
+      setReport(await vanthu.verify.pdf({ name: toSafeFileName(file.name), data: await fileBytes(file), offline }));
     } catch (e) {
       setError(describeError(e));
     } finally {
