@@ -79,6 +79,13 @@ export interface ObjectLocation {
 export interface ReaderOptions {
   /** Allow opening encrypted files (objects stay encrypted; only the structure is usable). */
   allowEncrypted?: boolean;
+  /**
+   * Parsed cross-reference sections by file offset, shared by readers of the same bytes (the
+   * revision views of one file, each a prefix of it): a document with n revisions opens n views
+   * whose /Prev chains overlap, and re-parsing them made the views O(n²) in sections read. A
+   * cached section is used only when it ends inside this reader's bytes. Never mutated.
+   */
+  sectionCache?: Map<number, XrefSection>;
 }
 
 /** The bytes of one cross-reference section: after the previous revision's end, its xref, its revision's end. */
@@ -340,9 +347,13 @@ export class PdfReader {
   }
 
   private readSectionAt(off: number): XrefSection {
+    const cache = this.options.sectionCache;
+    const hit = cache?.get(off);
+    if (hit && hit.end <= this.src.length) return hit;
     const head = LATIN1.decode(this.src.read(off, 32)).trimStart();
-    if (head.startsWith('xref')) return parseXrefTable(this.src, off);
-    return this.readXrefStream(off);
+    const sec = head.startsWith('xref') ? parseXrefTable(this.src, off) : this.readXrefStream(off);
+    cache?.set(off, sec);
+    return sec;
   }
 
   private readXrefStream(off: number): XrefSection {
