@@ -86,6 +86,21 @@ export interface ReaderOptions {
    * cached section is used only when it ends inside this reader's bytes. Never mutated.
    */
   sectionCache?: Map<number, XrefSection>;
+  /**
+   * Indirect objects parsed at a file offset, shared the same way: the same bytes parse to the
+   * same value, so the revision views of a 20-signature file stop re-reading each signature's
+   * /Contents once per later revision. Used only for an object that ends inside this reader's
+   * bytes. Parsed values are never mutated by readers or the verifier.
+   */
+  objectCache?: Map<number, ParsedIndirect>;
+}
+
+/** `N G obj … endobj` as parsed at one offset (end: just past it). */
+export interface ParsedIndirect {
+  num: number;
+  gen: number;
+  value: PdfValue;
+  end: number;
 }
 
 /** The bytes of one cross-reference section: after the previous revision's end, its xref, its revision's end. */
@@ -126,7 +141,13 @@ export class PdfReader {
   /** Every `N G obj` header offset per object number, in file order (built with scanIndex). */
   private scanAll: Map<number, number[]> | null = null;
 
-  private constructor(readonly src: ByteSource, readonly options: ReaderOptions) {}
+  private readonly sections: Map<number, XrefSection>;
+  private readonly parsedAt: Map<number, ParsedIndirect>;
+
+  private constructor(readonly src: ByteSource, readonly options: ReaderOptions) {
+    this.sections = options.sectionCache ?? new Map();
+    this.parsedAt = options.objectCache ?? new Map();
+  }
 
   /** Open a PDF. Throws VanthuError PDF_NOT_PDF, PDF_CORRUPT or PDF_ENCRYPTED. */
   static open(src: ByteSource, options: ReaderOptions = {}): PdfReader {
@@ -346,8 +367,13 @@ export class PdfReader {
     }
   }
 
+  /** The parse caches to hand to other readers of a prefix of the same bytes (revision views). */
+  parseCaches(): { sectionCache: Map<number, XrefSection>; objectCache: Map<number, ParsedIndirect> } {
+    return { sectionCache: this.sections, objectCache: this.parsedAt };
+  }
+
   private readSectionAt(off: number): XrefSection {
-    const cache = this.options.sectionCache;
+    const cache = this.sections;
     const hit = cache?.get(off);
     if (hit && hit.end <= this.src.length) return hit;
     const head = LATIN1.decode(this.src.read(off, 32)).trimStart();
@@ -665,7 +691,19 @@ export class PdfReader {
    * Parse `N G obj … endobj` at a file offset. Streams get their raw (still filtered) bytes.
    * `spans` receives the byte span of each top-level dictionary value when given.
    */
-  parseIndirectAt(offset: number, spans?: Map<string, [number, number]>): { num: number; gen: number; value: PdfValue; end: number } {
+  parseIndirectAt(offset: number, spans?: Map<string, [number, number]>): ParsedIndirect {
+    if (!spans) {
+      const hit = this.parsedAt.get(offset);
+      if (hit && hit.end <= this.src.length) return hit;
+      const o = this.parseIndirectUncached(offset);
+      if (this.parsedAt.size > 200_000) this.parsedAt.clear();
+      this.parsedAt.set(offset, o);
+      return o;
+    }
+    return this.parseIndirectUncached(offset, spans);
+  }
+
+  private parseIndirectUncached(offset: number, spans?: Map<string, [number, number]>): ParsedIndirect {
     let window = 4096;
     for (;;) {
       const buf = this.src.read(offset, window);

@@ -4,7 +4,6 @@
 
 import type { ByteSource } from '../pdf/bytesource';
 import { PdfReader } from '../pdf/reader';
-import type { XrefSection } from '../pdf/xref';
 import { analyseUpdate, type ChangeFact } from './changes/analyse';
 
 /** The first `length` bytes of a source. */
@@ -19,8 +18,6 @@ export class PrefixSource implements ByteSource {
 export class RevisionViews {
   private views = new Map<number, PdfReader | Error>();
   private facts = new Map<number, ChangeFact[]>();
-  /** Cross-reference sections parsed once for all views (see ReaderOptions.sectionCache). */
-  private readonly sections = new Map<number, XrefSection>();
 
   constructor(readonly src: ByteSource, readonly full: PdfReader) {}
 
@@ -36,7 +33,7 @@ export class RevisionViews {
       const end = this.full.revisions[i].end;
       try {
         if (end === null) throw new Error(`revision ${i + 1} has no %%EOF`);
-        v = PdfReader.open(new PrefixSource(this.src, end), { allowEncrypted: true, sectionCache: this.sections });
+        v = PdfReader.open(new PrefixSource(this.src, end), { allowEncrypted: true, ...this.full.parseCaches() });
         if (v.revisions.length !== i + 1) throw new Error(`revision ${i + 1} does not reopen as itself`);
       } catch (e) {
         v = e instanceof Error ? e : new Error(String(e));
