@@ -97,7 +97,8 @@ async function main(): Promise<void> {
       visible: { pageIndex: 0, appearance: { kind: 'signer', rect, signatureImage: sampleSignature(), fonts: fonts(), title: ['KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH'], fullName: 'Nguyễn Thị Hải Yến' } },
     });
     const two = await sign(pki.signers.p256, one, { fieldName: 'PhatHanh', visible: { pageIndex: 0, appearance: { kind: 'organisation', sealImage: sampleSeal(), signerRect: rect } } });
-    add('1 page pair (A4, signer + seal)', 'one-page', two, one.length, 1);
+    // a later signature only: rendered on request (--visual-all), not by default
+    add('1 page pair (A4, signer + seal)', 'one-page', two, one.length, 1, { visualScope: 'all' });
   }
   // 20 page pairs: an annotation on every page after signing (allowed with P = 3)
   {
@@ -107,7 +108,9 @@ async function main(): Promise<void> {
     for (const p of r.pages()) {
       const ap = w.add(new PdfStream(new PdfDict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 120, 40] }), new TextEncoder().encode('q 0 0 1 RG 2 w 1 1 118 38 re S Q')));
       const annot = w.add(new PdfDict({ Type: name('Annot'), Subtype: name('Square'), Rect: [400, 700, 520, 740], F: 4, C: [0, 0, 1], AP: new PdfDict({ N: ap }) }));
-      w.update(p.ref!, new PdfDict(p.dict.map).set('Annots', [annot]));
+      // the page keeps what it already annotates (page 1: the signature's widget)
+      const had = r.resolve(p.dict.get('Annots'));
+      w.update(p.ref!, new PdfDict(p.dict.map).set('Annots', [...(Array.isArray(had) ? had : []), annot]));
     }
     add('20 page pairs (A4, annotation on each)', 'twenty-pages', concat(signed, w.build().bytes), signed.length, 20, { defaultPermission: 3 });
   }
