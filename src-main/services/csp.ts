@@ -25,12 +25,20 @@ export function gatewayOrigins(configuredUrl?: string, env: NodeJS.ProcessEnv = 
   return [...new Set([...fromEnv, ...fromConfig])].filter((o) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o));
 }
 
+/**
+ * The one style hash the policy allows: that of an empty <style> element. Fluent UI's style
+ * engine (Griffel) creates empty <style> elements and fills them through the CSSOM
+ * (CSSStyleSheet.insertRule), which style-src does not govern; an empty element's content hash
+ * is all it needs. No inline style content and no 'unsafe-inline' (docs/ui.md).
+ */
+export const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
 export function contentSecurityPolicy(opts: CspOptions = {}): string {
   const connect = ["'self'", 'http://127.0.0.1:*', 'ws://127.0.0.1:*', 'http://localhost:*', ...(opts.connectOrigins ?? [])];
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    `style-src 'self' ${EMPTY_STYLE_HASH}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${connect.join(' ')}`,

@@ -4,7 +4,7 @@
 // liệu mẫu" starts every demo desk afresh, and stores of earlier generations are deleted).
 import { useCallback, useEffect, useState } from 'react';
 import Dexie from 'dexie';
-import { vanthu } from '../src/vanthu';
+import { vanthu } from './vanthu';
 import type { Req, Res } from '../../src-shared/ipc/contract';
 import type { DemoRole } from '../../src-shared/domain/demo';
 

@@ -36,7 +36,7 @@ function builtApp(): string | null {
   const assets = path.join(dir, 'assets');
   if (!fs.existsSync(assets)) return null;
   const builtAt = fs.statSync(path.join(dir, 'index.html')).mtimeMs;
-  const sources = ['src-renderer/features/documents', 'src-renderer/store', 'src-renderer/sync', 'src-shared/sync', 'src-shared/domain'];
+  const sources = ['src-renderer/desks/documents', 'src-renderer/store', 'src-renderer/sync', 'src-shared/sync', 'src-shared/domain'];
   if (sources.some((d) => newestMtime(path.join(repo, d)) > builtAt)) return null; // built before the panel's sources changed
   const has = fs.readdirSync(assets).some((f) => f.endsWith('.js') && fs.readFileSync(path.join(assets, f), 'utf8').includes('documents-panel'));
   return has ? dir : null;

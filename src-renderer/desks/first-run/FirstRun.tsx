@@ -4,8 +4,8 @@
 // allows it, "Dùng thử" (the demo province). Signing in itself happens on the documents desk's
 // sign-in card once the server is chosen, with the address prefilled.
 import { useEffect, useState, type FormEvent } from 'react';
-import { vanthu } from '../../src/vanthu';
-import { describeError } from '../../src/files';
+import { vanthu } from '../../shell/vanthu';
+import { describeError } from '../../components/files';
 import type { Res } from '../../../src-shared/ipc/contract';
 import type { ProfileHandle, ProfileState } from '../../shell/profile';
 

@@ -1,5 +1,5 @@
 // End-to-end harness page: the DocumentsPanel alone, served by the real host mode.
 import { createRoot } from 'react-dom/client';
-import { DocumentsPanel } from '../../../src-renderer/features/documents';
+import { DocumentsPanel } from '../../../src-renderer/desks/documents';
 
 createRoot(document.getElementById('root')!).render(<DocumentsPanel profile="e2e" />);

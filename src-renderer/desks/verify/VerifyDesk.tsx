@@ -3,8 +3,8 @@
 // level, coverage and what changed after it.
 
 import { useState } from 'react';
-import { vanthu } from '../vanthu';
-import { describeError, fileBytes } from '../files';
+import { vanthu } from '../../shell/vanthu';
+import { describeError, fileBytes } from '../../components/files';
 import type { Res } from '../../../src-shared/ipc/contract';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 import { toSafeFileName } from '../../../src-shared/domain/filename';

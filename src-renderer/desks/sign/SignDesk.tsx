@@ -3,8 +3,8 @@
 // Several files are signed as one batch with one credential session, with progress shown.
 
 import { useEffect, useState } from 'react';
-import { vanthu } from '../vanthu';
-import { describeError, downloadUrl, fileBytes } from '../files';
+import { vanthu } from '../../shell/vanthu';
+import { describeError, downloadUrl, fileBytes } from '../../components/files';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';

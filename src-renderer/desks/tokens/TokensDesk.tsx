@@ -3,8 +3,8 @@
 // straight to the token service and is cleared from the form.
 
 import { useCallback, useEffect, useState } from 'react';
-import { vanthu } from '../vanthu';
-import { describeError } from '../files';
+import { vanthu } from '../../shell/vanthu';
+import { describeError } from '../../components/files';
 import type { Res } from '../../../src-shared/ipc/contract';
 
 type Tokens = Res<'tokens.list'>;

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSync, useLive } from '../../sync/useSync';
 import { ipcKeyProtector } from '../../store/profile';
-import { vanthu } from '../../src/vanthu';
+import { vanthu } from '../../shell/vanthu';
 import { listDocuments } from '../../../src-shared/sync/localdb';
 import { signIn, signOut } from '../../../src-shared/sync/session';
 import type { Session, SyncPhase } from '../../../src-shared/sync/engine';

@@ -2,61 +2,20 @@
 // one), the demo banner, navigation between the desks (documents, signing, verifying, tokens)
 // and the overview that reports which runtime serves the app.
 
-import { useEffect, useState, type ReactElement } from 'react';
-import { vanthu } from './vanthu';
-import { IpcCallError } from '../../src-shared/ipc/client';
-import type { Res } from '../../src-shared/ipc/contract';
+import { useState, type ReactElement } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DemoRole } from '../../src-shared/domain/demo';
-import { SignDesk, type SignTarget } from './desks/SignDesk';
-import { VerifyDesk } from './desks/VerifyDesk';
-import { TokensDesk } from './desks/TokensDesk';
-import { DocumentsPanel } from '../features/documents';
+import { SignDesk, type SignTarget } from '../desks/sign/SignDesk';
+import { VerifyDesk } from '../desks/verify/VerifyDesk';
+import { TokensDesk } from '../desks/tokens/TokensDesk';
+import { DocumentsPanel } from '../desks/documents';
 import { openProfileStore } from '../store/profile';
-import { useProfile, storeNameFor, type ProfileState } from '../shell/profile';
-import { DemoBanner } from '../shell/DemoBanner';
+import { useProfile, storeNameFor, type ProfileState } from './profile';
+import { DemoBanner } from './DemoBanner';
 import { FirstRun } from '../desks/first-run/FirstRun';
-import { describeError } from './files';
-
-type Info = Res<'app.info'>;
-
-function Overview() {
-  const [info, setInfo] = useState<Info | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    vanthu.app
-      .info()
-      .then(setInfo)
-      .catch((e: unknown) => setError(e instanceof IpcCallError ? `${e.message_vi} (${e.message_en})` : String(e)));
-  }, []);
-  return (
-    <section className="card" aria-labelledby="overview-title">
-      <h2 id="overview-title">Tổng quan</h2>
-      <p>
-        Ứng dụng ký số, xác minh và quản lý văn bản điện tử theo Nghị định 30/2020/NĐ-CP — làm việc được cả khi không có
-        mạng.
-      </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {info && (
-        <dl className="facts" data-testid="app-info">
-          <dt>Phiên bản</dt>
-          <dd data-testid="app-version">{info.version}</dd>
-          <dt>Chế độ chạy</dt>
-          <dd data-testid="app-runtime">
-            {info.runtime === 'electron' ? 'Ứng dụng máy tính (Electron)' : 'Chế độ máy chủ cục bộ (host mode)'}
-          </dd>
-          <dt>Nền tảng</dt>
-          <dd>{info.platform}</dd>
-          <dt>Node.js</dt>
-          <dd>{info.versions.node}</dd>
-        </dl>
-      )}
-    </section>
-  );
-}
+import { describeError } from '../components/files';
+import { Overview } from '../desks/overview/Overview';
+import { LanguageSwitch } from './LanguageSwitch';
 
 interface DeskProps {
   profile: ProfileState;
@@ -67,8 +26,8 @@ interface DeskProps {
   openForSigning: (docId: string, sha256: string, fileName: string) => void;
 }
 
-const desks: { id: string; label: string; render: (p: DeskProps) => ReactElement }[] = [
-  { id: 'documents', label: 'Văn bản', render: (p) => (
+const desks: { id: string; render: (p: DeskProps) => ReactElement }[] = [
+  { id: 'documents', render: (p) => (
     <DocumentsPanel
       key={p.storeName}
       profile={p.storeName}
@@ -80,13 +39,14 @@ const desks: { id: string; label: string; render: (p: DeskProps) => ReactElement
       onSignLatest={p.openForSigning}
     />
   ) },
-  { id: 'sign', label: 'Ký số', render: (p) => <SignDesk key={p.toSign?.docId ?? 'files'} target={p.toSign} demo={p.profile.mode === 'demo' ? p.profile.demo : null} role={p.role} /> },
-  { id: 'verify', label: 'Xác minh', render: () => <VerifyDesk /> },
-  { id: 'tokens', label: 'Thiết bị ký', render: () => <TokensDesk /> },
-  { id: 'overview', label: 'Tổng quan', render: () => <Overview /> },
+  { id: 'sign', render: (p) => <SignDesk key={p.toSign?.docId ?? 'files'} target={p.toSign} demo={p.profile.mode === 'demo' ? p.profile.demo : null} role={p.role} /> },
+  { id: 'verify', render: () => <VerifyDesk /> },
+  { id: 'tokens', render: () => <TokensDesk /> },
+  { id: 'overview', render: () => <Overview /> },
 ];
 
 export function App() {
+  const { t } = useTranslation('shell');
   const profile = useProfile();
   const [desk, setDesk] = useState<string>('documents');
   const [role, setRole] = useState<DemoRole>('clerk');
@@ -112,10 +72,11 @@ export function App() {
   return (
     <div className="shell">
       <header className="topbar">
-        <h1>Văn thư số</h1>
-        <span className="subtitle">Hệ thống văn thư điện tử — ký số, xác minh, đồng bộ</span>
+        <h1>{t('common:appName')}</h1>
+        <span className="subtitle">{t('common:tagline')}</span>
+        <LanguageSwitch />
       </header>
-      {!state && !profile.error && <main><p>Đang mở hồ sơ…</p></main>}
+      {!state && !profile.error && <main><p>{t('common:openingProfile')}</p></main>}
       {profile.error !== null && (
         <main>
           <p role="alert" className="error">{describeError(profile.error)}</p>
@@ -133,10 +94,10 @@ export function App() {
       {state && state.mode !== 'new' && (
         <>
           {state.mode === 'demo' && <DemoBanner state={state} profile={profile} role={role} onRole={(r) => { setRole(r); setToSign(null); }} />}
-          <nav className="desks" aria-label="Chức năng">
+          <nav className="desks" aria-label={t('navLabel')}>
             {desks.map((d) => (
               <button key={d.id} aria-current={d.id === current.id ? 'page' : undefined} onClick={() => setDesk(d.id)}>
-                {d.label}
+                {t(`desks.${d.id}`)}
               </button>
             ))}
           </nav>

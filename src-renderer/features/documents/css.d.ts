@@ -1,2 +1,0 @@
-// Lets TypeScript accept the stylesheet imports that Vite bundles.
-declare module '*.css';
