@@ -39,7 +39,9 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     plugins: [react()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
+      // VANTHU_RENDERER_OUT: a second build beside out/renderer (parallel work on the desk; tests
+      // then serve it with VANTHU_TEST_RENDERER_DIR, see tests/helpers/host.ts)
+      outDir: resolve(__dirname, process.env.VANTHU_RENDERER_OUT ?? 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
   },
