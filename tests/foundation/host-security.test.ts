@@ -113,12 +113,12 @@ describe('host-mode bridge against hostile frames', () => {
     expect(await appInfo(host)).toBe('host');
   });
 
-  it('carries a 40 MB PDF as one binary frame of its own size (not base64) and answers it', async () => {
+  it('carries a 100 MB PDF as one binary frame of its own size (not base64) and answers it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-binary-'));
     const file = path.join(dir, 'big.pdf');
-    spawnSync('python3', [path.join(repoRoot, '../shared/tools/mkpdf.py'), file, '40', '40'], { stdio: 'ignore' });
+    spawnSync('python3', [path.join(repoRoot, '../shared/tools/mkpdf.py'), file, '100', '100'], { stdio: 'ignore' });
     const data = new Uint8Array(fs.readFileSync(file));
-    expect(data.length).toBeGreaterThan(39 * 1024 * 1024);
+    expect(data.length).toBeGreaterThan(99 * 1000 * 1000);
     const request = encodeFrame({ type: 'invoke', id: 9, channel: 'verify.pdf', payload: { name: 'big.pdf', data, offline: true } });
     // the PDF's bytes plus a small envelope: no 4/3 growth
     expect(request.length).toBeLessThan(data.length + 1024);
