@@ -10,6 +10,7 @@ import { featureHandlers } from './features';
 import type { Req, Res } from '../../src-shared/ipc/contract';
 import type { DemoHolder } from '../../src-shared/domain/demo';
 import { VanthuError } from '../../src-shared/errors';
+import { SettingsService } from './settings';
 
 export interface ServiceContext {
   runtime: 'electron' | 'host';
@@ -42,6 +43,7 @@ export interface ProfileApi {
 }
 
 export function createHandlers(ctx: ServiceContext): Handlers {
+  const settings = new SettingsService(ctx);
   return {
     ...featureHandlers(ctx),
     'app.info': () => appInfo(ctx.runtime),
@@ -55,6 +57,11 @@ export function createHandlers(ctx: ServiceContext): Handlers {
     'profile.resetDemo': async () => { await profiles(ctx).resetDemo(); return profiles(ctx).state(); },
     'profile.leaveDemo': async () => { await profiles(ctx).leaveDemo(); return profiles(ctx).state(); },
     'profile.useServer': async (req) => { await profiles(ctx).useServer(req); return profiles(ctx).state(); },
+    'settings.get': () => settings.get(),
+    'settings.set': (req) => settings.set(req),
+    'settings.addTrustedRoot': (req) => settings.addTrustedRoot(req),
+    'settings.removeTrustedRoot': (req) => settings.removeTrustedRoot(req),
+    'settings.clearRevocationCache': () => settings.clearRevocationCache(),
     'secrets.wrapKey': async (req) => {
       const plain = Buffer.from(req.key);
       try {

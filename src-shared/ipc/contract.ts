@@ -16,6 +16,7 @@ import {
   TokenLoginRequest,
   VerifyPdfRequest,
 } from './features';
+import { AddTrustedRootRequest, RemoveTrustedRootRequest, SettingsPatch, SettingsState } from './settings';
 
 export const AppErrorSchema = z.object({
   code: z.string(),
@@ -93,6 +94,12 @@ export const channels = {
     request: z.object({ gatewayUrl: z.string().url().max(2000).optional(), offline: z.boolean().optional() }).strict(),
     response: ProfileState,
   },
+  /** The settings desk: the active profile's own settings, each with whether the machine (or the demo) fixes it. */
+  'settings.get': { request: Empty, response: SettingsState },
+  'settings.set': { request: SettingsPatch, response: SettingsState },
+  'settings.addTrustedRoot': { request: AddTrustedRootRequest, response: SettingsState },
+  'settings.removeTrustedRoot': { request: RemoveTrustedRootRequest, response: SettingsState },
+  'settings.clearRevocationCache': { request: Empty, response: SettingsState },
   'sign.pdf': { request: SignPdfRequest, response: SignedFile },
   'sign.batch': { request: SignBatchRequest, response: SignBatchResponse },
   'verify.pdf': { request: VerifyPdfRequest, response: DocumentReportSchema },
