@@ -19,6 +19,7 @@ import type { HashAlgorithm, SignatureScheme, Signer } from '../sign/signer';
 import { webCryptoDigest } from './digest';
 import { addDss } from './dss';
 import { addSignatureField } from './field';
+import { emptyFieldOrThrow, fillSignatureField } from './empty-field';
 import { byteRangePlaceholder, contentsPlaceholder, fillContents, hashByteRanges, patchByteRange, BYTERANGE_MARK, CONTENTS_MARK } from './placeholder';
 import { isOfflineError, type PadesServices } from './services';
 import { certificatesOfCms } from './cms-certs';
@@ -49,6 +50,12 @@ export interface SignPdfOptions {
   /** Claimed signing time for /M and the appearance (default now). */
   signingTime?: Date;
   fieldName?: string;
+  /**
+   * Sign into this existing empty signature field (its widget's page and rectangle; a visible
+   * appearance is drawn in that rectangle) instead of adding a new field. FIELD_NOT_FOUND when the
+   * document has no such field, FIELD_ALREADY_SIGNED when it holds a signature.
+   */
+  intoField?: string;
   visible?: VisibleSignature;
   /** Bytes reserved for the CMS (default: estimate from the signer and level). */
   contentsSize?: number;
@@ -106,10 +113,12 @@ interface SignatureUpdate {
  * Build the appearance of a visible signature into `w`: fills what the document decides (page box,
  * rotation, the signing time shown, the signer's box under a seal) and returns where it goes.
  */
-function placeAppearance(reader: PdfReader, w: IncrementalWriter, visible: VisibleSignature, signingTime: Date): { pageIndex: number; rect: number[]; appearance: PdfRef } {
+function placeAppearance(reader: PdfReader, w: IncrementalWriter, visible: VisibleSignature, signingTime: Date, into?: { pageIndex: number; rect: Rect }): { pageIndex: number; rect: number[]; appearance: PdfRef } {
   const spec = { ...visible.appearance } as AppearanceSpec & { pageBox?: number[]; signingTime?: Date; pageRotation?: number };
   const textKind = spec.kind === 'attachment' || spec.kind === 'copy';
-  const pageIndex = textKind ? 0 : (visible.pageIndex ?? 0);
+  // into an existing field: its widget's page and rectangle, whatever the kind
+  if (into) (spec as { rect?: Rect }).rect = into.rect;
+  const pageIndex = into ? into.pageIndex : textKind ? 0 : (visible.pageIndex ?? 0);
   const pages = reader.pages();
   const page = pages[pageIndex];
   if (!page)
@@ -138,7 +147,7 @@ async function signatureUpdate(
   hash: HashAlgorithm,
   services: PadesServices,
   produce: (digest: Uint8Array) => Promise<Uint8Array>,
-  field: { fieldName?: string; visible?: VisibleSignature; signingTime: Date; reader?: PdfReader },
+  field: { fieldName?: string; intoField?: string; visible?: VisibleSignature; signingTime: Date; reader?: PdfReader },
 ): Promise<SignatureUpdate> {
   for (let attempt = 0; ; attempt++) {
     // the first attempt may reuse the caller's reader (it is mutated only through this writer)
@@ -148,8 +157,17 @@ async function signatureUpdate(
     dict.set('ByteRange', byteRangePlaceholder() as unknown as PdfValue);
     dict.set('Contents', contentsPlaceholder(contentsBytes) as unknown as PdfValue);
     const sigRef = w.add(dict);
-    const shown = field.visible ? placeAppearance(reader, w, field.visible, field.signingTime) : undefined;
-    const added = addSignatureField(reader, w, sigRef, { fieldName: field.fieldName, pageIndex: shown?.pageIndex ?? 0, rect: shown?.rect, appearance: shown?.appearance });
+    let name: string;
+    if (field.intoField) {
+      const target = emptyFieldOrThrow(reader, field.intoField);
+      // an invisible field (zero size, or on no page) is signed invisibly
+      const visibleField = target.pageIndex !== null && target.rect[2] - target.rect[0] >= 1 && target.rect[3] - target.rect[1] >= 1;
+      const shown = field.visible && visibleField ? placeAppearance(reader, w, field.visible, field.signingTime, { pageIndex: target.pageIndex!, rect: target.rect }) : undefined;
+      name = fillSignatureField(reader, w, sigRef, field.intoField, shown?.appearance);
+    } else {
+      const shown = field.visible ? placeAppearance(reader, w, field.visible, field.signingTime) : undefined;
+      name = addSignatureField(reader, w, sigRef, { fieldName: field.fieldName, pageIndex: shown?.pageIndex ?? 0, rect: shown?.rect, appearance: shown?.appearance }).name;
+    }
     const built = w.build();
     const tail = built.bytes;
     const placed = patchByteRange(tail, src.length, built.marks.get(BYTERANGE_MARK)!, built.marks.get(CONTENTS_MARK)!, contentsBytes);
@@ -163,7 +181,7 @@ async function signatureUpdate(
       continue;
     }
     fillContents(tail, src.length, placed, cms);
-    return { tail, fieldName: added.name, byteRange: placed.byteRange, cms };
+    return { tail, fieldName: name, byteRange: placed.byteRange, cms };
   }
 }
 
@@ -196,6 +214,8 @@ export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfO
   const reader = PdfReader.open(src);
   reader.assertComplete();
   checkDocMdp(reader);
+  // a missing or signed target field fails before anything is hashed or signed
+  if (options.intoField) emptyFieldOrThrow(reader, options.intoField);
   const hash = options.hash ?? defaultHash(signer);
   const scheme = options.scheme ?? defaultScheme(signer);
   const signingTime = options.signingTime ?? new Date();
@@ -232,7 +252,7 @@ export async function signPdf(src: ByteSource, signer: Signer, options: SignPdfO
       }
     }
     return cms;
-  }, { fieldName: options.fieldName, visible: options.visible, signingTime, reader });
+  }, { fieldName: options.fieldName, intoField: options.intoField, visible: options.visible, signingTime, reader });
 
   let level: PadesLevel = 'B-B';
   const parts = [first.tail];
