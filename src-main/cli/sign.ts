@@ -25,7 +25,7 @@ export const SIGN_USAGE = `Usage: vanthu sign (--p12 FILE | --token-label LABEL 
                   [--visible signer|organisation|attachment|copy --page N --rect X,Y,W,H
                    --image PNG --seal PNG --text LINE… --title LINE… --name NAME
                    --number SO/KY-HIEU --copy-form "SAO Y"|"SAO LỤC"|"TRÍCH SAO" --agency NAME]
-                  [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss] [--json]
+                  [--reason TEXT] [--location TEXT] [--hash SHA-256|SHA-384|SHA-512] [--pss] [--field NAME] [--json]
                   (--out FILE | --out-dir DIR) IN.pdf…
 The PKCS#12 password is read from VANTHU_P12_PASSWORD or prompted for; never from argv.
 A token (USB PKCS#11) is chosen by --token-label (see "vanthu tokens"); --pkcs11-module uses that
@@ -33,7 +33,10 @@ driver only (default: the known drivers), --key-id the key/certificate with that
 the first signing certificate). The PIN is read from VANTHU_PIN or prompted for, once per batch.
 --pss signs RSA keys with RSASSA-PSS (default PKCS#1 v1.5, what most tokens do).
 --rect is in PDF points from the page's lower-left corner. For "organisation", --rect is the
-signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.`;
+signer's (ký duyệt) box the seal must overlap; without it the last visible signature on the page is used.
+--field NAME signs into the document's existing empty signature field NAME (its page and box; a
+--visible appearance is drawn in that box) instead of adding a field; a file without that field,
+or where it is signed already, fails (FIELD_NOT_FOUND, FIELD_ALREADY_SIGNED).`;
 
 /** Files signed concurrently in a batch with a PKCS#12 key (one signer session). */
 const BATCH_CONCURRENCY = 4;
@@ -136,7 +139,7 @@ function signJob(args: ParsedArgs): SignJob {
       tsaUrl: tsa,
       reason: one(args, 'reason'),
       location: one(args, 'location'),
-      fieldName: one(args, 'field'),
+      intoField: one(args, 'field'),
       signingTime: new Date(),
     },
     visible: visibleChoice(args),
@@ -222,7 +225,7 @@ export async function run(argv: string[]): Promise<number> {
     if (job.pss && signer.key.type !== 'rsa') return usage('--pss needs an RSA key');
     let opts = job.options;
     try {
-      if (job.visible) opts = { ...opts, visible: visibleSignature(job.visible, signer) };
+      if (job.visible) opts = { ...opts, visible: visibleSignature(job.visible, signer, { intoField: !!opts.intoField }) };
     } catch (e) {
       return usage(toAppError(e).message_en);
     }

@@ -44,18 +44,20 @@ const need = (what: string, vi: string) =>
 
 /**
  * The visible signature for `choice`, the same for every file of a batch. Throws
- * SIGN_VISIBLE_INCOMPLETE when a required part (image, box) is missing.
+ * SIGN_VISIBLE_INCOMPLETE when a required part (image, box) is missing; the box is not needed when
+ * signing into an existing field (`opts.intoField`), which has one.
  */
-export function visibleSignature(choice: VisibleChoice, signer: Signer): VisibleSignature {
+export function visibleSignature(choice: VisibleChoice, signer: Signer, opts: { intoField?: boolean } = {}): VisibleSignature {
   const pageIndex = choice.pageIndex ?? 0;
   let appearance: AppearanceSpec;
   switch (choice.kind) {
     case 'signer':
       if (!choice.signatureImage) throw need('a signature image (PNG)', 'ảnh chữ ký (PNG)');
-      if (!choice.rect) throw need('a box (rect)', 'vị trí khung chữ ký');
+      // signing into an existing field: its widget's box replaces this one
+      if (!choice.rect && !opts.intoField) throw need('a box (rect)', 'vị trí khung chữ ký');
       appearance = {
         kind: 'signer',
-        rect: choice.rect,
+        rect: choice.rect ?? [0, 0, 0, 0],
         signatureImage: choice.signatureImage,
         title: choice.title ?? [],
         fullName: choice.fullName ?? signerCommonName(signer) ?? '',
