@@ -200,21 +200,20 @@ export class Lexer {
   private parseHexString(): PdfString {
     this.pos++;
     const start = this.pos;
-    let end = start;
-    for (;;) {
-      if (this.eof()) throw new PdfSyntaxError('unterminated hex string', this.offset);
-      if (this.buf[this.pos] === 0x3e) {
-        end = this.pos;
-        this.pos++;
-        break;
-      }
-      this.pos++;
+    // the closing '>' found natively (a signature's /Contents is tens of kilobytes of hex)
+    const end = this.buf.indexOf(0x3e, start);
+    if (end < 0) {
+      this.pos = this.buf.length;
+      this.eof(); // more bytes may follow (NeedMoreBytes), else:
+      throw new PdfSyntaxError('unterminated hex string', this.offset);
     }
+    this.pos = end + 1;
     const out = new Uint8Array((end - start + 1) >> 1);
     let n = 0, hi = -1;
     let damaged = false;
+    const buf = this.buf;
     for (let i = start; i < end; i++) {
-      const v = hexVal(this.buf[i]);
+      const v = HEX[buf[i]];
       if (v < 0) {
         // not a hex digit: skipped, as viewers do, and the string is marked damaged
         if (!WS[this.buf[i]]) damaged = true;
@@ -317,7 +316,15 @@ export class Lexer {
   }
 }
 
+/** Hex digit values by byte, -1 for anything else. */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 256; c++) HEX[c] = hexDigit(c);
+
 export function hexVal(c: number): number {
+  return c >= 0 && c < 256 ? HEX[c] : -1;
+}
+
+function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;

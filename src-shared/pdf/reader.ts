@@ -143,6 +143,7 @@ export class PdfReader {
 
   private readonly sections: Map<number, XrefSection>;
   private readonly parsedAt: Map<number, ParsedIndirect>;
+  private readonly spansAt = new Map<number, { parsed: ParsedIndirect; spans: Map<string, [number, number]> }>();
 
   private constructor(readonly src: ByteSource, readonly options: ReaderOptions) {
     this.sections = options.sectionCache ?? new Map();
@@ -700,7 +701,17 @@ export class PdfReader {
       this.parsedAt.set(offset, o);
       return o;
     }
-    return this.parseIndirectUncached(offset, spans);
+    // with the byte spans of its values (signature dictionaries): parsed once per offset too
+    const hit = this.spansAt.get(offset);
+    if (hit && hit.parsed.end <= this.src.length) {
+      spans.clear();
+      for (const [k, v] of hit.spans) spans.set(k, v);
+      return hit.parsed;
+    }
+    const o = this.parseIndirectUncached(offset, spans);
+    this.spansAt.set(offset, { parsed: o, spans: new Map(spans) });
+    if (!this.parsedAt.has(offset)) this.parsedAt.set(offset, o);
+    return o;
   }
 
   private parseIndirectUncached(offset: number, spans?: Map<string, [number, number]>): ParsedIndirect {
