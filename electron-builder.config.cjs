@@ -12,7 +12,10 @@ module.exports = {
   files: ['out/**/*', 'package.json', 'resources/**/*', '!**/*.map'],
   extraResources: [{ from: 'resources/pkcs11-modules.json', to: 'pkcs11-modules.json' }],
   asar: true,
-  asarUnpack: ['**/*.node'],
+  // pdf.js runs in a worker thread of the main process for the visual check and reads its
+  // standard fonts and CMaps from disk by path: kept outside the archive with the .node binaries
+  // (@napi-rs/canvas, pkcs11js, better-sqlite3)
+  asarUnpack: ['**/*.node', 'node_modules/pdfjs-dist/**'],
   npmRebuild: true,
   electronFuses: {
     runAsNode: false,
