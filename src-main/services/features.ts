@@ -15,6 +15,7 @@ import { certificateInfo } from './pkcs11/index';
 import { VanthuError } from '../../src-shared/errors';
 import { readResource } from './resources';
 import type { DocumentReport } from '../../src-shared/verify/report';
+import { CancelRegistry, inspectForSigning } from './signing/desk';
 
 
 type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
@@ -28,6 +29,7 @@ function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
     signatureImage: v.signatureImage,
     sealImage: v.sealImage,
     title: v.title,
+    sealRect: v.sealRect ? [v.sealRect[0], v.sealRect[1], v.sealRect[0] + v.sealRect[2], v.sealRect[1] + v.sealRect[3]] : undefined,
     fullName: v.fullName,
     documentNumber: v.documentNumber,
     copyForm: v.copyForm,
@@ -48,6 +50,7 @@ function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
     reason: o.reason,
     location: o.location,
     visible,
+    intoField: o.intoField,
     credential,
   };
 }
@@ -68,16 +71,26 @@ function profilesOf(ctx: ServiceContext) {
   return ctx.profiles;
 }
 
-export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
+export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'sign.inspect' | 'sign.cancel' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
+  const batches = new CancelRegistry();
   const sign = async (items: { name: string; data: Uint8Array }[], o: SignOptions, taskId: string) => {
-    const results = await signDocuments(
-      items.map((i) => ({ name: i.name, bytes: i.data })),
-      toSignRequest(o, ctx),
-      {
-        tokens: ctx.tokens,
-        onProgress: (done, total, item, ok) => ctx.events.emit('progress', { taskId, done, total, item, status: ok ? 'ok' : 'failed' }),
-      },
-    );
+    const isCancelled = batches.begin(taskId);
+    let results;
+    try {
+      results = await signDocuments(
+        items.map((i) => ({ name: i.name, bytes: i.data })),
+        toSignRequest(o, ctx),
+        {
+          tokens: ctx.tokens,
+          isCancelled,
+          onProgress: (done, total, item, ok) => ctx.events.emit('progress', { taskId, done, total, item, status: ok ? 'ok' : 'failed' }),
+        },
+      );
+    } finally {
+      batches.end(taskId);
+    }
+    const stopped = results.find((r) => r.error?.code === 'SIGN_CANCELLED');
+    if (stopped) ctx.events.emit('progress', { taskId, done: results.filter((r) => r.ok).length, total: items.length, status: 'cancelled' });
     return results.map((r) => ({
       name: r.name,
       ok: r.ok,
@@ -99,6 +112,8 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       const results = await sign(items, o as SignOptions, taskId);
       return { results: results.map((r) => ({ ...r, file: r.file && (({ bytes: _b, ...f }) => f)(r.file) })) };
     },
+    'sign.inspect': (req) => inspectForSigning(req.data),
+    'sign.cancel': (req) => ({ cancelled: batches.cancel(req.taskId) }),
     'verify.pdf': async (req) => {
       // The verifier works on files (random access, bounded worker); the upload goes to a
       // private temp file that is removed afterwards.
@@ -127,7 +142,8 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
               model: t.model,
               serial: t.serial,
               module: t.module,
-              pinState: String(t.pin),
+              pinState: t.pin.remaining,
+              pin: { remaining: t.pin.remaining, toBeChanged: t.pin.toBeChanged },
               protectedAuthPath: t.protectedAuthPath,
               loggedIn: t.loggedIn,
               certificates: certs
@@ -160,6 +176,7 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       } finally {
         pin?.fill(0);
       }
+      // (the PIN's state after the login is in tokens.list)
       return { loggedIn: true };
     },
     'tokens.logout': async (req) => {

@@ -16,6 +16,7 @@ import {
   TokenLoginRequest,
   VerifyPdfRequest,
 } from './features';
+import { SignCancelRequest, SignCancelResponse, SignInspectRequest, SignInspectResponse } from './sign-desk';
 import { AddTrustedRootRequest, RemoveTrustedRootRequest, SettingsPatch, SettingsState } from './settings';
 
 export const AppErrorSchema = z.object({
@@ -102,6 +103,10 @@ export const channels = {
   'settings.clearRevocationCache': { request: Empty, response: SettingsState },
   'sign.pdf': { request: SignPdfRequest, response: SignedFile },
   'sign.batch': { request: SignBatchRequest, response: SignBatchResponse },
+  /** Page boxes, signature fields and the Decree 30 positions of a document about to be signed. */
+  'sign.inspect': { request: SignInspectRequest, response: SignInspectResponse },
+  /** Stop a running `sign.batch` before its next document (the ones not started are reported cancelled). */
+  'sign.cancel': { request: SignCancelRequest, response: SignCancelResponse },
   'verify.pdf': { request: VerifyPdfRequest, response: DocumentReportSchema },
   'tokens.list': { request: Empty, response: TokenList },
   'tokens.login': { request: TokenLoginRequest, response: z.object({ loggedIn: z.boolean() }) },

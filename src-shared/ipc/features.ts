@@ -28,6 +28,8 @@ export const VisibleRequest = z
     kind: z.enum(['signer', 'organisation', 'attachment', 'copy']),
     pageIndex: z.number().int().min(0).max(100_000).optional(),
     rect: Rect.optional(),
+    /** Organisation (phát hành): the seal's own box, x, y, w, h (default: over the signer's image, Decree 30). */
+    sealRect: Rect.optional(),
     signatureImage: bytes(IMAGE_MAX_BYTES).optional(),
     sealImage: bytes(IMAGE_MAX_BYTES).optional(),
     title: z.array(z.string().max(200)).max(6).optional(),
@@ -52,6 +54,8 @@ export const SignOptions = z
     reason: z.string().max(500).optional(),
     location: z.string().max(500).optional(),
     visible: VisibleRequest.optional(),
+    /** Sign into this existing empty signature field ("Ký vào ô này") instead of adding one. */
+    intoField: z.string().min(1).max(200).optional(),
     credential: Credential,
   })
   .strict();
@@ -131,6 +135,7 @@ export const DocumentReportSchema = z
 export const VerifyPdfRequest = z.object({ name: FileName, data: bytes(PDF_MAX_BYTES), offline: z.boolean().default(false) }).strict();
 
 // ---- tokens ----
+export const PinStateSchema = z.object({ remaining: z.enum(['many', 'low', 'final', 'locked']), toBeChanged: z.boolean() });
 const CertWarning = z.object({ code: z.string(), message_vi: z.string(), message_en: z.string() });
 export const TokenList = z.object({
   modules: z.array(z.object({ path: z.string(), vendor: z.string().optional(), loaded: z.boolean(), reason: z.string().optional() })),
@@ -142,6 +147,8 @@ export const TokenList = z.object({
       serial: z.string(),
       module: z.string(),
       pinState: z.string(),
+      /** The PIN's state from the token flags: remaining tries (CKF_USER_PIN_COUNT_LOW → low, FINAL_TRY → final, LOCKED → locked). */
+      pin: PinStateSchema,
       protectedAuthPath: z.boolean(),
       loggedIn: z.boolean(),
       certificates: z.array(

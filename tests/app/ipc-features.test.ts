@@ -10,6 +10,7 @@ import { createHandlers } from '../../src-main/services/handlers';
 import { createServiceContext } from '../../src-main/services/context';
 import { makeWorld, type World } from '../verify/fixtures';
 import { repoRoot } from '../helpers/host';
+import { withEmptySignatureFields } from '../helpers/empty-sig-field';
 
 let w: World;
 let profileDir: string;
@@ -105,5 +106,76 @@ describe('sign.pdf and verify.pdf over IPC', () => {
   it('reports an unparseable upload as TOTAL_FAILED, not an exception', async () => {
     const r = await router.dispatch('verify.pdf', { name: 'x.pdf', data: b64(Buffer.from('hello')) }, trusted);
     expect(r).toMatchObject({ ok: true, value: { verdict: 'TOTAL_FAILED' } });
+  });
+  it('inspects a document for the sign desk: page boxes, signature fields, Decree 30 positions', async () => {
+    const prepared = withEmptySignatureFields(b64(w.base), [{ name: 'KyDuyet', pageIndex: 1, rect: [330, 250, 540, 380] }]);
+    const r = await router.dispatch('sign.inspect', { data: prepared }, trusted);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const v = r.value as { pages: { box: number[]; rotate: number }[]; fields: unknown[]; proposed: { signer: { pageIndex: number; rect: number[] }; organisation: unknown; text: { rect: number[] } } };
+    expect(v.pages).toHaveLength(2);
+    const [x1, y1, x2, y2] = v.pages[1].box;
+    expect(v.fields).toEqual([{ name: 'KyDuyet', signed: false, pageIndex: 1, rect: [330, 250, 540, 380] }]);
+    // the signer's box on the last page, inside it, 20 mm from the right edge
+    expect(v.proposed.signer.pageIndex).toBe(1);
+    const s = v.proposed.signer.rect;
+    expect(s[0]).toBeGreaterThan(x1);
+    expect(s[1]).toBeGreaterThan(y1);
+    expect(s[3]).toBeLessThan(y2);
+    expect(Math.abs(x2 - s[2] - 20 * 72 / 25.4)).toBeLessThan(0.1);
+    expect(v.proposed.organisation).toBeNull();
+    // attachment/copy text: top right of page 1
+    expect(v.proposed.text.rect[3]).toBeGreaterThan(v.pages[0].box[3] - 40);
+    expect(v.proposed.text.rect[2]).toBeGreaterThan(v.pages[0].box[2] - 80);
+    // once signed visibly, the seal is proposed over that signature
+    const sig = b64(path.join(repoRoot, 'resources/appearance/sample-signature.png'));
+    const signed = await router.dispatch('sign.pdf', { name: 'a.pdf', data: prepared, credential: p12(), intoField: 'KyDuyet', visible: { kind: 'signer', signatureImage: sig, title: ['CHỦ TỊCH'] } }, trusted);
+    expect(signed.ok).toBe(true);
+    if (!signed.ok) return;
+    const again = await router.dispatch('sign.inspect', { data: (signed.value as { signed: Uint8Array }).signed }, trusted);
+    const o = (again as { value: { fields: { signed: boolean }[]; proposed: { organisation: { pageIndex: number; signerRect: number[]; rect: number[] } } } }).value;
+    expect(o.fields[0].signed).toBe(true);
+    expect(o.proposed.organisation.pageIndex).toBe(1);
+    expect(o.proposed.organisation.signerRect).toEqual([330, 250, 540, 380]);
+    expect(o.proposed.organisation.rect[0]).toBeLessThan(330); // the seal sticks out on the left
+  });
+
+  it('signs into an existing empty field (sign.batch intoField) and refuses a missing one per document', async () => {
+    const prepared = withEmptySignatureFields(b64(w.base), [{ name: 'KyDuyet', pageIndex: 0, rect: [330, 250, 540, 380] }]);
+    const r = await router.dispatch('sign.batch', { taskId: 'into', items: [{ name: 'a.pdf', data: prepared }, { name: 'b.pdf', data: b64(w.base) }], credential: p12(), intoField: 'KyDuyet' }, trusted);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const results = (r.value as { results: { ok: boolean; file?: { fieldName: string; signed: Uint8Array }; error?: { code: string } }[] }).results;
+    expect(results[0].file?.fieldName).toBe('KyDuyet');
+    expect(results[1]).toMatchObject({ ok: false, error: { code: 'FIELD_NOT_FOUND' } });
+    const report = await router.dispatch('verify.pdf', { name: 'a.pdf', data: results[0].file!.signed }, trusted);
+    expect(report).toMatchObject({ ok: true, value: { verdict: 'TOTAL_PASSED', signatures: [{ field: 'KyDuyet', indication: 'TOTAL_PASSED' }] } });
+  });
+
+  it('cancels a batch before its next document: the signed ones are whole, the rest SIGN_CANCELLED', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ name: `d${i}.pdf`, data: b64(w.base) }));
+    let cancelAnswer: Promise<unknown> | undefined;
+    const off = ctx.events.onAny((e, p) => {
+      const q = p as { taskId: string; done: number };
+      if (e === 'progress' && q.taskId === 'cancel-me' && q.done === 3 && !cancelAnswer) cancelAnswer = router.dispatch('sign.cancel', { taskId: 'cancel-me' }, trusted);
+    });
+    const r = await router.dispatch('sign.batch', { taskId: 'cancel-me', items, credential: p12() }, trusted);
+    off();
+    expect(await cancelAnswer).toEqual({ ok: true, value: { cancelled: true } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const results = (r.value as { results: { ok: boolean; file?: { signed: Uint8Array }; error?: { code: string } }[] }).results;
+    expect(results).toHaveLength(12);
+    const okCount = results.filter((x) => x.ok).length;
+    expect(okCount).toBeGreaterThanOrEqual(3);
+    expect(okCount).toBeLessThan(12);
+    expect(results.slice(0, okCount).every((x) => x.ok)).toBe(true);
+    expect(results.slice(okCount).every((x) => !x.ok && x.error?.code === 'SIGN_CANCELLED' && !x.file)).toBe(true);
+    for (const x of results.slice(0, okCount)) {
+      const rep = await router.dispatch('verify.pdf', { name: 'x.pdf', data: x.file!.signed }, trusted);
+      expect(rep).toMatchObject({ ok: true, value: { verdict: 'TOTAL_PASSED' } });
+    }
+    // a finished batch cannot be cancelled
+    expect(await router.dispatch('sign.cancel', { taskId: 'cancel-me' }, trusted)).toEqual({ ok: true, value: { cancelled: false } });
   });
 });

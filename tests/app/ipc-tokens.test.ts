@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter } from '../../src-main/services/ipc/router';
 import { createHandlers } from '../../src-main/services/handlers';
 import { createServiceContext } from '../../src-main/services/context';
-import { type Fixture, LABEL_A, LABEL_B, makeFixture, PIN_A } from '../pkcs11/helpers/fixture';
+import { type Fixture, LABEL_A, LABEL_B, makeFixture, PIN_A, PIN_B } from '../pkcs11/helpers/fixture';
 
 let fx: Fixture;
 let ctx: ReturnType<typeof createServiceContext>;
@@ -74,5 +74,26 @@ describe('tokens over IPC', () => {
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(PIN_A);
     expect(log).not.toContain('758302');
+  });
+  it('reports the PIN state the token flags give after a wrong PIN (SoftHSM2: CKF_USER_PIN_COUNT_LOW), cleared by the right one', async () => {
+    const state = async () => {
+      const r = await router.dispatch('tokens.list', {}, trusted);
+      const t = (r as { value: { tokens: { label: string; pinState: string; pin: { remaining: string; toBeChanged: boolean }; protectedAuthPath: boolean }[] } }).value.tokens.find((x) => x.label === LABEL_B)!;
+      return t;
+    };
+    expect((await state()).pin).toEqual({ remaining: 'many', toBeChanged: false });
+    expect((await state()).protectedAuthPath).toBe(false);
+    const wrong = await router.dispatch('tokens.login', { tokenLabel: LABEL_B, pin: '000111' }, trusted);
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'TOKEN_PIN_INCORRECT' } });
+    expect((await state()).pin.remaining).toBe('low');
+    expect((await state()).pinState).toBe('low');
+    // a token without a PIN pad is never sent an empty PIN
+    expect(await router.dispatch('tokens.login', { tokenLabel: LABEL_B }, trusted)).toMatchObject({ ok: false, error: { code: 'TOKEN_PIN_REQUIRED' } });
+    expect(await router.dispatch('tokens.login', { tokenLabel: LABEL_B, pin: PIN_B }, trusted)).toEqual({ ok: true, value: { loggedIn: true } });
+    expect((await state()).pin.remaining).toBe('many');
+    await router.dispatch('tokens.logout', { tokenLabel: LABEL_B }, trusted);
+    const log = fs.readFileSync(fx.logFile, 'utf8');
+    expect(log).not.toContain('000111');
+    expect(log).not.toContain(PIN_B);
   });
 });

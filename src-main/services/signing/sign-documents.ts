@@ -23,6 +23,8 @@ export interface SignRequest {
   reason?: string;
   location?: string;
   visible?: VisibleChoice;
+  /** Sign into this existing empty signature field of each document ("Ký vào ô này"). */
+  intoField?: string;
   credential: Credential;
 }
 
@@ -57,10 +59,19 @@ async function openSigner(c: Credential, tokens: () => TokenService): Promise<Si
   return createTokenSigner({ service, tokenLabel: c.tokenLabel, keyId: c.keyId, logoutOnClose: false });
 }
 
+export const cancelledError = () =>
+  new VanthuError('SIGN_CANCELLED', 'Đã hủy: văn bản này chưa được ký.', 'Cancelled: this document was not signed.');
+
 export async function signDocuments(
   items: { name: string; bytes: Uint8Array }[],
   req: SignRequest,
-  deps: { tokens: () => TokenService; services?: PadesServices; onProgress?: (done: number, total: number, item: string, ok: boolean) => void },
+  deps: {
+    tokens: () => TokenService;
+    services?: PadesServices;
+    onProgress?: (done: number, total: number, item: string, ok: boolean) => void;
+    /** Asked before each document: true stops the batch there (the rest are reported SIGN_CANCELLED). */
+    isCancelled?: () => boolean;
+  },
 ): Promise<SignItemResult[]> {
   const signer = await openSigner(req.credential, deps.tokens);
   const results: SignItemResult[] = [];
@@ -69,9 +80,14 @@ export async function signDocuments(
     // built inside the loop so an incomplete choice fails each item, as any other per-file error
     let visible: VisibleSignature | undefined;
     for (const item of items) {
+      // cancelled: stop before this document; what was signed is complete, nothing is half-done
+      if (deps.isCancelled?.()) {
+        for (const rest of items.slice(results.length)) results.push({ name: rest.name, ok: false, error: toAppError(cancelledError()) });
+        break;
+      }
       try {
-        if (req.visible) visible ??= visibleSignature(req.visible, signer);
-        const options = { level: req.level, tsaUrl: req.tsaUrl, reason: req.reason, location: req.location, signingTime: new Date(), visible };
+        if (req.visible) visible ??= visibleSignature(req.visible, signer, { intoField: !!req.intoField });
+        const options = { level: req.level, tsaUrl: req.tsaUrl, reason: req.reason, location: req.location, signingTime: new Date(), visible, intoField: req.intoField };
         const { bytes: out, result: res } = await signPdfBytes(item.bytes, signer, options, deps.services);
         results.push({
           name: item.name,

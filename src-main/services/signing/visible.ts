@@ -18,6 +18,8 @@ export interface VisibleChoice {
   pageIndex?: number;
   /** [x1, y1, x2, y2] in points. For organisation: the signer's box (default: the last visible signature on the page). */
   rect?: Rect4;
+  /** Organisation: the seal's own box [x1, y1, x2, y2] (default: placed over the signer's image). */
+  sealRect?: Rect4;
   signatureImage?: Uint8Array;
   sealImage?: Uint8Array;
   title?: string[];
@@ -67,7 +69,7 @@ export function visibleSignature(choice: VisibleChoice, signer: Signer, opts: { 
     case 'organisation':
       if (!choice.sealImage) throw need('a seal image (PNG)', 'ảnh con dấu (PNG)');
       // without a box signPdf finds the last visible signer signature on the page (and its image)
-      appearance = { kind: 'organisation', sealImage: choice.sealImage, signerRect: choice.rect };
+      appearance = { kind: 'organisation', sealImage: choice.sealImage, signerRect: choice.rect, rect: choice.sealRect };
       break;
     case 'attachment':
     case 'copy': {
