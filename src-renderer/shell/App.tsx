@@ -1,8 +1,9 @@
 // The application shell: which profile the desk works in (first run, the demo province, a real
 // one), the demo banner, navigation between the desks (documents, signing, verifying, tokens)
-// and the overview that reports which runtime serves the app.
+// and the overview that reports which runtime serves the app. Alt+1…Alt+6 switch desks (shown in
+// each button's title); the language chosen in the profile's settings is applied at start.
 
-import { useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DemoRole } from '../../src-shared/domain/demo';
 import { SignDesk, type SignTarget } from '../desks/sign/SignDesk';
@@ -13,9 +14,12 @@ import { openProfileStore } from '../store/profile';
 import { useProfile, storeNameFor, type ProfileState } from './profile';
 import { DemoBanner } from './DemoBanner';
 import { FirstRun } from '../desks/first-run/FirstRun';
-import { describeError } from '../components/files';
+import { SettingsDesk } from '../desks/settings/SettingsDesk';
+import { pick } from '../i18n';
+import { isAppError } from '../../src-shared/errors';
 import { Overview } from '../desks/overview/Overview';
 import { LanguageSwitch } from './LanguageSwitch';
+import { vanthu } from './vanthu';
 
 interface DeskProps {
   profile: ProfileState;
@@ -24,6 +28,8 @@ interface DeskProps {
   /** A document handed from one desk to another (e.g. "sign this draft", "sign the latest version"). */
   toSign: SignTarget | null;
   openForSigning: (docId: string, sha256: string, fileName: string) => void;
+  /** Read the profile again (the settings desk changed the server, say). */
+  refreshProfile: () => void;
 }
 
 const desks: { id: string; render: (p: DeskProps) => ReactElement }[] = [
@@ -42,11 +48,12 @@ const desks: { id: string; render: (p: DeskProps) => ReactElement }[] = [
   { id: 'sign', render: (p) => <SignDesk key={p.toSign?.docId ?? 'files'} target={p.toSign} demo={p.profile.mode === 'demo' ? p.profile.demo : null} role={p.role} /> },
   { id: 'verify', render: () => <VerifyDesk /> },
   { id: 'tokens', render: () => <TokensDesk /> },
+  { id: 'settings', render: (p) => <SettingsDesk onChanged={p.refreshProfile} /> },
   { id: 'overview', render: () => <Overview /> },
 ];
 
 export function App() {
-  const { t } = useTranslation('shell');
+  const { t, i18n } = useTranslation('shell');
   const profile = useProfile();
   const [desk, setDesk] = useState<string>('documents');
   const [role, setRole] = useState<DemoRole>('clerk');
@@ -68,6 +75,32 @@ export function App() {
       });
   };
 
+  // The profile's language (settings.json) wins over this browser's last choice: a new launch
+  // address in host mode is another origin, with its own localStorage.
+  useEffect(() => {
+    if (!state || state.mode === 'new') return;
+    vanthu.settings.get().then((s) => {
+      if (s.language.value && s.language.value !== i18n.language) void i18n.changeLanguage(s.language.value);
+    }, () => undefined);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state?.mode]);
+
+  // Alt+1 … Alt+6: the desks in the order of the navigation.
+  const navigable = !!state && state.mode !== 'new';
+  useEffect(() => {
+    if (!navigable) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const n = /^Digit([1-9])$/.exec(e.code)?.[1];
+      const target = n ? desks[Number(n) - 1] : undefined;
+      if (!target) return;
+      e.preventDefault();
+      setDesk(target.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigable]);
+
   const current = desks.find((d) => d.id === desk) ?? desks[0];
   return (
     <div className="shell">
@@ -79,7 +112,7 @@ export function App() {
       {!state && !profile.error && <main><p>{t('common:openingProfile')}</p></main>}
       {profile.error !== null && (
         <main>
-          <p role="alert" className="error">{describeError(profile.error)}</p>
+          <p role="alert" className="error">{isAppError(profile.error) ? pick(profile.error) : t('profileError', { detail: String((profile.error as Error)?.message ?? profile.error) })}</p>
         </main>
       )}
       {state?.mode === 'new' && (
@@ -95,13 +128,14 @@ export function App() {
         <>
           {state.mode === 'demo' && <DemoBanner state={state} profile={profile} role={role} onRole={(r) => { setRole(r); setToSign(null); }} />}
           <nav className="desks" aria-label={t('navLabel')}>
-            {desks.map((d) => (
-              <button key={d.id} aria-current={d.id === current.id ? 'page' : undefined} onClick={() => setDesk(d.id)}>
+            {desks.map((d, i) => (
+              <button key={d.id} type="button" aria-current={d.id === current.id ? 'page' : undefined} onClick={() => setDesk(d.id)}
+                title={t('deskShortcut', { name: t(`desks.${d.id}`), n: i + 1 })} aria-keyshortcuts={`Alt+${i + 1}`} data-desk={d.id}>
                 {t(`desks.${d.id}`)}
               </button>
             ))}
           </nav>
-          <main>{current.render({ profile: state, storeName, role, toSign, openForSigning })}</main>
+          <main id="main">{current.render({ profile: state, storeName, role, toSign, openForSigning, refreshProfile: () => void profile.refresh() })}</main>
         </>
       )}
     </div>

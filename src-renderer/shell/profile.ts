@@ -31,6 +31,8 @@ export interface ProfileHandle {
   resetDemo(): Promise<void>;
   leaveDemo(): Promise<void>;
   useServer(req: Req<'profile.useServer'>): Promise<ProfileState>;
+  /** Read the state again (after the settings desk changed the server, say). */
+  refresh(): Promise<void>;
 }
 
 export function useProfile(): ProfileHandle {
@@ -63,6 +65,13 @@ export function useProfile(): ProfileHandle {
     startDemo: run(() => vanthu.profile.startDemo()),
     resetDemo: run(() => vanthu.profile.resetDemo()),
     leaveDemo: run(() => vanthu.profile.leaveDemo()),
+    async refresh() {
+      try {
+        apply(await vanthu.profile.state());
+      } catch (e) {
+        setError(e);
+      }
+    },
     async useServer(req) {
       setBusy(true);
       try {

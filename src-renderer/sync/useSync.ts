@@ -1,7 +1,6 @@
-// React glue: opens the profile store, runs the sync engine in the leader window, and exposes
-// live queries of the store (Dexie liveQuery, which also sees writes from other windows).
+// React glue: opens the profile store and runs the sync engine in the leader window. Live data
+// of the store is read with dexie-react-hooks' useLiveQuery (it also sees writes from other windows).
 import { useEffect, useMemo, useState } from 'react';
-import { liveQuery } from 'dexie';
 import { openProfileStore, type ProfileStore } from '../store/profile';
 import { SyncEngine, type SyncStatus } from '../../src-shared/sync/engine';
 import type { KeyProtector } from '../../src-shared/sync/at-rest';
@@ -51,13 +50,3 @@ export function useSync(profileName = 'default', keys?: KeyProtector): SyncConte
   return useMemo(() => ({ profile, status, error, kick: () => leader?.kick() }), [profile, status, error, leader]);
 }
 
-/** Subscribe to a Dexie live query; re-runs when the tables it read change. */
-export function useLive<T>(query: () => Promise<T>, deps: unknown[], initial: T): T {
-  const [v, setV] = useState<T>(initial);
-  useEffect(() => {
-    const sub = liveQuery(query).subscribe({ next: setV, error: () => {} });
-    return () => sub.unsubscribe();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return v;
-}

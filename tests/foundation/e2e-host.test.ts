@@ -87,7 +87,9 @@ describe('npm start in host mode, driven in Chromium', () => {
       const page = await browser.newPage();
       await page.goto(host.url);
       await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('alert').textContent()).toContain('already used or carries no launch code');
+      // in the desk's language (Vietnamese by default), with the next step
+      expect(await page.getByRole('alert').textContent()).toContain('đã được dùng hoặc không có mã mở');
+      expect(await page.getByRole('alert').textContent()).toContain('npm start');
       await page.close();
     } finally {
       await host.close();

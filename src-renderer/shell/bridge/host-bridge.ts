@@ -8,6 +8,7 @@
 import { createVanthuApi, type Transport, type VanthuApi } from '../../../src-shared/ipc/client';
 import type { ChannelName, EventName, IpcResult } from '../../../src-shared/ipc/contract';
 import { decodeFrame, encodeFrame, hasBytes } from '../../../src-shared/ipc/frame';
+import { i18n } from '../../i18n';
 
 const SESSION_KEY = 'vanthu.hostSession';
 const PROTOCOL = 'vanthu.v1';
@@ -20,10 +21,11 @@ function takeCode(): string | null {
   return m[1];
 }
 
-const bridgeError = (code: string, vi: string, en: string): IpcResult<never> => ({
-  ok: false,
-  error: { code, message_vi: vi, message_en: en },
-});
+/** A typed error of the bridge, its message in both languages from the shell's catalogs. */
+const bridgeError = (code: string, key: string): IpcResult<never> => {
+  const t = i18n();
+  return { ok: false, error: { code, message_vi: t.getFixedT('vi', 'shell')(key), message_en: t.getFixedT('en', 'shell')(key) } };
+};
 
 export function connectHostBridge(): VanthuApi {
   let code = takeCode();
@@ -64,7 +66,7 @@ export function connectHostBridge(): VanthuApi {
         ws = null;
         ready = null;
         for (const [, settle] of pending) {
-          settle(bridgeError('HOST_BRIDGE_CLOSED', 'Mất kết nối tới dịch vụ nền của ứng dụng.', 'Lost the connection to the app service.'));
+          settle(bridgeError('HOST_BRIDGE_CLOSED', 'bridge.closed'));
         }
         pending.clear();
         reject(new Error('closed'));
@@ -80,11 +82,7 @@ export function connectHostBridge(): VanthuApi {
       try {
         socket = ws ?? (await open());
       } catch {
-        return bridgeError(
-          'HOST_BRIDGE_UNAUTHORISED',
-          'Không kết nối được dịch vụ nền: địa chỉ này đã được dùng hoặc không có mã mở. Mỗi địa chỉ chỉ mở được một lần, trong một thẻ — hãy khởi động lại ứng dụng (npm start) để có địa chỉ mới.',
-          'Cannot reach the app service: this address was already used or carries no launch code. Each address opens once, in one tab — start the app again (npm start) for a new one.',
-        );
+        return bridgeError('HOST_BRIDGE_UNAUTHORISED', 'bridge.unauthorised');
       }
       const id = nextId++;
       return new Promise<IpcResult<unknown>>((resolve) => {

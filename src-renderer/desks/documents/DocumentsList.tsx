@@ -1,0 +1,142 @@
+// The documents list: a virtualized ARIA grid (@tanstack/react-virtual) — only the rows in view
+// (and a few around them) are in the DOM, so 100,000 documents scroll like 100. Sort by date
+// (newest or oldest first), search by trích yếu and số/ký hiệu (case and diacritics ignored),
+// keyboard navigation (↑ ↓ PageUp PageDown Home End), an empty state that says what to do next.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Input, Field } from '@fluentui/react-components';
+import type { LocalDocument } from '../../../src-shared/sync/localdb';
+import { DOC_TYPES } from '../../../src-shared/domain/doctypes';
+import { formatDateTime } from '../../i18n';
+
+export const ROW_HEIGHT = 44;
+
+/** Lower case, without diacritics (đ → d), for search that forgives missing accents. */
+export const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\u0111\u0110]/g, 'd').toLowerCase();
+
+export const soKyHieuOf = (d: LocalDocument): string | null => d.issue?.soKyHieu ?? null;
+
+export interface DocumentsListProps {
+  docs: LocalDocument[];
+  /** Still reading the store (first load). */
+  loading: boolean;
+  today: string;
+  renderActions(d: LocalDocument): ReactNode;
+  /** What to do when the list is empty (a hint with the next step). */
+  emptyHint: ReactNode;
+}
+
+export function DocumentsList({ docs, loading, today, renderActions, emptyHint }: DocumentsListProps) {
+  const { t, i18n } = useTranslation('documents');
+  const en = i18n.language === 'en';
+  const [query, setQuery] = useState('');
+  const [newestFirst, setNewestFirst] = useState(true);
+  const [active, setActive] = useState(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const keys = useMemo(() => docs.map((d) => fold(`${d.meta.subject} ${d.issue?.soKyHieu ?? ''} ${d.incoming ? d.incoming.soDen : ''}`)), [docs]);
+  const rows = useMemo(() => {
+    const q = fold(query.trim());
+    let out = q ? docs.filter((_, i) => keys[i].includes(q)) : docs.slice();
+    // docs arrive newest first (sortDate index, reversed)
+    if (!newestFirst) out = out.reverse();
+    return out;
+  }, [docs, keys, query, newestFirst]);
+
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  useEffect(() => { if (active >= rows.length) setActive(Math.max(0, rows.length - 1)); }, [rows.length, active]);
+
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    setActive(i);
+    v.scrollToIndex(i, { align: 'auto' });
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return; // keys inside a row's buttons keep their meaning
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const to = ({ ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + page, PageUp: active - page, Home: 0, End: rows.length - 1 } as Record<string, number>)[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    move(to);
+  };
+
+  const typeName = (code: string) => { const ty = DOC_TYPES.find((x) => x.code === code); return ty ? (en ? ty.name_en : ty.name_vi) : code; };
+  const overdue = (d: LocalDocument) => !!d.meta.dueDate && d.meta.dueDate < today && !['archived', 'issued'].includes(d.status);
+  const cols = 'docs-cols';
+
+  return (
+    <div className="documents-list-wrap">
+      <div className="list-toolbar">
+        <Field label={t('list.search')} className="list-search">
+          <Input type="search" value={query} onChange={(_, data) => setQuery(data.value)} placeholder={t('list.searchPlaceholder')} data-testid="documents-search" />
+        </Field>
+        <p className="hint" role="status" data-testid="documents-count">
+          {query.trim() ? t('list.matching', { count: rows.length, total: docs.length }) : t('common:documentsCount', { count: docs.length })}
+        </p>
+      </div>
+      {loading ? (
+        <p role="status">{t('list.loading')}</p>
+      ) : docs.length === 0 ? (
+        <div className="empty-state" data-testid="documents-empty">
+          <p><strong>{t('list.emptyTitle')}</strong></p>
+          {emptyHint}
+        </div>
+      ) : (
+        <>
+        {rows.length === 0 && <p className="hint empty-search" data-testid="documents-no-match">{t('list.noMatch')}</p>}
+        <div ref={scrollRef} className="docs-grid" role="grid" aria-label={t('list.title')} aria-rowcount={rows.length + 1} aria-colcount={8}
+          aria-describedby="docs-keys" data-testid="documents-list" tabIndex={0} onKeyDown={onKey}
+          aria-activedescendant={rows[active] ? `doc-row-${rows[active].id}` : undefined}>
+          <div role="rowgroup" className="docs-head-group">
+            <div role="row" aria-rowindex={1} className={`docs-row docs-head ${cols}`}>
+              <div role="columnheader">{t('list.col.number')}</div>
+              <div role="columnheader">{t('list.col.type')}</div>
+              <div role="columnheader">{t('list.col.subject')}</div>
+              <div role="columnheader">{t('list.col.levels')}</div>
+              <div role="columnheader" aria-sort={newestFirst ? 'descending' : 'ascending'}>
+                <button type="button" className="sort" data-testid="documents-sort" onClick={() => setNewestFirst(!newestFirst)}
+                  title={newestFirst ? t('list.sortOldest') : t('list.sortNewest')}>
+                  {t('list.col.date')} {newestFirst ? '↓' : '↑'}
+                </button>
+              </div>
+              <div role="columnheader">{t('list.col.due')}</div>
+              <div role="columnheader">{t('list.col.status')}</div>
+              <div role="columnheader">{t('list.col.actions')}</div>
+            </div>
+          </div>
+          <div role="rowgroup">
+            <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+              {v.getVirtualItems().map((item) => {
+                const d = rows[item.index];
+                const late = overdue(d);
+                return (
+                  <div key={d.id} id={`doc-row-${d.id}`} role="row" aria-rowindex={item.index + 2} aria-selected={item.index === active}
+                    className={`docs-row ${cols}${item.index === active ? ' active' : ''}`} data-testid="document-row" data-doc-id={d.id}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                    onClick={() => setActive(item.index)}>
+                    <div role="gridcell">{d.issue?.soKyHieu ?? (d.incoming ? t('list.incomingNo', { n: d.incoming.soDen }) : '—')}</div>
+                    <div role="gridcell">{typeName(d.meta.typeCode)}</div>
+                    <div role="gridcell" className="subject" title={d.meta.subject}>{d.meta.subject}</div>
+                    <div role="gridcell">{t(`doMat.${d.meta.doMat}`)}/{t(`doKhan.${d.meta.doKhan}`)}</div>
+                    <div role="gridcell">{formatDateTime(d.issue?.issuedDate ?? d.incoming?.ngayDen ?? d.createdAt, d.issue || d.incoming ? { timeStyle: undefined } : {})}</div>
+                    <div role="gridcell" data-testid="document-due" data-overdue={late ? 'yes' : undefined}>
+                      {d.meta.dueDate ? (late ? t('list.overdue', { date: d.meta.dueDate.split('-').reverse().join('/') }) : d.meta.dueDate.split('-').reverse().join('/')) : '—'}
+                    </div>
+                    <div role="gridcell">
+                      {t(`status.${d.status}`)}
+                      {' · '}<span data-testid="document-sync">{d.conflicts > 0 ? t('sync.rowConflict') : d.pending > 0 ? t('sync.rowPending') : t('sync.rowSynced')}</span>
+                    </div>
+                    <div role="gridcell" className="actions">{renderActions(d)}</div>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </div>
+        <p id="docs-keys" className="hint">{t('list.keyboardHint')}</p>
+        </>
+      )}
+    </div>
+  );
+}
