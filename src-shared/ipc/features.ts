@@ -13,6 +13,7 @@ export const bytes = (max: number) =>
 /** The largest PDF one request may carry (the host bridge's message limit is a little more). */
 export const PDF_MAX_BYTES = 150 * 1024 * 1024;
 const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+const CERT_MAX_BYTES = 64 * 1024;
 
 export const FileName = z.string().superRefine((s, ctx) => {
   const p = fileNameProblem(s);
@@ -115,6 +116,21 @@ export const SignatureReportSchema = z
       })
       .passthrough()
       .optional(),
+    // for the signature panel: the certificates (their DER in the document's certificateDers), the widget, revocation's time
+    certificates: z
+      .array(
+        z.object({
+          subject: z.string(), issuer: z.string(), commonName: z.string().nullable(), identifiers: z.array(z.string()), serialNumber: z.string(),
+          notBefore: z.string(), notAfter: z.string(), keyUsage: z.array(z.string()), sha1: z.string(), sha256: z.string(), derIndex: z.number().int().min(0),
+        }).passthrough(),
+      )
+      .max(10)
+      .optional(),
+    widget: z.object({ page: z.number().int().min(0), rect: z.tuple([z.number(), z.number(), z.number(), z.number()]) }).nullable().optional(),
+    revocation: z.object({ status: z.enum(['good', 'revoked', 'unknown', 'not-checked']), source: z.string().nullable(), checkedAt: z.string().nullable().optional() }).passthrough().optional(),
+    docMdpPermission: z.number().nullable().optional(),
+    byteRange: z.array(z.number()).nullable().optional(),
+    revision: z.number().optional(),
   })
   .passthrough();
 
@@ -129,6 +145,9 @@ export const DocumentReportSchema = z
     findings: z.array(Finding),
     summary_vi: z.string(),
     summary_en: z.string(),
+    dss: z.object({ present: z.boolean(), revision: z.number(), certs: z.number(), crls: z.number(), ocsps: z.number() }).optional(),
+    // DER of the certificates the signatures describe (signatures[].certificates[].derIndex)
+    certificateDers: z.array(bytes(CERT_MAX_BYTES)).max(2000).optional(),
   })
   .passthrough();
 

@@ -39,6 +39,8 @@ export interface ChainResult {
   status: ChainStatus;
   /** Subjects from leaf to anchor (as far as built). */
   chain: string[];
+  /** DER of the same certificates, leaf first (when the validator has them). */
+  ders?: Uint8Array[];
   detail_vi: string;
   detail_en: string;
   revocation: RevocationReport;

@@ -5,7 +5,7 @@
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { validatePath, type PathResult, type RevocationCache, type RevocationFetcher } from '../pki';
+import { parseCrl, parseOcsp, validatePath, type PathResult, type RevocationCache, type RevocationFetcher } from '../pki';
 import { parseCertShared } from '../pki/cert';
 import { type DerNode, stringOf } from '../pki/der';
 import { toHex } from './algorithms';
@@ -57,10 +57,36 @@ function revocationOf(r: PathResult, req: ChainRequest, mode: TrustConfig['mode'
   return {
     status: leaf.status,
     source,
+    checkedAt: evidenceTime(r),
     revokedAt: leaf.revokedAt ? leaf.revokedAt.toISOString() : null,
     reason_vi: leaf.detailVi ?? leaf.detail,
     reason_en: leaf.detail,
   };
+}
+
+/** When the freshest revocation evidence used was issued: OCSP producedAt, else CRL thisUpdate. */
+function evidenceTime(r: PathResult): string | null {
+  let best: Date | null = null;
+  const keep = (d: Date | undefined) => {
+    if (d && !Number.isNaN(d.getTime()) && (!best || d > best)) best = d;
+  };
+  for (const o of r.usedOcsps ?? []) {
+    try {
+      keep(parseOcsp(o).producedAt);
+    } catch {
+      /* not readable here: its time is not reported */
+    }
+  }
+  if (!best) {
+    for (const c of r.usedCrls ?? []) {
+      try {
+        keep(parseCrl(c).thisUpdate);
+      } catch {
+        /* idem */
+      }
+    }
+  }
+  return best ? (best as Date).toISOString() : null;
 }
 
 export function pkiChainValidator(cfg: TrustConfig): ChainValidator {
@@ -81,6 +107,7 @@ export function pkiChainValidator(cfg: TrustConfig): ChainValidator {
     const revocation = revocationOf(r, req, cfg.mode);
     const base = {
       chain: r.chain.map(subjectOf),
+      ders: r.chain,
       detail_vi: r.reason?.message_vi ?? '',
       detail_en: r.reason?.message_en ?? '',
       revocation,

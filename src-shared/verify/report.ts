@@ -102,6 +102,8 @@ export type ChangeEntry = {
 export type RevocationReport = {
   status: 'good' | 'revoked' | 'unknown' | 'not-checked';
   source: 'dss' | 'cms-archival' | 'cache' | 'online' | null;
+  /** When the revocation evidence used was issued (OCSP producedAt, else CRL thisUpdate; ISO 8601). */
+  checkedAt?: string | null;
   revokedAt?: string | null;
   reason_vi?: string;
   reason_en?: string;
@@ -138,6 +140,47 @@ export type SignatureReport = {
   summary_en: string;
   /** Visual check of the changes after signing (when judged allowed, or none found in later updates; Node verifier). */
   visual?: VisualReport;
+  /** The certificates behind the signature, signer (or TSA) first, then the path to the anchor as far as it was built. */
+  certificates?: CertificateDetail[];
+  /** Where the signature field's widget is: 0-based page and /Rect [x1, y1, x2, y2] in user space; null when it has none on a page. */
+  widget?: { page: number; rect: [number, number, number, number] } | null;
+};
+
+/** One certificate as the certificate viewer shows it; its DER is in the document's `certificateDers` (bytes, never base64). */
+export type CertificateDetail = {
+  subject: string;
+  issuer: string;
+  commonName: string | null;
+  organization: string | null;
+  /** Vietnamese identifiers found in the subject (MST:…, CCCD:…, CMND:…). */
+  identifiers: string[];
+  email: string | null;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  keyAlgorithm: string;
+  keyBits: number;
+  /** keyUsage bit names (RFC 5280 order), empty when the extension is absent. */
+  keyUsage: string[];
+  /** extendedKeyUsage purposes (OIDs), empty when absent. */
+  extendedKeyUsage: string[];
+  isCa: boolean;
+  selfSigned: boolean;
+  /** Hex fingerprints of the DER. */
+  sha1: string;
+  sha256: string;
+  /** Index of its DER in DocumentReport.certificateDers (shared by the signatures of one signer). */
+  derIndex: number;
+};
+
+/** The Document Security Store: validation data embedded for long-term validation. */
+export type DssSummary = {
+  present: boolean;
+  /** 1-based revision in which it first appears (0 when absent). */
+  revision: number;
+  certs: number;
+  crls: number;
+  ocsps: number;
 };
 
 /** One page compared by the visual check (1-based page number; pixels of the renderings). */
@@ -181,6 +224,10 @@ export type DocumentReport = {
   findings: Finding[];
   summary_vi: string;
   summary_en: string;
+  /** The document's DSS, when the document could be read. */
+  dss?: DssSummary;
+  /** DER of the certificates the signatures' `certificates` describe (by derIndex), each once. */
+  certificateDers?: Uint8Array[];
 };
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };

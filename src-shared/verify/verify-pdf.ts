@@ -5,8 +5,8 @@
 
 import { toAppError } from '../errors';
 import type { ByteSource } from '../pdf/bytesource';
-import { PdfDict, PdfName, PdfString, type PdfValue } from '../pdf/objects';
-import { PdfReader, decodeText, type SignatureField } from '../pdf/reader';
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from '../pdf/objects';
+import { PdfReader, decodeText, type PageInfo, type SignatureField } from '../pdf/reader';
 import { type DigestName, type RangeHasher, digest, toHex } from './algorithms';
 import { checkByteRange } from './byterange';
 import type { ChainResult, ChainValidator } from './chain';
@@ -18,6 +18,7 @@ import { webCryptoProvider, type CryptoProvider } from '../crypto/provider';
 import { derOf } from './signed-data';
 import { readDss, type DssData } from './dss';
 import { signerIdentity } from './identity';
+import { CertificatePool, certificateDetails } from './certificates';
 import { finding, text } from './messages';
 import { documentVerdict, type DocumentReport, type Finding, type Indication, type SignatureReport, type SubIndication } from './report';
 import { RevisionViews } from './revisions';
@@ -127,6 +128,10 @@ interface SigCtx {
   cms: CmsCache;
   /** Cross-reference entries already checked (xref-repairs.ts), shared by the signatures. */
   repairMemo: RepairMemo;
+  /** The page list, read once when a widget is looked up. */
+  pages?: PageInfo[];
+  /** DER of the certificates described in the signatures' reports (DocumentReport.certificateDers). */
+  certPool: CertificatePool;
 }
 
 /** Parsed CMS by /Contents span ("start-end" in the file), so no view of the document parses one twice. */
@@ -229,6 +234,41 @@ function chainOutcome(chain: ChainResult, proven: Date | null, out: Outcome, fin
   }
 }
 
+/** The field's first widget on a page: 0-based page index and /Rect (normalised x1 < x2, y1 < y2). */
+function widgetOf(f: SignatureField, ctx: SigCtx): { page: number; rect: [number, number, number, number] } | null {
+  try {
+    const candidates: Array<{ dict: PdfDict; ref: number | null }> = [{ dict: f.field, ref: f.fieldRef?.num ?? null }];
+    const kids = ctx.reader.resolve(f.field.get('Kids'));
+    if (Array.isArray(kids)) {
+      for (const k of kids.slice(0, 20)) {
+        const d = ctx.reader.resolveDict(k);
+        if (d) candidates.push({ dict: d, ref: k instanceof PdfRef ? k.num : null });
+      }
+    }
+    const pages = ctx.pages ??= ctx.reader.pages();
+    for (const c of candidates) {
+      const r = ctx.reader.resolve(c.dict.get('Rect'));
+      if (!Array.isArray(r) || r.length !== 4) continue;
+      const n = r.map((x) => ctx.reader.resolve(x));
+      if (!n.every((x) => typeof x === 'number')) continue;
+      const [a, b, cc, d] = n as number[];
+      const p = c.dict.get('P');
+      let page = p instanceof PdfRef ? pages.findIndex((pg) => pg.ref?.num === p.num) : -1;
+      if (page < 0 && c.ref !== null) {
+        page = pages.findIndex((pg) => {
+          const annots = ctx.reader.resolve(pg.dict.get('Annots'));
+          return Array.isArray(annots) && annots.some((x) => x instanceof PdfRef && x.num === c.ref);
+        });
+      }
+      // a zero-area rectangle is an invisible signature: nothing to show on the page
+      if (page >= 0 && a !== cc && b !== d) return { page, rect: [Math.min(a, cc), Math.min(b, d), Math.max(a, cc), Math.max(b, d)] };
+    }
+  } catch {
+    /* a widget that cannot be located is not shown */
+  }
+  return null;
+}
+
 function checkDeadline(opts: VerifyPdfOptions): void {
   if (opts.deadline !== undefined && Date.now() > opts.deadline) throw new Deadline('deadline');
 }
@@ -251,6 +291,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   rep.kind = nm(sig.get('Type')) === 'DocTimeStamp' || nm(sig.get('SubFilter')) === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature';
   rep.subFilter = nm(sig.get('SubFilter'));
   rep.byteRange = f.byteRange;
+  rep.widget = widgetOf(f, ctx);
   const mStr = str(sig.get('M'));
   const contents = f.contents && f.contents.some((b) => b !== 0) ? f.contents : null;
 
@@ -354,6 +395,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   }
 
   // 4. Certificate path and revocation (only when the signature itself holds)
+  let chainDers: Uint8Array[] | undefined;
   if (cms.signerCert && rep.kind === 'signature' && cms.signatureOk) {
     const leaf = derOf(cms.signerCert);
     const ku = cms.signerCert.extensions?.find((e) => e.extnID === '2.5.29.15');
@@ -376,6 +418,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
       let chain = await ctx.validateChain(req);
       if (chain.status === 'expired' && proven) chain = await ctx.validateChain({ ...req, at: proven });
       rep.certificateChain = chain.chain;
+      chainDers = chain.ders;
       rep.revocation = chain.revocation;
       chainOutcome(chain, proven, out, rep.findings);
       if (chain.status === 'valid' && chain.revocation.status === 'good') {
@@ -433,6 +476,15 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
     rep.findings.unshift(...cms.findings);
     rep.integrity = integrityOf(cms);
     if (cms.failure) out.set(cms.failure.indication, cms.failure.subIndication);
+  }
+
+  // the certificates for the desk's viewer: the signer (or TSA), then the path as built
+  if (cms.signerCert) {
+    try {
+      rep.certificates = await certificateDetails(derOf(cms.signerCert), chainDers ?? cms.certificateDers, ctx.crypto, ctx.certPool);
+    } catch {
+      /* details are for display only */
+    }
   }
 
   // 6. Level
@@ -521,11 +573,12 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
     if (fields.length === 0) rep.findings.push(finding('DOC_NO_SIGNATURES', 'warning'));
     const ctx: SigCtx = {
       reader, views, src, hasher: opts.hasher ?? sourceRangeHasher(src, opts.crypto), opts, now, crypto: opts.crypto ?? webCryptoProvider, cms: new CmsCache(),
-      dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader), repairMemo: new Map(),
+      dss: readDss(reader), dssRevision: 0, docMdp: findDocMdp(reader), globalFacts: trailingFacts(src, reader), repairMemo: new Map(), certPool: new CertificatePool(),
       revisionEnds: reader.revisions.map((r) => r.end ?? -1),
       validateChain: opts.validateChain ? memoChain(opts.validateChain) : null,
     };
     if (ctx.dss.present) ctx.dssRevision = dssRevision(views);
+    rep.dss = { present: ctx.dss.present, revision: ctx.dssRevision, certs: ctx.dss.certs.length, crls: ctx.dss.crls.length, ocsps: ctx.dss.ocsps.length };
     // document timestamps first: they prove time for earlier signatures
     const order = [...fields].sort((a, b) => (isDocTs(b) ? 1 : 0) - (isDocTs(a) ? 1 : 0));
     const docTimestamps: Array<{ revision: number; genTime: Date }> = [];
@@ -541,6 +594,7 @@ export async function verifyPdf(src: ByteSource, file: string, opts: VerifyPdfOp
     rep.signatures = fields.map((f) => byField.get(f)!).sort((a, b) => a.revision - b.revision);
     rep.signatures.push(...unreachedSignatures(src, reader, fields, ctx.globalFacts));
     rep.verdict = documentVerdict(rep.signatures);
+    rep.certificateDers = ctx.certPool.ders;
   } catch (e) {
     if (e instanceof Deadline) {
       const f = finding('DOC_TIMEOUT', 'error', { ms: opts.deadline ? Math.max(0, opts.deadline - now.getTime()) : 0 });
