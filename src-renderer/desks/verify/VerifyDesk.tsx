@@ -1,99 +1,183 @@
-// Xác minh chữ ký (verify signatures): pick a signed PDF, get the report in Vietnamese with the
-// English beside it — verdict, each signature's indication, signer, claimed vs proven time,
-// level, coverage and what changed after it.
+// Xác minh chữ ký (verify desk): open a PDF from disk, by drag and drop, or receive one from
+// another desk; it is shown in the viewer with the signature panel beside it, which opens by
+// itself when the document has signatures. Verification runs in the main process (IPC
+// `verify.pdf`) while a progress bar shows; a result computed offline says so and when, and is
+// checked again when the network returns (the browser's `online` event) if it was offline or
+// revocation could not be established then.
 
-import { useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, Checkbox, MessageBar, MessageBarBody, ProgressBar, Text } from '@fluentui/react-components';
 import { vanthu } from '../../shell/vanthu';
 import { describeError, fileBytes } from '../../components/files';
-import type { Res } from '../../../src-shared/ipc/contract';
-import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 import { toSafeFileName } from '../../../src-shared/domain/filename';
+import { pick } from '../../i18n';
+import { SignaturePanel } from '../../components/signature-panel/SignaturePanel';
+import { asPanelReport, shouldRecheckOnline, signedRevisionBytes, type PanelReport, type PanelSignature } from '../../components/signature-panel/model';
+import { PdfViewer, type ViewerHandle, type ViewerSource } from './viewer';
+import './verify.css';
 
-type Report = Res<'verify.pdf'>;
+export interface VerifyDeskProps {
+  /** A document handed over by another desk (e.g. the documents desk's "verify"). */
+  document?: { name: string; bytes: Uint8Array } | null;
+}
 
-/** Times are shown in Vietnam's time zone (ICT, UTC+07:00). */
-const vnTime = (iso: string | null) =>
-  iso ? `${new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false })} (GMT+7)` : '—';
+type Doc = { name: string; bytes: Uint8Array };
+type Run = { offline: boolean; report: PanelReport };
+type Viewing = { kind: 'current' } | { kind: 'signed'; sig: PanelSignature; bytes: Uint8Array };
 
-const VERDICT_VI = (indication: string): string =>
-  INDICATION_TEXT[indication as keyof typeof INDICATION_TEXT]?.vi ?? indication;
-
-export function VerifyDesk() {
-  const [report, setReport] = useState<Report | null>(null);
-  const [busy, setBusy] = useState(false);
+export function VerifyDesk({ document: handed = null }: VerifyDeskProps = {}) {
+  const { t } = useTranslation('verify');
+  const [doc, setDoc] = useState<Doc | null>(null);
+  const [run, setRun] = useState<Run | null>(null);
+  const [busy, setBusy] = useState<'verifying' | 'rechecking' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [offline, setOffline] = useState(false);
+  const [offlineOnly, setOfflineOnly] = useState(false);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [viewing, setViewing] = useState<Viewing>({ kind: 'current' });
+  const [dragging, setDragging] = useState(false);
+  const viewer = useRef<ViewerHandle | null>(null);
+  const seq = useRef(0);
 
-  async function onFile(file: File | undefined) {
-    if (!file) return;
-    setBusy(true);
+  const verify = useCallback(async (d: Doc, mode: 'verifying' | 'rechecking', userOffline: boolean) => {
+    const my = ++seq.current;
+    const offline = userOffline || (typeof navigator !== 'undefined' && navigator.onLine === false);
+    setBusy(mode);
     setError(null);
-    setReport(null);
     try {
-      setReport(await vanthu.verify.pdf({ name: toSafeFileName(file.name), data: await fileBytes(file), offline }));
+      const res = asPanelReport(await vanthu.verify.pdf({ name: d.name, data: d.bytes, offline }));
+      if (my !== seq.current) return;
+      setRun({ offline, report: res });
+      if (mode === 'verifying') setPanelOpen(res.signatures.length > 0);
     } catch (e) {
-      setError(describeError(e));
+      if (my === seq.current) setError(describeError(e));
     } finally {
-      setBusy(false);
+      if (my === seq.current) setBusy(null);
     }
+  }, []);
+
+  const open = useCallback((d: Doc) => {
+    setDoc(d);
+    setRun(null);
+    setViewing({ kind: 'current' });
+    void verify(d, 'verifying', offlineOnly);
+  }, [verify, offlineOnly]);
+
+  async function openFile(file: File | undefined) {
+    if (!file) return;
+    open({ name: toSafeFileName(file.name), bytes: await fileBytes(file) });
   }
 
+  useEffect(() => {
+    if (handed) open({ name: toSafeFileName(handed.name), bytes: handed.bytes });
+    // a document handed over is opened once, when it arrives (not again when options change)
+  }, [handed]);
+
+  // the network is back: check again what was checked without it
+  useEffect(() => {
+    const onOnline = () => {
+      if (doc && !busy && !offlineOnly && shouldRecheckOnline(run)) void verify(doc, 'rechecking', false);
+    };
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [doc, run, busy, offlineOnly, verify]);
+
+  const onDrop = (e: DragEvent) => {
+    if (e.defaultPrevented) return; // the viewer took it (onOpenFile)
+    e.preventDefault();
+    setDragging(false);
+    const f = [...e.dataTransfer.files].find((x) => x.type === 'application/pdf' || /\.pdf$/i.test(x.name)) ?? e.dataTransfer.files[0];
+    void openFile(f);
+  };
+
+  // one source object per document shown (the viewer reopens when it changes)
+  const signedName = viewing.kind === 'signed' && doc ? t('signedName', { name: doc.name, rev: viewing.sig.revision }) : '';
+  const source = useMemo<ViewerSource | null>(() => (!doc
+    ? null
+    : viewing.kind === 'signed'
+      ? { kind: 'bytes', bytes: viewing.bytes, name: signedName }
+      : { kind: 'bytes', bytes: doc.bytes, name: doc.name }),
+  // the signed revision's name follows the language without reopening it
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  [doc, viewing]);
+
+  const report = run?.report ?? null;
+  const goTo = (s: PanelSignature) => {
+    if (s.widget) viewer.current?.goTo({ page: s.widget.page, rect: s.widget.rect });
+  };
+  const viewSigned = (s: PanelSignature) => {
+    if (!doc) return;
+    const bytes = signedRevisionBytes(s, doc.bytes);
+    if (bytes) setViewing({ kind: 'signed', sig: s, bytes });
+  };
+
   return (
-    <section className="card" aria-labelledby="verify-title">
-      <h2 id="verify-title">Xác minh chữ ký số</h2>
-      <label htmlFor="verify-file">Tệp PDF đã ký</label>
-      <input id="verify-file" type="file" accept="application/pdf,.pdf" onChange={(e) => onFile(e.target.files?.[0])} />
-      <label>
-        <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} /> Chỉ dùng dữ liệu ngoại tuyến (không
-        tra cứu OCSP/CRL qua mạng)
-      </label>
-      {busy && <p>Đang xác minh…</p>}
+    <section
+      className={`verify-desk${dragging ? ' verify-dragging' : ''}`}
+      aria-labelledby="verify-title"
+      data-testid="verify-desk"
+      onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <div className="verify-toolbar">
+        <h2 id="verify-title">{t('title')}</h2>
+        <div className="verify-open">
+          <label htmlFor="verify-file" className="verify-file-label">{t('open')}</label>
+          <input id="verify-file" type="file" accept="application/pdf,.pdf" onChange={(e) => void openFile(e.target.files?.[0])} />
+          <span className="hint">{t('dropHint')}</span>
+        </div>
+        <Checkbox checked={offlineOnly} onChange={(_, d) => setOfflineOnly(!!d.checked)} label={t('offlineOnly')} />
+        {doc && (
+          <Button onClick={() => void verify(doc, 'verifying', offlineOnly)} disabled={!!busy} data-testid="verify-again">{t('again')}</Button>
+        )}
+        {report && (
+          <Button onClick={() => setPanelOpen((o) => !o)} aria-expanded={panelOpen} aria-controls="verify-side" data-testid="toggle-panel">
+            {panelOpen ? t('hidePanel') : t('showPanel')}
+          </Button>
+        )}
+      </div>
+      {busy && (
+        <div className="verify-progress" data-testid="verify-progress" role="status">
+          <ProgressBar aria-label={busy === 'rechecking' ? t('rechecking') : t('verifying')} />
+          <Text>{busy === 'rechecking' ? t('rechecking') : t('verifying')}</Text>
+        </div>
+      )}
       {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <MessageBar intent="error">
+          <MessageBarBody role="alert" className="error">{error}</MessageBarBody>
+        </MessageBar>
       )}
       {report && (
-        <div data-testid="verify-report">
-          <p>
-            <strong>Kết luận: </strong>
-            <span data-testid="verify-verdict" data-verdict={report.verdict}>
-              {VERDICT_VI(report.verdict)} ({report.verdict})
-            </span>
-          </p>
-          <p>{report.summary_vi}</p>
-          <table>
-            <thead>
-              <tr>
-                <th>Trường ký</th>
-                <th>Người ký</th>
-                <th>Kết quả</th>
-                <th>Thời điểm ký</th>
-                <th>Mức</th>
-                <th>Thay đổi sau khi ký</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.signatures.map((s) => (
-                <tr key={s.field}>
-                  <td>{s.field}</td>
-                  <td>{s.signer?.commonName ?? '—'}</td>
-                  <td>
-                    {VERDICT_VI(s.indication)} {s.subIndication ? `(${s.subIndication})` : ''}
-                    <br />
-                    <small>{s.summary_vi}</small>
-                  </td>
-                  <td>
-                    {s.signingTime.proven ? `${vnTime(s.signingTime.proven)}, theo dấu thời gian` : `${vnTime(s.signingTime.claimed)}, do người ký tự khai`}
-                  </td>
-                  <td>{s.level}</td>
-                  <td>
-                    {s.modificationsAfter === 'none' ? 'Không' : s.modificationsAfter === 'allowed' ? 'Được phép' : 'KHÔNG được phép'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <p className="verify-summary">
+          <strong>{t('verdictLabel')} </strong>
+          <span data-testid="verify-verdict" data-verdict={report.verdict}>{t(`verdict.${report.verdict}`)}</span>
+          {' — '}
+          <span>{pick(null, report.summary_vi, report.summary_en)}</span>
+          {report.error && <span className="error"> {pick(report.error)}</span>}
+        </p>
+      )}
+      {viewing.kind === 'signed' && (
+        <MessageBar intent="warning" data-testid="signed-revision-banner">
+          <MessageBarBody>
+            {t('viewingSigned', { field: viewing.sig.field, rev: viewing.sig.revision, total: report?.revisions ?? viewing.sig.revision })}{' '}
+            <Button size="small" onClick={() => setViewing({ kind: 'current' })} data-testid="back-to-current">{t('backToCurrent')}</Button>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {!doc && <p className="verify-empty">{t('empty')}</p>}
+      {doc && (
+        <div className={`verify-body${panelOpen && report ? ' with-panel' : ''}`}>
+          <div className="verify-viewer" data-testid="verify-viewer" data-viewing={viewing.kind} data-bytes={source?.kind === 'bytes' ? source.bytes.length : 0}>
+            <Suspense fallback={<p>{t('loadingViewer')}</p>}>
+              <PdfViewer source={source} ref={viewer} onOpenFile={(f) => void openFile(f)} />
+            </Suspense>
+          </div>
+          {report && panelOpen && (
+            <aside id="verify-side" className="verify-side" data-testid="verify-report" aria-label={t('panelLabel')}>
+              <SignaturePanel report={report} fileLength={doc.bytes.length} offline={run?.offline ?? false} onGoTo={goTo} onViewSigned={viewSigned} />
+            </aside>
+          )}
         </div>
       )}
     </section>
