@@ -18,13 +18,13 @@ const MARKS = /\p{M}/gu;
 
 export function hasDiacritics(s: string): boolean {
   const d = s.normalize('NFD');
-  return d !== d.replace(MARKS, '') || /[đĐ]/.test(s);
+  return d !== d.replace(MARKS, '') || /[\u0110\u0111]/.test(s);
 }
 
 function foldChar(c: string, stripMarks: boolean): string {
   const lower = c.toLocaleLowerCase('vi');
   if (!stripMarks) return lower.normalize('NFC');
-  return lower.normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd');
+  return lower.normalize('NFD').replace(MARKS, '').replace(/\u0111/g, 'd'); // d with stroke
 }
 
 /** The query as it is compared: folded, spaces collapsed. */
