@@ -11,6 +11,8 @@ import { DOC_TYPES } from '../../../src-shared/domain/doctypes';
 import { formatDateTime } from '../../i18n';
 
 export const ROW_HEIGHT = 44;
+/** dd/MM/yyyy, the way Vietnamese documents write a date. */
+const DAY: Intl.DateTimeFormatOptions = { dateStyle: undefined, timeStyle: undefined, day: '2-digit', month: '2-digit', year: 'numeric' };
 
 /** Lower case, without diacritics (đ → d), for search that forgives missing accents. */
 export const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\u0111\u0110]/g, 'd').toLowerCase();
@@ -119,7 +121,7 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
                     <div role="gridcell">{typeName(d.meta.typeCode)}</div>
                     <div role="gridcell" className="subject" title={d.meta.subject}>{d.meta.subject}</div>
                     <div role="gridcell">{t(`doMat.${d.meta.doMat}`)}/{t(`doKhan.${d.meta.doKhan}`)}</div>
-                    <div role="gridcell">{formatDateTime(d.issue?.issuedDate ?? d.incoming?.ngayDen ?? d.createdAt, d.issue || d.incoming ? { timeStyle: undefined } : {})}</div>
+                    <div role="gridcell" title={formatDateTime(d.createdAt)}>{formatDateTime(d.issue?.issuedDate ?? d.incoming?.ngayDen ?? d.createdAt, DAY)}</div>
                     <div role="gridcell" data-testid="document-due" data-overdue={late ? 'yes' : undefined}>
                       {d.meta.dueDate ? (late ? t('list.overdue', { date: d.meta.dueDate.split('-').reverse().join('/') }) : d.meta.dueDate.split('-').reverse().join('/')) : '—'}
                     </div>
