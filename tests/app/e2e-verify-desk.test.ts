@@ -26,6 +26,7 @@ let signedPath: string;
 let tampered: Uint8Array;
 let tamperedPath: string;
 let expectedTampered: DocumentReport;
+let p256Path: string;
 
 const fingerprint = (alg: 'sha1' | 'sha256', der: Uint8Array) => (createHash(alg).update(der).digest('hex').toUpperCase().match(/.{2}/g) ?? []).join(':');
 
@@ -43,6 +44,8 @@ beforeAll(async () => {
     wr.update(c, new PdfStream(new PdfDict(), new TextEncoder().encode('BT /F1 18 Tf 72 760 Td (Trang 1 DA SUA SAU KHI KY) Tj ET')));
   });
   tamperedPath = save(w, 'quyet-dinh.changed.pdf', tampered);
+  // another signer, whose revocation status this profile has never looked up (nothing cached, nothing embedded)
+  p256Path = save(w, 'cong-van.p256.pdf', await signOurs(w, w.base, w.pki.signers.p256, { level: 'B-B', fieldName: 'KyBanHanh' }));
   expectedTampered = await verifyFile(tamperedPath, { trust: [w.rootPem], cacheDir: null, isolate: false, visualCheck: false });
   const profileDir = fs.mkdtempSync(path.join(w.dir, 'profile-'));
   fs.mkdirSync(path.join(profileDir, 'trust'));
@@ -199,6 +202,34 @@ describe('verify desk: signature panel, certificate viewer, signed revision', ()
     expect(await page.getByTestId('offline-notice').textContent()).toContain('không có mạng');
     // never invalid for want of the network
     expect(await page.getByTestId('signature-row').first().getAttribute('data-status')).not.toBe('invalid');
+    await page.close();
+  }, 120_000);
+
+  it('offline with revocation unknown shows indeterminate with the reason (never invalid), and is checked again when the network returns', async () => {
+    const page = await openDesk();
+    // The browser says it is offline (navigator.onLine false), so the run asks the verifier for offline
+    // revocation data only. Playwright's setOffline would also cut the loopback WebSocket that carries IPC in
+    // host mode, so the browser's side of it is emulated: its onLine flag, then its 'online' event.
+    await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => false }));
+    await page.locator('#verify-file').setInputFiles(p256Path);
+    await page.getByTestId('signature-row').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('offline-notice').waitFor();
+    expect(await page.getByTestId('validation-time').textContent()).toContain('ngoại tuyến');
+    const row = page.getByTestId('signature-row').first();
+    expect(await row.getAttribute('data-status')).toBe('indeterminate');
+    expect(await page.getByTestId('verify-verdict').getAttribute('data-verdict')).toBe('INDETERMINATE');
+    expect(await row.getByTestId('sig-trust').getAttribute('data-revocation')).toBe('unknown');
+    expect(await row.getByTestId('indeterminate-reason').textContent()).toContain('tình trạng thu hồi');
+    expect(await row.getByTestId('sig-integrity').getAttribute('data-state')).toBe('intact');
+    // back online: the online event re-runs the verification with the network
+    await page.evaluate(() => {
+      Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => true });
+      window.dispatchEvent(new Event('online'));
+    });
+    await expect.poll(() => page.getByTestId('validation-time').textContent(), { timeout: 60_000 }).toMatch(/^Kiểm tra lúc /);
+    await page.getByTestId('offline-notice').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('signature-row').first().getAttribute('data-status')).toBe('valid');
+    expect(await page.getByTestId('sig-trust').getAttribute('data-revocation')).toBe('good');
     await page.close();
   }, 120_000);
 });
