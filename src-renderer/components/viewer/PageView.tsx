@@ -128,6 +128,7 @@ function PageViewImpl(p: Props) {
       const off = document.createElement('canvas');
       off.width = Math.floor(vp.width * out);
       off.height = Math.floor(vp.height * out);
+      if (p.index === 0) performance.mark('vt-viewer:render1-start');
       renderTask = page.render({ canvas: off, viewport: vp, transform: out !== 1 ? [out, 0, 0, out, 0, 0] : undefined });
       await renderTask.promise;
       if (cancelled) return;

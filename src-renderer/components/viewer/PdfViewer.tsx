@@ -23,7 +23,7 @@ import {
 import { PasswordResponses, type PDFDocumentLoadingTask, type PDFDocumentProxy } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 import type { ViewerHandle, ViewerProps, ViewerSource, ViewerTarget } from './api';
-import { NotPdfError, openSource, sourceName } from './pdfjs';
+import { NotPdfError, openSource, sharedWorker, sourceName } from './pdfjs';
 import { findInPage, type Hit } from './search';
 import { PageView, centreIn, effectiveSize, type LinkTarget, type PageDims, type PageHit } from './PageView';
 import { Thumbnail } from './Thumbnail';
@@ -113,6 +113,7 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   onRenderedRef.current = props.onPageRendered;
 
   // ---- open the document ------------------------------------------------------------------
+  useEffect(() => void sharedWorker(), []);
   useEffect(() => {
     setSizes(new Map());
     setNear(new Set());
@@ -143,10 +144,13 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
         setPassword({ update, wrong: reason === PasswordResponses.INCORRECT_PASSWORD });
       };
       const pdf = await task.promise;
+      performance.mark('vt-viewer:document');
       const p1 = await pdf.getPage(1);
+      performance.mark('vt-viewer:page1');
       const raw = p1.getViewport({ scale: 1, rotation: 0 });
       if (cancelled) return;
       setLoad({ s: 'ready', doc: pdf, base: { w: raw.width, h: raw.height, rotate: p1.rotate } });
+      setNear(new Set([0])); // page 1 is drawn at once; the observer reports the others
       setPageInput('1');
       onOpenRef.current?.({ pages: pdf.numPages });
     })().catch((err: unknown) => {

@@ -12,11 +12,19 @@
 //   'wasm-unsafe-eval', which our CSP does not grant and must not: pdf.js then uses its
 //   JavaScript fallbacks (openjpeg_nowasm_fallback.js, loaded by import() from 'self'; the JS
 //   JBIG2 decoder; no ICC colour management).
-import { getDocument, GlobalWorkerOptions, PDFDataRangeTransport, VerbosityLevel, type PDFDocumentLoadingTask } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFDataRangeTransport, PDFWorker, VerbosityLevel, type PDFDocumentLoadingTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { ViewerSource } from './api';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
+
+let worker: PDFWorker | null = null;
+/** One pdf.js worker for every viewer, started when the first viewer mounts (not when a document
+ * is opened: loading and compiling the worker's 1 MB of code would delay page 1). */
+export function sharedWorker(): PDFWorker {
+  if (!worker || worker.destroyed) worker = new PDFWorker();
+  return worker;
+}
 
 /** Directory URL of pdf.js's assets, relative to the page (app://vanthu/pdfjs/…, http://127.0.0.1:…/pdfjs/…). */
 export function assetBase(): string {
@@ -26,7 +34,9 @@ export function assetBase(): string {
 /** Bytes read per range request (pdf.js's default chunk). */
 const CHUNK = 65536;
 
-/** A File (from disk or a drop) read by ranges: pdf.js asks for what it needs, Blob.slice reads only that. */
+/** A File (from disk or a drop) read by ranges: pdf.js asks for what it needs, Blob.slice reads only that.
+ * (A prefetch of the chunks where objects begin, read from the cross-reference table, was tried
+ * against pdf.js's sequential walk of the page tree — bench/desk.ts — and gained nothing measurable.) */
 class BlobRangeTransport extends PDFDataRangeTransport {
   #blob: Blob;
   #closed = false;
@@ -80,6 +90,7 @@ export function sourceName(s: ViewerSource): string {
 
 /** Opens a source with pdf.js. The first chunk is read here (to refuse what is not a PDF before pdf.js sees it). */
 export async function openSource(source: ViewerSource): Promise<PDFDocumentLoadingTask> {
+  performance.mark('vt-viewer:open'); // stage marks (performance.getEntriesByType('mark')) for bench/desk.ts
   let range: PDFDataRangeTransport;
   if (source.kind === 'file') {
     const head = new Uint8Array(await source.file.slice(0, CHUNK).arrayBuffer());
@@ -90,7 +101,9 @@ export async function openSource(source: ViewerSource): Promise<PDFDocumentLoadi
     range = new BytesRangeTransport(source.bytes);
   }
   const base = assetBase();
+  performance.mark('vt-viewer:head-read');
   return getDocument({
+    worker: sharedWorker(),
     range,
     rangeChunkSize: CHUNK,
     disableAutoFetch: true,
