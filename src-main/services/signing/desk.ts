@@ -18,9 +18,12 @@ export const SIGNER_BOX = { width: 200, height: 110 };
  * last page, 60 mm above the bottom edge, and the person drags it into place.
  */
 export function proposedSignerRect(box: Rect): Rect {
-  const x2 = box[2] - 20 * MM;
-  const y1 = box[1] + 60 * MM;
-  return [x2 - SIGNER_BOX.width, y1, x2, y1 + SIGNER_BOX.height];
+  const W = box[2] - box[0], H = box[3] - box[1];
+  // (a small page gets a box that fits it)
+  const w = Math.min(SIGNER_BOX.width, W * 0.45), h = Math.min(SIGNER_BOX.height, H * 0.4);
+  const x2 = box[2] - Math.min(20 * MM, W * 0.1);
+  const y1 = box[1] + Math.min(60 * MM, H * 0.25);
+  return [x2 - w, y1, x2, y1 + h];
 }
 
 const round = (r: number[]): [number, number, number, number] => r.map((v) => Math.round(v * 100) / 100) as [number, number, number, number];

@@ -1,14 +1,36 @@
-// Ký số (sign): choose PDFs, a credential (a USB token already unlocked, or a PKCS#12 file), the
-// PAdES level and, optionally, a Decree 30 visible signature (ký duyệt, phát hành, phụ lục, sao).
-// Several files are signed as one batch with one credential session, with progress shown.
+// Ký số (sign), where the document is: the document in the viewer; a credential (a USB token —
+// the list follows tokens plugged in and pulled out —, a PKCS#12 file, or a demo certificate); the
+// kind of signature (ký duyệt, phát hành with số/ký hiệu, phụ lục, sao y) and the PAdES level; the
+// Decree 30 position proposed by the signing service (sign.inspect) and draggable on the page with
+// a live preview of the appearance, or "Ký vào ô này" on one of the document's empty signature
+// fields. A token asks for its PIN once (PIN dialog with the remaining-tries state, or the reader's
+// PIN pad) for the whole batch; a batch shows a progress bar, can be cancelled before its next
+// document, and gives a result per document. Each signed file is verified at once (verify.pdf)
+// and shown in the signature panel.
 
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  Badge, Button, Field, Input, Label, Link, MessageBar, MessageBarBody, ProgressBar, Radio, RadioGroup, Select, Spinner, Textarea,
+} from '@fluentui/react-components';
 import { vanthu } from '../../shell/vanthu';
-import { describeError, downloadUrl, fileBytes } from '../../components/files';
+import { downloadUrl, fileBytes } from '../../components/files';
+import { i18n as appI18n, pick } from '../../i18n';
+import { PinDialog, PinState, type TokenInfo } from '../../components/pin-dialog/PinDialog';
+import { SignaturePanel } from '../../components/signature-panel/SignaturePanel';
+import { asPanelReport } from '../../components/signature-panel/model';
+import type { ViewerHandle } from '../../components/viewer/api';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 import { toSafeFileName } from '../../../src-shared/domain/filename';
+import { formatVnIso } from '../../../src-shared/appearance/time';
+import type { CopyForm } from '../../../src-shared/appearance/index';
+import { useTokens } from '../tokens/TokensDesk';
+import { Placement, type AppearancePreview, type Rect4 } from './Placement';
+import './sign.css';
+
+const PdfViewer = lazy(() => import('../../components/viewer/PdfViewer').then((m) => ({ default: m.PdfViewer })));
 
 /** A document of the local store opened for signing: the signed file is saved as its next version. */
 export interface SignTarget {
@@ -21,80 +43,161 @@ export interface SignTarget {
 }
 type DemoInfo = NonNullable<Res<'profile.state'>['demo']>;
 type Report = Res<'verify.pdf'>;
-
-const DEMO_HOLDERS: { value: DemoHolder; label: string }[] = [
-  { value: 'leader', label: 'Lãnh đạo — ký duyệt' },
-  { value: 'organisation', label: 'Cơ quan (văn thư phát hành) — con dấu' },
-  { value: 'clerk', label: 'Văn thư — cá nhân' },
-  { value: 'specialist', label: 'Chuyên viên — cá nhân' },
-];
-const holderForRole: Record<DemoRole, DemoHolder> = { leader: 'leader', clerk: 'organisation', specialist: 'specialist' };
-
 type Batch = Res<'sign.batch'>;
 type Visible = NonNullable<Req<'sign.batch'>['visible']>;
-type Tokens = Res<'tokens.list'>;
+type Inspect = Res<'sign.inspect'>;
+type Kind = '' | Visible['kind'];
+type Level = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
-const KINDS: { value: '' | Visible['kind']; label: string }[] = [
-  { value: '', label: 'Không hiển thị (chữ ký ẩn)' },
-  { value: 'signer', label: 'Ký duyệt — ảnh chữ ký (người có thẩm quyền)' },
-  { value: 'organisation', label: 'Phát hành — ảnh con dấu (văn thư)' },
-  { value: 'attachment', label: 'Phụ lục kèm theo (góc trên bên phải trang 1)' },
-  { value: 'copy', label: 'Bản sao điện tử (sao y / sao lục / trích sao)' },
-];
+const DEMO_HOLDERS: DemoHolder[] = ['leader', 'organisation', 'clerk', 'specialist'];
+const holderForRole: Record<DemoRole, DemoHolder> = { leader: 'leader', clerk: 'organisation', specialist: 'specialist' };
+const KINDS: Kind[] = ['', 'signer', 'organisation', 'attachment', 'copy'];
+const LEVELS: Level[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
+/** The copy forms of Decree 30 (sao y, sao lục, trích sao): protocol values of the contract (the
+ * type checks them), written with escapes as they are not UI text to translate. */
+const COPY_FORMS = ['SAO Y', 'SAO L\u1EE4C', 'TR\u00CDCH SAO'] as const satisfies readonly CopyForm[];
+/** The seal's default size on screen before the person moves it (35 mm, the engine's default). */
+const SEAL_PT = (35 * 72) / 25.4;
+
+const xywh = (r: Rect4): [number, number, number, number] => [r[0], r[1], r[2] - r[0], r[3] - r[1]];
+
+function useObjectUrl(file: File | null): string | null {
+  const url = useMemo(() => (file ? URL.createObjectURL(file) : null), [file]);
+  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+  return url;
+}
+
+interface ItemResult {
+  name: string;
+  status: 'ok' | 'failed' | 'cancelled';
+  file?: NonNullable<Batch['results'][number]['file']>;
+  error?: string;
+  report?: Report;
+  offline?: boolean;
+}
 
 export function SignDesk({ target = null, demo = null, role = 'clerk' }: { target?: SignTarget | null; demo?: DemoInfo | null; role?: DemoRole }) {
+  const { t, i18n } = useTranslation('sign');
+  const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [files, setFiles] = useState<File[]>(target ? [target.file] : []);
+  const [current, setCurrent] = useState(0);
+  const [currentBytes, setCurrentBytes] = useState<Uint8Array | null>(null);
+  const [info, setInfo] = useState<Inspect | null>(null);
   const [credKind, setCredKind] = useState<'token' | 'p12' | 'demo'>(demo ? 'demo' : 'token');
   const [holder, setHolder] = useState<DemoHolder>(holderForRole[role]);
-  const [verified, setVerified] = useState<Report[]>([]);
-  const [tokens, setTokens] = useState<Tokens | null>(null);
+  const [tokenError, setTokenError] = useState<string | null>(null);
+  const { tokens, refresh: refreshTokens } = useTokens(setTokenError);
   const [tokenLabel, setTokenLabel] = useState('');
   const [p12, setP12] = useState<File | null>(null);
   const [password, setPassword] = useState('');
-  const [level, setLevel] = useState<'B-B' | 'B-T' | 'B-LT' | 'B-LTA'>('B-B');
+  const [level, setLevel] = useState<Level>('B-B');
+  const [tsaUrl, setTsaUrl] = useState('');
   const box = demo && target ? demo.signatureBoxes[target.parentSha256] : undefined;
   // In the demo the kind follows the role: the leader's ký duyệt in the box between title and
   // name, the clerk's seal over it once the leader has signed (approved), otherwise invisible.
-  const [kind, setKind] = useState<'' | Visible['kind']>(
+  const [kind, setKind] = useState<Kind>(
     !demo ? '' : holderForRole[role] === 'leader' && box ? 'signer' : holderForRole[role] === 'organisation' && target?.status === 'approved' ? 'organisation' : '',
   );
   const [image, setImage] = useState<File | null>(null);
-  const [rect, setRect] = useState(box ? [box.rect[0], box.rect[1], box.rect[2] - box.rect[0], box.rect[3] - box.rect[1]].map((v) => Math.round(v)).join(',') : '330,120,200,110');
-  const [pageIndex] = useState(box?.page ?? 0);
-  const [title, setTitle] = useState('KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH');
+  const imageUrl = useObjectUrl(image);
+  const [title, setTitle] = useState(() => appI18n().getFixedT('vi', 'sign')('defaults.title'));
   const [fullName, setFullName] = useState('');
   const [docNumber, setDocNumber] = useState('');
-  const [copyForm, setCopyForm] = useState<'SAO Y' | 'SAO LỤC' | 'TRÍCH SAO'>('SAO Y');
+  const [docSymbol, setDocSymbol] = useState('');
+  const [copyForm, setCopyForm] = useState<CopyForm>(COPY_FORMS[0]);
   const [agency, setAgency] = useState('');
-  const [progress, setProgress] = useState<string>('');
-  const [result, setResult] = useState<Batch | null>(null);
+  const [placement, setPlacement] = useState<{ pageIndex: number; rect: Rect4; moved: boolean } | null>(null);
+  const [intoField, setIntoField] = useState<string | null>(null);
+  const [resetKey, setResetKey] = useState(0);
+  const [pinFor, setPinFor] = useState<TokenInfo | null>(null);
+  const [running, setRunning] = useState<{ taskId: string; done: number; total: number; cancelling: boolean } | null>(null);
+  const [results, setResults] = useState<ItemResult[] | null>(null);
+  const [shown, setShown] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const viewer = useRef<ViewerHandle>(null);
 
+  // the token list is live: keep the chosen token while it is there, else take the first one
   useEffect(() => {
-    vanthu.tokens
-      .list()
-      .then((t) => {
-        setTokens(t);
-        if (t.tokens[0]) setTokenLabel(t.tokens[0].label);
-      })
-      .catch(() => setTokens({ modules: [], tokens: [] }));
-    return vanthu.on('progress', (p) => setProgress(`${p.done}/${p.total} ${p.item ?? ''}`));
-  }, []);
+    const list = tokens?.tokens ?? [];
+    if (!list.some((x) => x.label === tokenLabel)) setTokenLabel(list[0]?.label ?? '');
+  }, [tokens, tokenLabel]);
+  const token = tokens?.tokens.find((x) => x.label === tokenLabel) ?? null;
+
+  // the document shown: its bytes, then what the signing service knows of it
+  const shownFile = files[Math.min(current, files.length - 1)] ?? null;
+  useEffect(() => {
+    let gone = false;
+    setCurrentBytes(null);
+    setInfo(null);
+    setIntoField(null);
+    if (!shownFile) return;
+    void fileBytes(shownFile).then(async (b) => {
+      if (gone) return;
+      setCurrentBytes(b);
+      const r = await vanthu.call('sign.inspect', { data: b });
+      if (!gone && r.ok) setInfo(r.value);
+    });
+    return () => { gone = true; };
+  }, [shownFile]);
+
+  const textLines = useMemo(() => {
+    const time = formatVnIso(new Date());
+    const number = docNumber || t('placement.numberPlaceholder');
+    return kind === 'copy' ? [copyForm, agency, number, time] : [number, time];
+  }, [kind, copyForm, agency, docNumber, t]);
+
+  // the position Decree 30 suggests for the kind (or the demo's box), until the person moves it
+  useEffect(() => {
+    if (!info || !kind) {
+      setPlacement(null);
+      return;
+    }
+    if (kind === 'signer') {
+      if (box) setPlacement({ pageIndex: box.page, rect: box.rect, moved: false });
+      else setPlacement({ ...info.proposed.signer, moved: false });
+    } else if (kind === 'organisation') {
+      if (info.proposed.organisation) setPlacement({ pageIndex: info.proposed.organisation.pageIndex, rect: info.proposed.organisation.rect, moved: false });
+      else {
+        const s = info.proposed.signer.rect;
+        setPlacement({ pageIndex: info.proposed.signer.pageIndex, rect: [s[0], s[1], s[0] + SEAL_PT, s[1] + SEAL_PT], moved: false });
+      }
+    } else setPlacement({ ...info.proposed.text, moved: false });
+  }, [info, kind, box, resetKey]);
+
+  const field = intoField ? info?.fields.find((f) => f.name === intoField) ?? null : null;
+  const shownPlacement = field && field.pageIndex !== null ? { pageIndex: field.pageIndex, rect: field.rect, moved: false } : placement;
+  useEffect(() => {
+    if (shownPlacement) viewer.current?.goTo({ page: shownPlacement.pageIndex, rect: shownPlacement.rect });
+    // (only when the page changes, not on every drag step)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shownPlacement?.pageIndex, intoField]);
+
+  const preview: AppearancePreview | null = !kind
+    ? null
+    : kind === 'signer'
+      ? { kind: 'signer', title: box ? [] : title.split('\n').filter(Boolean), fullName: box ? '' : fullName || t('placement.nameFromCertificate'), imageUrl }
+      : kind === 'organisation'
+        ? { kind: 'organisation', imageUrl }
+        : { kind: 'text', lines: textLines };
+
+  const emptyFields = (info?.fields ?? []).filter((f) => !f.signed);
 
   async function visibleSpec(): Promise<Visible | undefined> {
     if (!kind) return undefined;
-    const r = rect.split(',').map(Number) as [number, number, number, number];
-    const spec: Visible = { kind, pageIndex };
+    const spec: Visible = { kind, pageIndex: placement?.pageIndex ?? 0 };
     if (kind === 'signer') {
-      spec.rect = r;
+      if (placement && !intoField) spec.rect = xywh(placement.rect);
       // on a sample document the title and name are printed already: the image goes between them
       spec.title = box ? [] : title.split('\n').filter(Boolean);
       if (fullName || box) spec.fullName = box ? '' : fullName;
       if (image) spec.signatureImage = await fileBytes(image);
     } else if (kind === 'organisation') {
       if (image) spec.sealImage = await fileBytes(image);
+      // the seal goes over the signer's image by itself, unless the person moved it
+      if (placement?.moved && !intoField) spec.sealRect = xywh(placement.rect);
     } else {
       spec.documentNumber = docNumber;
+      if (placement?.moved && !intoField) spec.rect = xywh(placement.rect);
       if (kind === 'copy') {
         spec.copyForm = copyForm;
         spec.copyingAgency = agency;
@@ -103,9 +206,43 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
     return spec;
   }
 
-  async function sign() {
+  /** The reason written into the signature (always in Vietnamese: it is part of the document). */
+  function reason(): string | undefined {
+    const vi = appI18n().getFixedT('vi', 'sign');
+    if (kind === 'signer') return vi('reason.approve');
+    if (kind === 'organisation') {
+      const number = [docNumber, docSymbol].filter(Boolean).join('/');
+      return number ? vi('reason.issueNumbered', { number }) : vi('reason.issue');
+    }
+    if (kind === 'attachment') return vi('reason.attachment');
+    if (kind === 'copy') return vi('reason.copy', { form: copyForm });
+    return undefined;
+  }
+
+  function start() {
     setError(null);
-    setResult(null);
+    if (credKind === 'token') {
+      if (!token) {
+        setError(t('errors.noToken'));
+        return;
+      }
+      if (!token.loggedIn) {
+        // one PIN entry for the whole batch: the login serves every document
+        setPinFor(token);
+        return;
+      }
+    }
+    void run();
+  }
+
+  async function run() {
+    setResults(null);
+    setShown(0);
+    const taskId = crypto.randomUUID();
+    setRunning({ taskId, done: 0, total: files.length, cancelling: false });
+    const off = vanthu.on('progress', (p) => {
+      if (p.taskId === taskId) setRunning((r) => (r && r.taskId === taskId ? { ...r, done: p.done, total: p.total } : r));
+    });
     try {
       const credential =
         credKind === 'token'
@@ -114,153 +251,294 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
             ? { kind: 'demo' as const, holder }
             : { kind: 'p12' as const, p12: p12 ? await fileBytes(p12) : new Uint8Array(0), password };
       const items = await Promise.all(files.map(async (f) => ({ name: toSafeFileName(f.name), data: await fileBytes(f) })));
-      setVerified([]);
-      const res = await vanthu.sign.batch({ taskId: crypto.randomUUID(), items, level, credential, visible: await visibleSpec() });
-      setResult(res);
+      const r = await vanthu.call('sign.batch', {
+        taskId, items, level, credential, visible: await visibleSpec(), reason: reason(),
+        ...(level !== 'B-B' && tsaUrl ? { tsaUrl } : {}),
+        ...(intoField ? { intoField } : {}),
+      });
+      if (!r.ok) {
+        setError(pick(r.error));
+        return;
+      }
+      const out: ItemResult[] = r.value.results.map((x) => ({
+        name: x.name,
+        status: x.ok ? 'ok' : x.error?.code === 'SIGN_CANCELLED' ? 'cancelled' : 'failed',
+        file: x.file,
+        error: x.error ? pick(x.error) : undefined,
+      }));
+      setResults(out);
       // Each signed file is saved (as the document's next version) and verified at once.
-      const reports: Report[] = [];
-      for (const r of res.results) {
-        if (!r.ok || !r.file) continue;
-        if (target) await target.save(r.file.signed, r.file.name);
-        reports.push(await vanthu.verify.pdf({ name: r.file.name, data: r.file.signed, offline: true }));
-        setVerified([...reports]);
+      for (const item of out) {
+        if (item.status !== 'ok' || !item.file) continue;
+        if (target) await target.save(item.file.signed, item.file.name);
+        // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
+        const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+        const v = await vanthu.call('verify.pdf', { name: item.file.name, data: item.file.signed, offline });
+        item.offline = offline;
+        if (v.ok) item.report = v.value;
+        else item.error = pick(v.error);
+        setResults([...out]);
       }
     } catch (e) {
-      setError(describeError(e));
+      setError(String((e as Error)?.message ?? e));
     } finally {
+      off();
       setPassword('');
+      setRunning(null);
+      refreshTokens();
     }
   }
 
+  async function cancel() {
+    if (!running) return;
+    setRunning({ ...running, cancelling: true });
+    await vanthu.call('sign.cancel', { taskId: running.taskId });
+  }
+
+  const canSign = files.length > 0 && !running && (credKind !== 'p12' || !!p12);
+  const shownResult = results?.filter((r) => r.report)[shown] ?? null;
+  const indication = (v: Report['verdict']) => INDICATION_TEXT[v][lang];
+
   return (
-    <section className="card" aria-labelledby="sign-title">
-      <h2 id="sign-title">Ký số văn bản</h2>
-      <label htmlFor="sign-files">Tệp PDF cần ký (có thể chọn nhiều tệp)</label>
-      <input id="sign-files" type="file" multiple accept="application/pdf,.pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
-      {files.length > 0 && <p data-testid="sign-selected">Đã chọn: {files.map((f) => f.name).join(', ')}</p>}
+    <section className="card sign-desk" aria-labelledby="sign-title">
+      <h2 id="sign-title">{t('title')}</h2>
+      <div className="sign-layout">
+        <div className="sign-document">
+          {shownFile ? (
+            <Suspense fallback={<Spinner label={t('viewerLoading')} />}>
+              <PdfViewer ref={viewer} source={{ kind: 'file', file: shownFile }} allowOpen={false} thumbnails={false} testId="sign-viewer" />
+            </Suspense>
+          ) : (
+            <p className="hint">{t('noDocument')}</p>
+          )}
+        </div>
 
-      <fieldset>
-        <legend>Chứng thư số</legend>
-        {demo && (
-          <>
-            <label>
-              <input type="radio" checked={credKind === 'demo'} onChange={() => setCredKind('demo')} /> Chứng thư số dùng thử
-            </label>
+        <div className="sign-form">
+          <div className="sign-file-field">
+            <Label htmlFor="sign-files">{t('files.label')}</Label>
+            <input id="sign-files" type="file" multiple accept="application/pdf,.pdf"
+              onChange={(e) => { setFiles([...(e.target.files ?? [])]); setCurrent(0); setResults(null); }} />
+          </div>
+          {files.length > 0 && (
+            <p data-testid="sign-selected">{t('files.selected', { count: files.length, names: files.map((f) => f.name).join(', ') })}</p>
+          )}
+          {files.length > 1 && (
+            <Field label={t('files.shown')}>
+              <Select value={String(current)} onChange={(_, d) => setCurrent(Number(d.value))}>
+                {files.map((f, i) => <option key={i} value={i}>{f.name}</option>)}
+              </Select>
+            </Field>
+          )}
+
+          <fieldset>
+            <legend>{t('credential.legend')}</legend>
+            <RadioGroup value={credKind} onChange={(_, d) => setCredKind(d.value as typeof credKind)} aria-label={t('credential.legend')}>
+              {demo && <Radio value="demo" label={t('credential.demo')} />}
+              <Radio value="token" label={t('credential.token')} />
+              <Radio value="p12" label={t('credential.p12')} />
+            </RadioGroup>
             {credKind === 'demo' && (
-              <select aria-label="Chứng thư số dùng thử" data-testid="demo-holder" value={holder} onChange={(e) => setHolder(e.target.value as DemoHolder)}>
-                {DEMO_HOLDERS.map((h) => <option key={h.value} value={h.value}>{h.label}</option>)}
-              </select>
+              <Field label={t('credential.demo')}>
+                <Select data-testid="demo-holder" value={holder} onChange={(_, d) => setHolder(d.value as DemoHolder)}>
+                  {DEMO_HOLDERS.map((h) => <option key={h} value={h}>{t(`holders.${h}`)}</option>)}
+                </Select>
+              </Field>
             )}
-          </>
-        )}
-        <label>
-          <input type="radio" checked={credKind === 'token'} onChange={() => setCredKind('token')} /> Thiết bị ký USB (token)
-        </label>
-        {credKind === 'token' && (
-          <select aria-label="Token" value={tokenLabel} onChange={(e) => setTokenLabel(e.target.value)}>
-            {(tokens?.tokens ?? []).map((t) => (
-              <option key={t.label} value={t.label}>
-                {t.label} — {t.manufacturer} {t.loggedIn ? '(đã mở khóa)' : '(chưa nhập PIN)'}
-              </option>
-            ))}
-          </select>
-        )}
-        <label>
-          <input type="radio" checked={credKind === 'p12'} onChange={() => setCredKind('p12')} /> Tệp PKCS#12 (.p12/.pfx)
-        </label>
-        {credKind === 'p12' && (
-          <>
-            <input aria-label="Tệp PKCS#12" type="file" accept=".p12,.pfx" onChange={(e) => setP12(e.target.files?.[0] ?? null)} />
-            <input aria-label="Mật khẩu PKCS#12" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
-          </>
-        )}
-      </fieldset>
+            {credKind === 'token' && (
+              <>
+                {tokens && tokens.tokens.length === 0 && <p data-testid="sign-no-token">{t('credential.noToken')}</p>}
+                {tokens && tokens.tokens.length > 0 && (
+                  <Field label={t('credential.tokenChoice')}>
+                    <Select data-testid="sign-token" value={tokenLabel} onChange={(_, d) => setTokenLabel(d.value)}>
+                      {tokens.tokens.map((x) => (
+                        <option key={`${x.module}:${x.label}`} value={x.label}>
+                          {t('credential.tokenOption', { label: x.label, manufacturer: x.manufacturer, state: x.loggedIn ? 'unlocked' : 'locked' })}
+                        </option>
+                      ))}
+                    </Select>
+                  </Field>
+                )}
+                {token && (
+                  <p>
+                    <Badge appearance="tint" color={token.loggedIn ? 'success' : 'informative'}>{token.loggedIn ? t('credential.unlocked') : t('credential.locked')}</Badge>{' '}
+                    {token.protectedAuthPath && <Badge appearance="outline">{t('credential.pinPad')}</Badge>}
+                  </p>
+                )}
+                {token && <PinState remaining={token.pin.remaining} toBeChanged={token.pin.toBeChanged} />}
+                {tokenError && <p className="error">{tokenError}</p>}
+              </>
+            )}
+            {credKind === 'p12' && (
+              <>
+                <input aria-label={t('credential.p12File')} type="file" accept=".p12,.pfx" onChange={(e) => setP12(e.target.files?.[0] ?? null)} />
+                <Field label={t('credential.p12Password')}>
+                  <Input type="password" autoComplete="off" value={password} onChange={(_, d) => setPassword(d.value)} />
+                </Field>
+              </>
+            )}
+          </fieldset>
 
-      <label htmlFor="sign-level">Mức chữ ký PAdES</label>
-      <select id="sign-level" value={level} onChange={(e) => setLevel(e.target.value as typeof level)}>
-        <option value="B-B">B-B (cơ bản)</option>
-        <option value="B-T">B-T (có dấu thời gian)</option>
-        <option value="B-LT">B-LT (kèm dữ liệu kiểm tra thu hồi)</option>
-        <option value="B-LTA">B-LTA (lưu trữ dài hạn)</option>
-      </select>
+          <Field label={t('kind.label')}>
+            <Select id="sign-kind" value={kind} onChange={(_, d) => setKind(d.value as Kind)}>
+              {KINDS.map((k) => <option key={k} value={k}>{t(`kind.${k || 'invisible'}`)}</option>)}
+            </Select>
+          </Field>
+          <Field label={t('level.label')}>
+            <Select id="sign-level" value={level} onChange={(_, d) => setLevel(d.value as Level)}>
+              {LEVELS.map((l) => <option key={l} value={l}>{t(`level.${l}`)}</option>)}
+            </Select>
+          </Field>
+          {level !== 'B-B' && (
+            <Field label={t('level.tsa')} hint={t('level.tsaHint')}>
+              <Input type="url" value={tsaUrl} onChange={(_, d) => setTsaUrl(d.value)} data-testid="sign-tsa" />
+            </Field>
+          )}
 
-      <label htmlFor="sign-kind">Hình thức hiển thị (Phụ lục I, Nghị định 30/2020/NĐ-CP)</label>
-      <select id="sign-kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-        {KINDS.map((k) => (
-          <option key={k.value} value={k.value}>
-            {k.label}
-          </option>
-        ))}
-      </select>
-      {(kind === 'signer' || kind === 'organisation') && (
-        <>
-          <label htmlFor="sign-image">{kind === 'signer' ? 'Ảnh chữ ký (PNG nền trong, mực xanh)' : 'Ảnh con dấu (PNG nền trong, màu đỏ)'}</label>
-          <input id="sign-image" type="file" accept="image/png" onChange={(e) => setImage(e.target.files?.[0] ?? null)} />
-        </>
-      )}
-      {kind === 'signer' && (
-        <>
-          <label htmlFor="sign-rect">Vị trí khung chữ ký X,Y,Rộng,Cao (điểm, từ góc dưới trái)</label>
-          <input id="sign-rect" value={rect} onChange={(e) => setRect(e.target.value)} />
-          <label htmlFor="sign-title">Quyền hạn, chức vụ</label>
-          <textarea id="sign-title" rows={2} value={title} onChange={(e) => setTitle(e.target.value)} />
-          <label htmlFor="sign-name">Họ và tên (mặc định lấy từ chứng thư số)</label>
-          <input id="sign-name" value={fullName} onChange={(e) => setFullName(e.target.value)} />
-        </>
-      )}
-      {(kind === 'attachment' || kind === 'copy') && (
-        <>
-          <label htmlFor="sign-number">Số, ký hiệu văn bản</label>
-          <input id="sign-number" value={docNumber} placeholder="15/QĐ-UBND" onChange={(e) => setDocNumber(e.target.value)} />
-        </>
-      )}
-      {kind === 'copy' && (
-        <>
-          <label htmlFor="sign-copyform">Hình thức sao</label>
-          <select id="sign-copyform" value={copyForm} onChange={(e) => setCopyForm(e.target.value as typeof copyForm)}>
-            <option>SAO Y</option>
-            <option>SAO LỤC</option>
-            <option>TRÍCH SAO</option>
-          </select>
-          <label htmlFor="sign-agency">Cơ quan sao</label>
-          <input id="sign-agency" value={agency} onChange={(e) => setAgency(e.target.value)} />
-        </>
-      )}
-      <p>
-        <button className="primary" disabled={files.length === 0} onClick={sign}>
-          {files.length > 1 ? `Ký ${files.length} văn bản` : 'Ký văn bản'}
-        </button>{' '}
-        {progress && <span data-testid="sign-progress">{progress}</span>}
-      </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {target && <p className="hint">Bản đã ký được lưu thành phiên bản mới của văn bản và đồng bộ lên máy chủ.</p>}
-      {verified.map((r) => (
-        <p key={r.file} data-testid="sign-verify">
-          Kiểm tra ngay sau khi ký — {r.file}:{' '}
-          <strong data-testid="sign-verify-verdict" data-verdict={r.verdict}>{INDICATION_TEXT[r.verdict].vi}</strong> — {r.summary_vi}
-        </p>
-      ))}
-      {result && (
-        <ul data-testid="sign-results">
-          {result.results.map((r) => (
-            <li key={r.name}>
-              {r.ok && r.file ? (
-                <>
-                  Đã ký <a href={downloadUrl(r.file.signed)} download={r.file.name}>{r.file.name}</a> — mức {r.file.level}
-                  {r.file.pending.length > 0 && ` (cần bổ sung khi có mạng: ${r.file.pending.join(', ')})`}
-                </>
-              ) : (
-                <>
-                  Không ký được {r.name}: {r.error?.message_vi}
-                </>
+          {(kind === 'signer' || kind === 'organisation') && (
+            <div className="sign-file-field">
+              <Label htmlFor="sign-image">{kind === 'signer' ? t('appearance.signatureImage') : t('appearance.sealImage')}</Label>
+              <input id="sign-image" type="file" accept="image/png" onChange={(e) => setImage(e.target.files?.[0] ?? null)} />
+            </div>
+          )}
+          {kind === 'signer' && !box && (
+            <>
+              <Field label={t('appearance.title')}>
+                <Textarea rows={2} value={title} onChange={(_, d) => setTitle(d.value)} />
+              </Field>
+              <Field label={t('appearance.name')}>
+                <Input value={fullName} onChange={(_, d) => setFullName(d.value)} />
+              </Field>
+            </>
+          )}
+          {kind === 'organisation' && (
+            <div className="sign-row">
+              <Field label={t('appearance.issueNumber')}>
+                <Input value={docNumber} placeholder={t('appearance.issueNumberPlaceholder')} onChange={(_, d) => setDocNumber(d.value)} />
+              </Field>
+              <Field label={t('appearance.issueSymbol')}>
+                <Input value={docSymbol} placeholder={t('appearance.issueSymbolPlaceholder')} onChange={(_, d) => setDocSymbol(d.value)} />
+              </Field>
+            </div>
+          )}
+          {(kind === 'attachment' || kind === 'copy') && (
+            <Field label={t('appearance.number')}>
+              <Input value={docNumber} placeholder={t('appearance.numberPlaceholder')} onChange={(_, d) => setDocNumber(d.value)} />
+            </Field>
+          )}
+          {kind === 'copy' && (
+            <>
+              <Field label={t('appearance.copyForm')}>
+                <Select value={copyForm} onChange={(_, d) => setCopyForm(d.value as CopyForm)}>
+                  {COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}
+                </Select>
+              </Field>
+              <Field label={t('appearance.agency')}>
+                <Input value={agency} onChange={(_, d) => setAgency(d.value)} />
+              </Field>
+            </>
+          )}
+
+          {emptyFields.length > 0 && (
+            <fieldset data-testid="sign-fields">
+              <legend>{t('fields.legend')}</legend>
+              <ul className="sign-field-list">
+                {emptyFields.map((f) => (
+                  <li key={f.name} data-testid="sign-field" data-field={f.name}>
+                    <span>{f.pageIndex === null ? t('fields.invisible', { name: f.name }) : t('fields.where', { name: f.name, page: f.pageIndex + 1 })}</span>{' '}
+                    {intoField === f.name ? (
+                      <Button size="small" onClick={() => setIntoField(null)} aria-label={t('fields.unchooseLabel', { name: f.name })}>{t('fields.unchoose')}</Button>
+                    ) : (
+                      <Button size="small" appearance="primary" onClick={() => setIntoField(f.name)} aria-label={t('fields.chooseLabel', { name: f.name })}>{t('fields.choose')}</Button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              {intoField && <p data-testid="sign-into-field">{t('fields.chosen', { name: intoField })}</p>}
+            </fieldset>
+          )}
+
+          {currentBytes && shownFile && shownPlacement && (kind || field) && (
+            <div className="sign-position">
+              <h3>{t('placement.title', { page: shownPlacement.pageIndex + 1 })}</h3>
+              <p className="hint">{field ? t('placement.fieldHint') : t('placement.hint')}</p>
+              <Placement bytes={currentBytes} name={shownFile.name} pageIndex={shownPlacement.pageIndex} rect={shownPlacement.rect}
+                movable={!field} preview={preview} onMove={(rect) => setPlacement((p) => (p ? { ...p, rect, moved: true } : p))} />
+              {!field && placement?.moved && (
+                <Button size="small" onClick={() => setResetKey((k) => k + 1)}>
+                  {t('placement.reset')}
+                </Button>
               )}
-            </li>
-          ))}
-        </ul>
+            </div>
+          )}
+
+          <div className="sign-actions">
+            <Button appearance="primary" disabled={!canSign} onClick={start}>
+              {files.length > 1 ? t('action.signMany', { count: files.length }) : t('action.sign')}
+            </Button>
+            {running && (
+              <Button onClick={cancel} disabled={running.cancelling} data-testid="sign-cancel">{running.cancelling ? t('action.cancelling') : t('action.cancel')}</Button>
+            )}
+          </div>
+          {running && (
+            <Field validationMessage={<span data-testid="sign-progress">{t('progress', { done: running.done, total: running.total })}</span>} validationState="none">
+              <ProgressBar value={running.total ? running.done / running.total : 0} max={1} aria-label={t('progressLabel')} data-testid="sign-progressbar" />
+            </Field>
+          )}
+          {error && (
+            <MessageBar intent="error" role="alert">
+              <MessageBarBody>{error}</MessageBarBody>
+            </MessageBar>
+          )}
+          {target && <p className="hint">{t('savedAsVersion')}</p>}
+        </div>
+      </div>
+
+      {results && (
+        <div className="sign-results">
+          <h3>{t('results.title', { ok: results.filter((r) => r.status === 'ok').length, total: results.length })}</h3>
+          <ul data-testid="sign-results">
+            {results.map((r, i) => (
+              <li key={`${r.name}-${i}`} data-testid="sign-result" data-status={r.status}>
+                {r.status === 'ok' && r.file ? (
+                  <>
+                    {t('results.signed')} <Link href={downloadUrl(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
+                    {t('results.level', { level: r.file.level })}
+                    {r.file.pending.length > 0 && ` ${t('results.pending', { pending: r.file.pending.join(', ') })}`}
+                    {r.report && (
+                      <span data-testid="sign-verify">
+                        {' — '}{t('results.verified')}{' '}
+                        <strong data-testid="sign-verify-verdict" data-verdict={r.report.verdict}>{indication(r.report.verdict)}</strong>
+                        {' — '}{lang === 'en' ? r.report.summary_en : r.report.summary_vi}
+                      </span>
+                    )}
+                  </>
+                ) : r.status === 'cancelled' ? (
+                  t('results.cancelled', { name: r.name })
+                ) : (
+                  t('results.failed', { name: r.name, error: r.error ?? '' })
+                )}
+              </li>
+            ))}
+          </ul>
+          {results.filter((r) => r.report).length > 1 && (
+            <Field label={t('results.panelFor')}>
+              <Select value={String(shown)} onChange={(_, d) => setShown(Number(d.value))}>
+                {results.filter((r) => r.report).map((r, i) => <option key={i} value={i}>{r.file?.name}</option>)}
+              </Select>
+            </Field>
+          )}
+          {shownResult?.report && shownResult.file && (
+            <SignaturePanel report={asPanelReport(shownResult.report)} fileLength={shownResult.file.signed.length} offline={!!shownResult.offline} />
+          )}
+        </div>
+      )}
+
+      {pinFor && (
+        <PinDialog
+          token={pinFor}
+          onCancel={() => { setPinFor(null); refreshTokens(); }}
+          onUnlocked={() => { setPinFor(null); refreshTokens(); void run(); }}
+        />
       )}
     </section>
   );

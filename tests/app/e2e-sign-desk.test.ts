@@ -1,0 +1,299 @@
+// The Ký số desk in Chromium against host mode, with real SoftHSM2 tokens: a wrong PIN shows the
+// remaining-tries state the token reports (SoftHSM2 sets CKF_USER_PIN_COUNT_LOW); a PDF opened on
+// the desk is signed with the token, the box dragged on the page, and verified valid at once in the
+// signature panel; a batch of 10 asks for the PIN exactly once and gives 10 results; a batch
+// cancelled mid-way leaves only whole signed files; "Ký vào ô này" signs into an existing empty
+// field; axe-core finds no serious or critical violation on the desk.
+// Build first: VANTHU_RENDERER_OUT=out/renderer-sign npx electron-vite build, then run with
+// VANTHU_TEST_RENDERER_DIR=out/renderer-sign.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { artifactsDir, repoRoot, startHost, type TestHost } from '../helpers/host';
+import { startTsa, type TsaServer } from '../helpers/tsa';
+import { withEmptySignatureFields } from '../helpers/empty-sig-field';
+import { LABEL_A, LABEL_B, PIN_A, PIN_B } from '../pkcs11/helpers/fixture';
+import { importCertificate, importEntity, initToken, makeSoftHsm, type SoftHsm } from '../pkcs11/helpers/softhsm';
+import { makeTestPki, type TestPki } from '../helpers/pki';
+import { startRevocationServer, type RevocationServer } from '../helpers/ocsp';
+import { BytesSource } from '../../src-shared/pdf/bytesource';
+import { PdfReader } from '../../src-shared/pdf/reader';
+import { documentSignatureFields } from '../../src-shared/pades/empty-field';
+
+const WRONG_PIN = '758302';
+
+// the tokens of tests/pkcs11/helpers/fixture.ts, with a PKI whose certificates name an OCSP
+// responder and CRLs (a loopback server), so a signature can be verified valid (TOTAL_PASSED)
+let fx: { dir: string; pki: TestPki; hsm: SoftHsm; logFile: string };
+let rev: RevocationServer;
+let host: TestHost;
+let browser: Browser;
+let tsa: TsaServer;
+let slowTsa: http.Server;
+let slowTsaUrl: string;
+let docs: string;
+const signature = path.join(repoRoot, 'resources/appearance/sample-signature.png');
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-e2e-sign-'));
+  rev = await startRevocationServer();
+  const pki = await makeTestPki(path.join(dir, 'pki'), { ...rev.pkiOptions, signerTypes: ['rsa2048', 'rsa3072', 'p256'] });
+  rev.attach(pki);
+  const hsm = makeSoftHsm(path.join(dir, 'hsm'));
+  initToken(hsm, LABEL_A, PIN_A);
+  importEntity(hsm, LABEL_A, PIN_A, pki.signers.rsa2048, '01');
+  importCertificate(hsm, LABEL_A, PIN_A, pki.intermediate.derPath, 'c1', 'intermediate');
+  initToken(hsm, LABEL_B, PIN_B);
+  importEntity(hsm, LABEL_B, PIN_B, pki.signers.rsa3072!, 'b1');
+  importCertificate(hsm, LABEL_B, PIN_B, pki.intermediate.derPath, 'c1', 'intermediate');
+  const logFile = path.join(artifactsDir('pkcs11'), 'e2e-sign.log');
+  fs.writeFileSync(logFile, '');
+  process.env.VANTHU_PKCS11_LOG = logFile;
+  fx = { dir, pki, hsm, logFile };
+  const profileDir = path.join(fx.dir, 'profile');
+  fs.mkdirSync(path.join(profileDir, 'trust'), { recursive: true });
+  fs.copyFileSync(fx.pki.root.pemPath, path.join(profileDir, 'trust', 'root.pem'));
+  fs.writeFileSync(path.join(profileDir, 'config.json'), JSON.stringify({ pkcs11Modules: [fx.hsm.module], tokenTimeoutMs: 20_000 }));
+  docs = path.join(fx.dir, 'docs');
+  fs.mkdirSync(docs);
+  // two A4 pages with Vietnamese text and an image (the shared corpus tool)
+  execFileSync('python3', [path.resolve(repoRoot, '../shared/tools/mkpdf.py'), path.join(fx.dir, 'base.pdf'), '2', '0.02']);
+  const base = fs.readFileSync(path.join(fx.dir, 'base.pdf'));
+  for (let i = 1; i <= 10; i++) fs.writeFileSync(path.join(docs, `cong-van-${i}.pdf`), base);
+  fs.writeFileSync(path.join(docs, 'co-o-ky.pdf'), withEmptySignatureFields(new Uint8Array(base), [{ name: 'KyDuyet', pageIndex: 1, rect: [330, 250, 540, 380] }]));
+  // a timestamp server that answers after 600 ms, so a batch at B-T can be stopped half-way
+  tsa = await startTsa(fx.pki.tsa);
+  slowTsa = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => setTimeout(() => {
+      const up = http.request(tsa.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' } }, (r) => {
+        res.writeHead(r.statusCode ?? 500, { 'content-type': r.headers['content-type'] ?? 'application/timestamp-reply' });
+        r.pipe(res);
+      });
+      up.end(Buffer.concat(chunks));
+    }, 600));
+  });
+  await new Promise<void>((r) => slowTsa.listen(0, '127.0.0.1', r));
+  slowTsaUrl = `http://127.0.0.1:${(slowTsa.address() as { port: number }).port}/tsa`;
+  host = await startHost({ profileDir });
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await tsa?.close();
+  slowTsa?.close();
+  await rev?.close();
+  fs.rmSync(fx.dir, { recursive: true, force: true });
+});
+
+async function openDesk(files: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  await page.goto(host.newLaunchUrl());
+  await page.getByRole('button', { name: 'Ký số' }).click();
+  await page.locator('#sign-files').setInputFiles(files);
+  await page.getByTestId('sign-token').waitFor();
+  return page;
+}
+
+/** Counts the PIN dialogs that open on the page (each time one appears). */
+async function countPinPrompts(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __pinPrompts: number };
+    w.__pinPrompts = 0;
+    let open = false;
+    new MutationObserver(() => {
+      const now = !!document.querySelector('[data-testid="pin-dialog"]');
+      if (now && !open) w.__pinPrompts++;
+      open = now;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __pinPrompts: number }).__pinPrompts);
+}
+
+async function downloadOf(page: Page, index: number): Promise<Uint8Array> {
+  const link = page.getByTestId('sign-results').getByRole('link').nth(index);
+  const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  return new Uint8Array(fs.readFileSync((await dl.path())!));
+}
+
+const fieldsOf = (b: Uint8Array) => documentSignatureFields(PdfReader.open(new BytesSource(b)));
+
+describe('Ký số desk with a token', () => {
+  it('shows the remaining-tries state the token reports after a wrong PIN', async () => {
+    const page = await openDesk([path.join(docs, 'cong-van-1.pdf')]);
+    await page.getByTestId('sign-token').selectOption(LABEL_B);
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    const dialog = page.getByTestId('pin-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('pin-state').count()).toBe(0); // nothing wrong yet
+    await dialog.getByTestId('pin-input').fill(WRONG_PIN);
+    await dialog.getByRole('button', { name: 'Mở khóa' }).click();
+    await dialog.getByTestId('pin-error').waitFor();
+    expect(await dialog.getByTestId('pin-error').innerText()).toMatch(/PIN/);
+    // SoftHSM2 sets CKF_USER_PIN_COUNT_LOW after a failed login (it never locks)
+    await dialog.getByTestId('pin-state').waitFor();
+    expect(await dialog.getByTestId('pin-state').getAttribute('data-remaining')).toBe('low');
+    expect(await dialog.getByTestId('pin-input').inputValue()).toBe('');
+    await dialog.getByRole('button', { name: 'Hủy' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // the desk shows the state too, and nothing was signed
+    await page.locator('.sign-form').getByTestId('pin-state').waitFor();
+    expect(await page.getByTestId('sign-results').count()).toBe(0);
+    await page.close();
+  });
+
+  it('signs the open PDF with the token at the dragged position and shows it verified valid', async () => {
+    const page = await openDesk([path.join(docs, 'cong-van-1.pdf')]);
+    await page.getByTestId('sign-viewer').waitFor();
+    await page.getByTestId('sign-token').selectOption(LABEL_A);
+    await page.locator('#sign-kind').selectOption('signer');
+    await page.locator('#sign-image').setInputFiles(signature);
+    const boxEl = page.getByTestId('sign-box');
+    await boxEl.waitFor();
+    await page.getByTestId('sign-preview').getByText('PHÓ CHỦ TỊCH').waitFor();
+    const before = (await boxEl.getAttribute('data-rect'))!.split(',').map(Number);
+    // proposed: the last page (2), right-hand column
+    expect(await page.locator('.sign-position h3').innerText()).toContain('trang 2');
+    await boxEl.scrollIntoViewIfNeeded();
+    const bb = (await boxEl.boundingBox())!;
+    await page.mouse.move(bb.x + bb.width / 2, bb.y + bb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(bb.x + bb.width / 2 - 80, bb.y + bb.height / 2 - 60, { steps: 6 });
+    await page.mouse.up();
+    const after = (await boxEl.getAttribute('data-rect'))!.split(',').map(Number);
+    expect(after[0]).toBeLessThan(before[0] - 50);
+    expect(after[1]).toBeGreaterThan(before[1] + 40); // up on screen = up in PDF space
+    expect(after[2] - after[0]).toBeCloseTo(before[2] - before[0], 0);
+    // and with the keyboard: 2 pt to the right
+    await boxEl.focus();
+    await page.keyboard.press('ArrowRight');
+    const moved = (await boxEl.getAttribute('data-rect'))!.split(',').map(Number);
+    expect(moved[0]).toBeCloseTo(after[0] + 2, 0);
+
+    const prompts = await countPinPrompts(page);
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    const dialog = page.getByTestId('pin-dialog');
+    await dialog.getByTestId('pin-input').fill(PIN_A);
+    await dialog.getByRole('button', { name: 'Mở khóa' }).click();
+    const verdict = page.getByTestId('sign-verify-verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    expect(await verdict.getAttribute('data-verdict')).toBe('TOTAL_PASSED');
+    expect(await verdict.innerText()).toBe('Hợp lệ');
+    await page.getByTestId('signature-panel').waitFor();
+    expect(await page.getByTestId('signature-panel').innerText()).toContain('Nguyễn Văn An');
+    expect(await prompts()).toBe(1);
+
+    const signed = await downloadOf(page, 0);
+    const original = fs.readFileSync(path.join(docs, 'cong-van-1.pdf'));
+    expect(Buffer.from(signed.subarray(0, original.length)).equals(original)).toBe(true);
+    const [f] = fieldsOf(signed);
+    expect(f.signed).toBe(true);
+    expect(f.pageIndex).toBe(1);
+    f.rect.forEach((v, i) => expect(Math.abs(v - moved[i])).toBeLessThan(0.6));
+
+    // accessibility of the desk (form, placement, results, signature panel); the viewer is the
+    // viewer component's own (checked by its tests)
+    // (through the DevTools protocol: the page's CSP allows no inline script)
+    await page.evaluate(fs.readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    const axe = await page.evaluate(async () => {
+      const r = await (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ include: [['main']], exclude: [['[data-testid="sign-viewer"]']] }, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    });
+    expect(axe.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await page.screenshot({ path: path.join(artifactsDir('desk'), 'sign.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('signs a batch of 10 with one PIN entry and gives 10 results, each verified', async () => {
+    const files = Array.from({ length: 10 }, (_, i) => path.join(docs, `cong-van-${i + 1}.pdf`));
+    const page = await openDesk(files);
+    // lock token A (unlocked by the test above) on the Thiết bị ký desk, then back to signing
+    await page.getByRole('button', { name: 'Thiết bị ký' }).click();
+    await page.getByRole('heading', { name: new RegExp(LABEL_A) }).locator('..').getByRole('button', { name: 'Khóa thiết bị' }).click();
+    await page.getByRole('heading', { name: new RegExp(LABEL_A) }).locator('..').getByRole('button', { name: 'Nhập PIN' }).waitFor();
+    await page.getByRole('button', { name: 'Ký số' }).click();
+    await page.locator('#sign-files').setInputFiles(files);
+    await page.getByTestId('sign-token').selectOption(LABEL_A);
+    const prompts = await countPinPrompts(page);
+    await page.getByRole('button', { name: 'Ký 10 văn bản' }).click();
+    const dialog = page.getByTestId('pin-dialog');
+    await dialog.getByTestId('pin-input').fill(PIN_A);
+    await dialog.getByRole('button', { name: 'Mở khóa' }).click();
+    await expect.poll(() => page.getByTestId('sign-verify-verdict').count(), { timeout: 60_000 }).toBe(10);
+    const results = page.getByTestId('sign-result');
+    expect(await results.count()).toBe(10);
+    for (let i = 0; i < 10; i++) expect(await results.nth(i).getAttribute('data-status')).toBe('ok');
+    const verdicts = await page.getByTestId('sign-verify-verdict').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+    expect(verdicts).toEqual(Array(10).fill('TOTAL_PASSED'));
+    expect(await prompts()).toBe(1);
+    await page.close();
+  });
+
+  it('cancels a batch before its next document: only whole signed files, the rest not signed', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => path.join(docs, `cong-van-${i + 1}.pdf`));
+    const page = await openDesk(files);
+    await page.getByTestId('sign-token').selectOption(LABEL_A); // unlocked by the batch above
+    await page.locator('#sign-level').selectOption('B-T');
+    await page.getByTestId('sign-tsa').fill(slowTsaUrl);
+    const prompts = await countPinPrompts(page);
+    await page.getByRole('button', { name: 'Ký 6 văn bản' }).click();
+    await page.getByTestId('sign-progressbar').waitFor();
+    await page.getByTestId('sign-progress').filter({ hasText: /^[12]\/6/ }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('sign-cancel').click();
+    await page.getByTestId('sign-results').waitFor({ timeout: 30_000 });
+    const statuses = await page.getByTestId('sign-result').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(statuses).toHaveLength(6);
+    const ok = statuses.filter((s) => s === 'ok').length;
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(ok).toBeLessThan(6);
+    expect(statuses).toEqual([...Array(ok).fill('ok'), ...Array(6 - ok).fill('cancelled')]);
+    expect(await prompts()).toBe(0); // the token stayed unlocked
+    // the signed ones are whole (verified valid, timestamped); the cancelled ones have no file
+    await expect.poll(() => page.getByTestId('sign-verify-verdict').count(), { timeout: 30_000 }).toBe(ok);
+    expect(await page.getByTestId('sign-results').getByRole('link').count()).toBe(ok);
+    for (let i = 0; i < ok; i++) {
+      const b = await downloadOf(page, i);
+      const f = fieldsOf(b);
+      expect(f).toHaveLength(1);
+      expect(f[0].signed).toBe(true);
+    }
+    const verdicts = await page.getByTestId('sign-verify-verdict').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+    expect(verdicts).toEqual(Array(ok).fill('TOTAL_PASSED'));
+    expect(await page.getByTestId('sign-result').nth(ok).innerText()).toContain('chưa ký');
+    await page.close();
+  });
+
+  it('signs into an existing empty signature field with "Ký vào ô này"', async () => {
+    const page = await openDesk([path.join(docs, 'co-o-ky.pdf')]);
+    await page.getByTestId('sign-token').selectOption(LABEL_A);
+    const row = page.getByTestId('sign-field').filter({ hasText: 'KyDuyet' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('trang 2');
+    await page.locator('#sign-kind').selectOption('signer');
+    await page.locator('#sign-image').setInputFiles(signature);
+    await row.getByRole('button', { name: 'Ký vào ô này' }).click();
+    await page.getByTestId('sign-into-field').waitFor();
+    // the box shown is the field's, and it does not move
+    expect(await page.getByTestId('sign-box').getAttribute('data-rect')).toBe('330,250,540,380');
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    const verdict = page.getByTestId('sign-verify-verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    expect(await verdict.getAttribute('data-verdict')).toBe('TOTAL_PASSED');
+    const signed = await downloadOf(page, 0);
+    expect(fieldsOf(signed)).toEqual([{ name: 'KyDuyet', signed: true, pageIndex: 1, rect: [330, 250, 540, 380] }]);
+    await page.close();
+  });
+
+  it('never writes a PIN to the token service log', () => {
+    const log = fs.readFileSync(fx.logFile, 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    for (const pin of [PIN_A, PIN_B, WRONG_PIN]) expect(log).not.toContain(pin);
+  });
+});
