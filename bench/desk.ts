@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../tests/helpers/browser';
 import { buildHarness, buildViewerHarness, serve } from '../tests/app/viewer-harness/serve';
+import { listScroll } from './desk/list-scroll'; // list-scroll: the documents list with 100,000 documents (bench/desk/list-scroll.ts)
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MKPDF = path.resolve(REPO, '../shared/tools/mkpdf.py');
@@ -121,7 +122,7 @@ const firstPage: Measurement = {
 };
 
 /** The measurements of this benchmark, in order (list scrolling and signing are added here too). */
-export const measurements: Measurement[] = [firstPage];
+export const measurements: Measurement[] = [firstPage, listScroll];
 
 async function main(): Promise<void> {
   const dir = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-bench-desk-'));

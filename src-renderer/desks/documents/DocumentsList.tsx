@@ -2,17 +2,29 @@
 // (and a few around them) are in the DOM, so 100,000 documents scroll like 100. Sort by date
 // (newest or oldest first), search by trích yếu and số/ký hiệu (case and diacritics ignored),
 // keyboard navigation (↑ ↓ PageUp PageDown Home End), an empty state that says what to do next.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Input, Field } from '@fluentui/react-components';
 import type { LocalDocument } from '../../../src-shared/sync/localdb';
+import { DO_KHAN, DO_MAT, DOC_STATUSES } from '../../../src-shared/domain/levels';
 import { DOC_TYPES } from '../../../src-shared/domain/doctypes';
-import { formatDateTime } from '../../i18n';
+import { currentLocale } from '../../i18n';
 
 export const ROW_HEIGHT = 44;
-/** dd/MM/yyyy, the way Vietnamese documents write a date. */
-const DAY: Intl.DateTimeFormatOptions = { dateStyle: undefined, timeStyle: undefined, day: '2-digit', month: '2-digit', year: 'numeric' };
+/** dd/MM/yyyy (the way Vietnamese documents write a date) and date + time, in Vietnam's time zone. */
+const DAY: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' };
+const DAY_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' };
+// Intl formatters are costly to make (≈ 1 ms each): one per language and style, not one per row.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatDate(iso: string, style: 'day' | 'dayTime'): string {
+  const locale = currentLocale();
+  const key = `${locale}|${style}`;
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, style === 'day' ? DAY : DAY_TIME)));
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : f.format(d);
+}
 
 /** Lower case, without diacritics (đ → d), for search that forgives missing accents. */
 export const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\u0111\u0110]/g, 'd').toLowerCase();
@@ -31,11 +43,19 @@ export interface DocumentsListProps {
 
 export function DocumentsList({ docs, loading, today, renderActions, emptyHint }: DocumentsListProps) {
   const { t, i18n } = useTranslation('documents');
-  const en = i18n.language === 'en';
   const [query, setQuery] = useState('');
   const [newestFirst, setNewestFirst] = useState(true);
   const [active, setActive] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The labels rows show, looked up once per language (not thousands of t() calls while scrolling).
+  const labels = useMemo<Labels>(() => {
+    const map = <K extends string>(ks: readonly K[], prefix: string) => Object.fromEntries(ks.map((k) => [k, t(`${prefix}.${k}` as string)])) as Record<K, string>;
+    return {
+      lang: i18n.language, status: map(DOC_STATUSES, 'status'), doMat: map(DO_MAT, 'doMat'), doKhan: map(DO_KHAN, 'doKhan'),
+      conflict: t('sync.rowConflict'), pending: t('sync.rowPending'), synced: t('sync.rowSynced'),
+      incoming: (n) => t('list.incomingNo', { n }), overdue: (date) => t('list.overdue', { date }),
+    };
+  }, [t, i18n.language]);
 
   const keys = useMemo(() => docs.map((d) => fold(`${d.meta.subject} ${d.issue?.soKyHieu ?? ''} ${d.incoming ? d.incoming.soDen : ''}`)), [docs]);
   const rows = useMemo(() => {
@@ -46,7 +66,10 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
     return out;
   }, [docs, keys, query, newestFirst]);
 
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+  // While the list scrolls, rows skip their action buttons (most of each row's DOM); they come back
+  // 150 ms after the scrolling stops, so a fast sweep through 100,000 rows keeps every frame short.
+  const scrolling = v.isScrolling;
   useEffect(() => { if (active >= rows.length) setActive(Math.max(0, rows.length - 1)); }, [rows.length, active]);
 
   const move = (to: number) => {
@@ -63,9 +86,7 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
     move(to);
   };
 
-  const typeName = (code: string) => { const ty = DOC_TYPES.find((x) => x.code === code); return ty ? (en ? ty.name_en : ty.name_vi) : code; };
   const overdue = (d: LocalDocument) => !!d.meta.dueDate && d.meta.dueDate < today && !['archived', 'issued'].includes(d.status);
-  const cols = 'docs-cols';
 
   return (
     <div className="documents-list-wrap">
@@ -91,7 +112,7 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
           aria-describedby="docs-keys" data-testid="documents-list" tabIndex={0} onKeyDown={onKey}
           aria-activedescendant={rows[active] ? `doc-row-${rows[active].id}` : undefined}>
           <div role="rowgroup" className="docs-head-group">
-            <div role="row" aria-rowindex={1} className={`docs-row docs-head ${cols}`}>
+            <div role="row" aria-rowindex={1} className="docs-row docs-head docs-cols">
               <div role="columnheader">{t('list.col.number')}</div>
               <div role="columnheader">{t('list.col.type')}</div>
               <div role="columnheader">{t('list.col.subject')}</div>
@@ -111,27 +132,8 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
             <div style={{ height: v.getTotalSize(), position: 'relative' }}>
               {v.getVirtualItems().map((item) => {
                 const d = rows[item.index];
-                const late = overdue(d);
-                return (
-                  <div key={d.id} id={`doc-row-${d.id}`} role="row" aria-rowindex={item.index + 2} aria-selected={item.index === active}
-                    className={`docs-row ${cols}${item.index === active ? ' active' : ''}`} data-testid="document-row" data-doc-id={d.id}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                    onClick={() => setActive(item.index)}>
-                    <div role="gridcell">{d.issue?.soKyHieu ?? (d.incoming ? t('list.incomingNo', { n: d.incoming.soDen }) : '—')}</div>
-                    <div role="gridcell">{typeName(d.meta.typeCode)}</div>
-                    <div role="gridcell" className="subject" title={d.meta.subject}>{d.meta.subject}</div>
-                    <div role="gridcell">{t(`doMat.${d.meta.doMat}`)}/{t(`doKhan.${d.meta.doKhan}`)}</div>
-                    <div role="gridcell" title={formatDateTime(d.createdAt)}>{formatDateTime(d.issue?.issuedDate ?? d.incoming?.ngayDen ?? d.createdAt, DAY)}</div>
-                    <div role="gridcell" data-testid="document-due" data-overdue={late ? 'yes' : undefined}>
-                      {d.meta.dueDate ? (late ? t('list.overdue', { date: d.meta.dueDate.split('-').reverse().join('/') }) : d.meta.dueDate.split('-').reverse().join('/')) : '—'}
-                    </div>
-                    <div role="gridcell">
-                      {t(`status.${d.status}`)}
-                      {' · '}<span data-testid="document-sync">{d.conflicts > 0 ? t('sync.rowConflict') : d.pending > 0 ? t('sync.rowPending') : t('sync.rowSynced')}</span>
-                    </div>
-                    <div role="gridcell" className="actions">{renderActions(d)}</div>
-                  </div>
-                );
+                return <Row key={d.id} d={d} index={item.index} start={item.start} active={item.index === active} late={overdue(d)} labels={labels}
+                  onActivate={setActive} renderActions={scrolling ? noActions : renderActions} />;
               })}
             </div>
           </div>
@@ -142,3 +144,50 @@ export function DocumentsList({ docs, loading, today, renderActions, emptyHint }
     </div>
   );
 }
+
+const TYPE_BY_CODE = new Map(DOC_TYPES.map((x) => [x.code, x]));
+const noActions = (): ReactNode => null;
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
+
+interface Labels {
+  lang: string;
+  status: Record<(typeof DOC_STATUSES)[number], string>;
+  doMat: Record<(typeof DO_MAT)[number], string>;
+  doKhan: Record<(typeof DO_KHAN)[number], string>;
+  conflict: string; pending: string; synced: string;
+  incoming(n: number): string;
+  overdue(date: string): string;
+}
+
+interface RowProps {
+  d: LocalDocument; index: number; start: number; active: boolean; late: boolean;
+  /** Labels in the current language (a new object on a switch, so memoised rows follow it). */
+  labels: Labels;
+  onActivate(i: number): void;
+  renderActions(d: LocalDocument): ReactNode;
+}
+
+/** One row; memoised, so a row that stays in the window is not rendered again while scrolling. */
+const Row = memo(function Row({ d, index, start, active, late, labels: l, onActivate, renderActions }: RowProps) {
+  const ty = TYPE_BY_CODE.get(d.meta.typeCode);
+  return (
+    <div id={`doc-row-${d.id}`} role="row" aria-rowindex={index + 2} aria-selected={active}
+      className={`docs-row docs-cols${active ? ' active' : ''}`} data-testid="document-row" data-doc-id={d.id}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
+      onClick={() => onActivate(index)}>
+      <div role="gridcell">{d.issue?.soKyHieu ?? (d.incoming ? l.incoming(d.incoming.soDen) : '—')}</div>
+      <div role="gridcell">{ty ? (l.lang === 'en' ? ty.name_en : ty.name_vi) : d.meta.typeCode}</div>
+      <div role="gridcell" className="subject" title={d.meta.subject}>{d.meta.subject}</div>
+      <div role="gridcell">{l.doMat[d.meta.doMat]}/{l.doKhan[d.meta.doKhan]}</div>
+      <div role="gridcell" title={formatDate(d.createdAt, 'dayTime')}>{formatDate(d.issue?.issuedDate ?? d.incoming?.ngayDen ?? d.createdAt, 'day')}</div>
+      <div role="gridcell" data-testid="document-due" data-overdue={late ? 'yes' : undefined}>
+        {d.meta.dueDate ? (late ? l.overdue(dmy(d.meta.dueDate)) : dmy(d.meta.dueDate)) : '—'}
+      </div>
+      <div role="gridcell">
+        {l.status[d.status]}
+        {' · '}<span data-testid="document-sync">{d.conflicts > 0 ? l.conflict : d.pending > 0 ? l.pending : l.synced}</span>
+      </div>
+      <div role="gridcell" className="actions">{renderActions(d)}</div>
+    </div>
+  );
+});

@@ -71,6 +71,9 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
   const conflicts = useLiveQuery(async () => (store ? store.db.conflicts.where('resolved').equals(0).toArray() : []), [store], []);
 
   // The demo desk signs its demo user in by itself (again after a role switch or a new demo port).
+  // One file input for "Thêm tệp" of every row (rows come and go while the list scrolls).
+  const addFileFor = useRef<string | null>(null);
+  const addFileInput = useRef<HTMLInputElement>(null);
   const signingIn = useRef(false);
   useEffect(() => {
     if (!store || !autoSignIn || signingIn.current) return;
@@ -144,6 +147,12 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
 
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title">{t('list.title')}</h2>
+        <input ref={addFileInput} type="file" accept="application/pdf" hidden aria-label={t('actions.addFile')} data-testid="document-add-file" onChange={(e) => {
+          const file = e.target.files?.[0];
+          const docId = addFileFor.current;
+          e.target.value = '';
+          if (file && docId) void run(async () => store.addVersion(docId, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: toSafeFileName(file.name) }, 'draft'), 'addFile');
+        }} />
         <DocumentsList docs={docs ?? []} loading={docs === undefined} today={today}
           emptyHint={<p className="hint">{session ? t('list.emptyHintSignedIn') : t('list.emptyHint')}</p>}
           renderActions={(d) => (
@@ -154,11 +163,8 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
               )}
               {d.status === 'received' && <button type="button" onClick={() => run(() => store.registerIncoming(d.id))}>{t('actions.register')}</button>}
               {session && !d.readBy.includes(session.user.id) && d.ownerOrgId !== null && <button type="button" onClick={() => run(() => store.markRead(d.id))}>{t('actions.markRead')}</button>}
-              <label className="file-action" title={t('actions.addFileTitle', { subject: d.meta.subject.slice(0, 80) })}>{t('actions.addFile')}<input type="file" accept="application/pdf" onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) void run(async () => store.addVersion(d.id, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: toSafeFileName(file.name) }, 'draft'));
-                e.target.value = '';
-              }} /></label>
+              <button type="button" className="file-action" title={t('actions.addFileTitle', { subject: d.meta.subject.slice(0, 80) })}
+                onClick={() => { addFileFor.current = d.id; addFileInput.current?.click(); }}>{t('actions.addFile')}</button>
             </>
           )} />
       </section>
