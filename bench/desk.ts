@@ -8,6 +8,10 @@
 //     web/pdf_viewer.mjs in a minimal page; the same file by HTTP range from 127.0.0.1). Both pages
 //     served on 127.0.0.1 with the renderer's CSP, same window (1280×900, DPR 1), zoom 'auto',
 //     same pdf.js options; a fresh tab per run, runs alternate. Targets: ≤ 300 ms and ≤ 1.2× pdf.js.
+//   - list-scroll: the documents list with 100,000 documents seeded in a host-mode page's IndexedDB,
+//     scrolled programmatically (smooth, sweep, random jumps) while rAF frame times and long tasks
+//     are recorded (bench/desk/list-scroll.ts; --renderer=DIR uses a built renderer instead of
+//     building one into the bench dir). Target: no frame over 50 ms.
 // Run: npm run bench -- desk [--runs=N] [--keep=DIR]   (or node --import tsx bench/desk.ts --runs N)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

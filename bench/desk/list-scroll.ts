@@ -26,7 +26,8 @@ const f1 = (x: number) => `${x.toFixed(1)} ms`;
 
 function rendererDir(dir: string): string {
   const argv = process.argv.slice(2);
-  const given = argv.includes('--renderer') ? argv[argv.indexOf('--renderer') + 1] : null;
+  const i = argv.indexOf('--renderer');
+  const given = argv.find((a) => a.startsWith('--renderer='))?.slice('--renderer='.length) ?? (i >= 0 ? argv[i + 1] : null);
   if (given) return path.resolve(given);
   const out = path.join(dir, 'renderer');
   execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO, env: { ...process.env, VANTHU_RENDERER_OUT: out }, stdio: 'ignore' });
