@@ -311,6 +311,10 @@ describe('accessibility of the first-run screen and the demo desk', () => {
       const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
       await page.goto(host.newLaunchUrl());
       await page.getByTestId('demo-banner').waitFor({ timeout: 30_000 });
+      // while the first sync runs (progress shown), and again once the desk is settled
+      await page.getByTestId('documents-panel').waitFor({ timeout: 30_000 });
+      const early = await axeViolations(page);
+      expect(early, JSON.stringify(early, null, 2)).toEqual([]);
       await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 30_000 }).toBe(12);
       await page.getByTestId('signed-in').waitFor();
       await page.screenshot({ path: path.join(shots, 'demo.png'), fullPage: true });

@@ -107,7 +107,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">{t('sync.title')}</h2>
         <p data-testid="sync-phase" data-phase={sync.status.phase}>
-          {sync.status.phase === 'syncing' && <Spinner size="extra-tiny" as="span" className="inline-spinner" />}
+          {sync.status.phase === 'syncing' && <Spinner size="extra-tiny" as="span" className="inline-spinner" aria-hidden />}
           {t(`sync.phase.${sync.status.phase}`)}
         </p>
         <p>
