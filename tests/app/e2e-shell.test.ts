@@ -17,6 +17,7 @@ import { artifactsDir, repoRoot, startHost, type TestHost } from '../helpers/hos
 import { seedDocumentsInPage, seededNewestFirst } from '../helpers/seed-documents';
 import { createRouter } from '../../src-main/services/ipc/router';
 import { createHandlers } from '../../src-main/services/handlers';
+import type { Res } from '../../src-shared/ipc/contract';
 
 let browser: Browser;
 const shots = artifactsDir('desk');
@@ -215,6 +216,23 @@ describe('settings desk', () => {
       expect(!r.ok && r.error.code).toBe('SETTINGS_LOCKED');
       expect(!r.ok && r.error.message_vi).toContain('bộ phận CNTT');
       expect(!r.ok && r.error.message_en).toContain('set by IT');
+      // what the main side validates whatever the page sends: a relative driver path, a certificate that is no CA
+      const rel = await router.dispatch('settings.set', { pkcs11Modules: ['libvnpt.so'] }, { trusted: true, origin: 'test' });
+      expect(!rel.ok && rel.error.code).toBe('IPC_INVALID_PAYLOAD');
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-leaf-'));
+      try {
+        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(tmp, 'k.pem'), '-out', path.join(tmp, 'leaf.pem'),
+          '-days', '30', '-subj', '/CN=Nguyen Van An', '-addext', 'basicConstraints=critical,CA:FALSE'], { stdio: 'ignore' });
+        const leaf = await router.dispatch('settings.addTrustedRoot', { fileName: 'leaf.pem', data: new Uint8Array(fs.readFileSync(path.join(tmp, 'leaf.pem'))) }, { trusted: true, origin: 'test' });
+        expect(!leaf.ok && leaf.error.code).toBe('SETTINGS_NOT_CA');
+        expect(!leaf.ok && leaf.error.message_vi).toContain('Hãy chọn chứng thư gốc của CA');
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+      const after = await router.dispatch('settings.get', {}, { trusted: true, origin: 'test' });
+      const state = (after.ok ? after.value : null) as Res<'settings.get'> | null;
+      expect(state?.trustedRoots).toEqual([]);
+      expect(state?.tsaUrl).toEqual({ value: 'http://tsa.haiduong.gov.vn', locked: 'machine' });
       expect(fs.existsSync(path.join(host.profileDir, 'config.json')) ? JSON.parse(fs.readFileSync(path.join(host.profileDir, 'config.json'), 'utf8')).gatewayUrl : undefined).toBeUndefined();
       await page.close();
     } finally {

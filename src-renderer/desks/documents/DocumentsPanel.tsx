@@ -99,6 +99,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
     <div className="documents" data-testid="documents-panel">
       <h2 className="visually-hidden">{t('title')}</h2>
       {error && <p role="alert" className="error" data-testid="documents-error">{error}</p>}
+      {busy === 'addFile' && <p role="status"><Spinner size="extra-tiny" as="span" className="inline-spinner" aria-hidden />{t('actions.addingFile')}</p>}
       {sync.profile && !sync.profile.persisted && <p className="hint">{t('notPersisted')}</p>}
       <LoginCard session={sync.status.phase === 'auth_required' ? null : session} serverUrl={serverUrl || configuredServer || ''} locked={!!serverLocked}
         busy={busy === 'signIn'}
