@@ -28,6 +28,9 @@ interface DeskProps {
   /** A document handed from one desk to another (e.g. "sign this draft", "sign the latest version"). */
   toSign: SignTarget | null;
   openForSigning: (docId: string, sha256: string, fileName: string) => void;
+  /** A document handed to the verify desk (viewer + signature panel), from the local store. */
+  toView: { key: string; name: string; bytes: Uint8Array } | null;
+  openForViewing: (docId: string, sha256: string, fileName: string) => void;
   /** Read the profile again (the settings desk changed the server, say). */
   refreshProfile: () => void;
 }
@@ -43,10 +46,11 @@ const desks: { id: string; render: (p: DeskProps) => ReactElement }[] = [
       serverUrl={p.profile.server.url ?? undefined}
       serverLocked={p.profile.server.locked}
       onSignLatest={p.openForSigning}
+      onOpen={p.openForViewing}
     />
   ) },
   { id: 'sign', render: (p) => <SignDesk key={p.toSign?.docId ?? 'files'} target={p.toSign} demo={p.profile.mode === 'demo' ? p.profile.demo : null} role={p.role} /> },
-  { id: 'verify', render: () => <VerifyDesk /> },
+  { id: 'verify', render: (p) => <VerifyDesk key={p.toView?.key ?? 'files'} document={p.toView} /> },
   { id: 'tokens', render: () => <TokensDesk /> },
   { id: 'settings', render: (p) => <SettingsDesk onChanged={p.refreshProfile} /> },
   { id: 'overview', render: () => <Overview /> },
@@ -58,6 +62,7 @@ export function App() {
   const [desk, setDesk] = useState<string>('documents');
   const [role, setRole] = useState<DemoRole>('clerk');
   const [toSign, setToSign] = useState<SignTarget | null>(null);
+  const [toView, setToView] = useState<DeskProps['toView']>(null);
   const state = profile.state;
   const storeName = state ? storeNameFor(state, role) : 'default';
 
@@ -72,6 +77,16 @@ export function App() {
           save: async (signed, name) => { await store.addVersion(docId, { bytes: signed, fileName: name }, 'signature', sha256); },
         });
         setDesk('sign');
+      });
+  };
+
+  const openForViewing = (docId: string, sha256: string, fileName: string) => {
+    void openProfileStore(storeName)
+      .then(({ store }) => store.readFile(sha256))
+      .then((bytes) => {
+        if (!bytes) return;
+        setToView({ key: `${docId}:${sha256}`, name: fileName, bytes: bytes.slice() });
+        setDesk('verify');
       });
   };
 
@@ -135,7 +150,7 @@ export function App() {
               </button>
             ))}
           </nav>
-          <main id="main">{current.render({ profile: state, storeName, role, toSign, openForSigning, refreshProfile: () => void profile.refresh() })}</main>
+          <main id="main">{current.render({ profile: state, storeName, role, toSign, openForSigning, toView, openForViewing, refreshProfile: () => void profile.refresh() })}</main>
         </>
       )}
     </div>

@@ -114,6 +114,20 @@ describe('the demo province, from npm start on an empty profile', () => {
         db.close();
       }
       await expect.poll(() => page.getByTestId('sync-pending').innerText(), { timeout: 20_000 }).toBe('0');
+
+      // From the local store into the viewer: "Xem" on the signed Tờ trình opens it in the verify
+      // desk, page 1 drawn, and the signature panel (opened by itself) shows the leader's signature
+      // valid — with a warning, since the demo certificate is marked as having no legal value.
+      const signedRow = page.getByTestId('document-row').filter({ hasText: 'Tờ trình' });
+      await signedRow.getByTestId('document-open').click();
+      const panel = page.getByTestId('signature-panel');
+      await panel.waitFor({ timeout: 30_000 });
+      await panel.locator('[data-testid="signature-row"][data-status="warning"]').first().waitFor({ timeout: 30_000 });
+      expect(await panel.getByTestId('signature-row').count()).toBe(1);
+      expect(await panel.getByTestId('sig-integrity').getAttribute('data-state')).toBe('intact');
+      expect(await panel.innerText()).toContain('DÙNG THỬ');
+      await page.locator('[data-testid="pdf-viewer"] canvas').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(artifacts, 'demo-viewed-signed.png'), fullPage: true });
       expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e)), consoleErrors.join('\n')).toEqual([]);
       await page.close();
     } catch (e) {

@@ -54,6 +54,21 @@ afterAll(async () => {
   for (const d of [profileDir, userDataDir]) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** Rows of the (virtualized) documents list: the grid's aria-rowcount less its header row. */
+const listedDocuments = async (page: Page) => Number(await page.getByTestId('documents-list').getAttribute('aria-rowcount')) - 1;
+
+/** Documents of the page's local store (IndexedDB 'vanthu-e2e') with nothing left to send. */
+const syncedInStore = (page: Page) => page.evaluate(() => new Promise<number>((resolve, reject) => {
+  const open = indexedDB.open('vanthu-e2e');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('documents', 'readonly');
+    const all = tx.objectStore('documents').getAll();
+    all.onsuccess = () => { resolve((all.result as { pending: number }[]).filter((d) => d.pending === 0).length); open.result.close(); };
+    all.onerror = () => reject(all.error);
+  };
+}));
+
 async function openPanel(page: Page) {
   await page.goto(host.newLaunchUrl());
   await page.getByTestId('documents-panel').waitFor();
@@ -79,7 +94,7 @@ describe('client killed mid-sync', () => {
       await page.setInputFiles('#file', { name: `to-trinh-${i}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]) });
       await page.click('button:has-text("Lưu dự thảo")');
     }
-    await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 30_000 }).toBe(N);
+    await expect.poll(() => listedDocuments(page), { timeout: 30_000 }).toBe(N);
 
     // Back online; kill the browser once the gateway holds some files but not all.
     t.gw = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
@@ -101,7 +116,8 @@ describe('client killed mid-sync', () => {
     await openPanel(page);
     await page.click('button:has-text("Đồng bộ ngay")');
     await expect.poll(() => page.getByTestId('sync-pending').textContent(), { timeout: 60_000 }).toBe('0');
-    await expect.poll(() => page.getByTestId('document-row').filter({ hasText: 'Đã đồng bộ' }).count(), { timeout: 30_000 }).toBe(N);
+    await expect.poll(() => listedDocuments(page), { timeout: 30_000 }).toBe(N);
+    await expect.poll(() => syncedInStore(page), { timeout: 30_000 }).toBe(N);
 
     const mine = db.prepare('SELECT client_id, seq, kind, outcome FROM intents ORDER BY seq').all() as { client_id: string; seq: number; kind: string; outcome: string }[];
     expect(new Set(mine.map((i) => i.client_id)).size).toBe(1);

@@ -41,6 +41,8 @@ export interface DocumentsPanelProps {
   profile?: string;
   /** Called when the user chooses to sign a document's current version (a draft, or the latest after a conflict). */
   onSignLatest?: (docId: string, sha256: string, fileName: string) => void;
+  /** Called to look at a document's current version (the verify desk: viewer and signature panel). */
+  onOpen?: (docId: string, sha256: string, fileName: string) => void;
   /** Sign in by itself (the demo desk: the demo user of the chosen role). */
   autoSignIn?: { url: string; username: string; password: string };
   /** The province's server of this profile (prefilled in the sign-in card), and whether the machine fixes it. */
@@ -51,7 +53,7 @@ export interface DocumentsPanelProps {
 /** Vietnam's calendar day today, as YYYY-MM-DD (deadlines are calendar days there). */
 const todayVn = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
-export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, serverUrl: configuredServer, serverLocked }: DocumentsPanelProps) {
+export function DocumentsPanel({ profile = 'default', onSignLatest, onOpen, autoSignIn, serverUrl: configuredServer, serverLocked }: DocumentsPanelProps) {
   const { t } = useTranslation('documents');
   const sync = useSync(profile, keys);
   const store = sync.profile?.store ?? null;
@@ -88,6 +90,11 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
     const v = await store!.headVersion(docId);
     if (!v || !(await store!.readFile(v.sha256))) throw new DeskError('errors.fileMissing');
     onSignLatest?.(docId, v.sha256, v.fileName);
+  });
+  const openDoc = (docId: string) => run(async () => {
+    const v = await store!.headVersion(docId);
+    if (!v || !(await store!.readFile(v.sha256))) throw new DeskError('errors.fileMissing');
+    onOpen?.(docId, v.sha256, v.fileName);
   });
   const today = todayVn();
 
@@ -158,6 +165,9 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, autoSignIn, 
           emptyHint={<p className="hint">{session ? t('list.emptyHintSignedIn') : t('list.emptyHint')}</p>}
           renderActions={(d) => (
             <>
+              {onOpen && (
+                <button type="button" data-testid="document-open" title={t('actions.openTitle')} onClick={() => void openDoc(d.id)}>{t('actions.open')}</button>
+              )}
               {(d.status === 'draft' || d.status === 'returned') && <button type="button" onClick={() => run(() => store.submit(d.id))}>{t('actions.submit')}</button>}
               {onSignLatest && ['draft', 'submitted', 'approved', 'issued', 'returned'].includes(d.status) && d.ownerOrgId === session?.user.orgId && (
                 <button type="button" data-testid="document-sign" onClick={() => void signDoc(d.id)}>{t('actions.sign')}</button>
