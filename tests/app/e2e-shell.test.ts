@@ -170,6 +170,17 @@ describe('settings desk', () => {
       const violations = await axeViolations(page);
       expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 
+      // the profile's TSA is the sign desk's default from B-T up
+      const pdf = path.join(os.tmpdir(), `vanthu-shell-${process.pid}.pdf`);
+      execFileSync('python3', [path.resolve(repoRoot, '../shared/tools/mkpdf.py'), pdf, '1', '0.01']);
+      await nav(page, 'Ký số').click();
+      await page.locator('#sign-files').setInputFiles(pdf);
+      await page.locator('#sign-level').selectOption('B-T');
+      await expect.poll(() => page.getByTestId('sign-tsa').inputValue()).toBe('http://tsa.haiduong.example/tsr');
+      fs.rmSync(pdf, { force: true });
+      await nav(page, 'Cài đặt').click();
+      await page.getByTestId('settings').waitFor();
+
       await page.getByTestId('clear-cache').click();
       await expect.poll(() => page.getByTestId('cache-used').innerText()).toBe('Đang dùng 0,1 MB · 1 mục');
       expect(fs.readdirSync(path.join(cache, 'crl'))).toEqual(['so-tttt.crl']);

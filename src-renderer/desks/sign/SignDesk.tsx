@@ -116,6 +116,13 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   const [error, setError] = useState<string | null>(null);
   const viewer = useRef<ViewerHandle>(null);
 
+  // the profile's timestamp server (Cài đặt) is the default for B-T and above
+  useEffect(() => {
+    let live = true;
+    vanthu.settings.get().then((st) => { if (live && st.tsaUrl.value) setTsaUrl((cur) => cur || st.tsaUrl.value || ''); }, () => undefined);
+    return () => { live = false; };
+  }, []);
+
   // the token list is live: keep the chosen token while it is there, else take the first one
   useEffect(() => {
     const list = tokens?.tokens ?? [];
