@@ -12,7 +12,7 @@
 //     scrolled programmatically (smooth, sweep, random jumps) while rAF frame times and long tasks
 //     are recorded (bench/desk/list-scroll.ts; --renderer=DIR uses a built renderer instead of
 //     building one into the bench dir). Target: no frame over 50 ms.
-// Run: npm run bench -- desk [--runs=N] [--keep=DIR]   (or node --import tsx bench/desk.ts --runs N)
+// Run: npm run bench -- desk [--runs=N] [--keep=DIR] [--only=first-page] [--before=DIR]   (or node --import tsx bench/desk.ts --runs N)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../tests/helpers/browser';
 import { buildHarness, buildViewerHarness, serve } from '../tests/app/viewer-harness/serve';
 import { listScroll } from './desk/list-scroll'; // list-scroll: the documents list with 100,000 documents (bench/desk/list-scroll.ts)
+import { signDesk } from './desk/sign'; // sign-20mb: signing a 20 MB document from the desk against vanthu sign + verify (bench/desk/sign.ts)
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MKPDF = path.resolve(REPO, '../shared/tools/mkpdf.py');
@@ -35,6 +36,11 @@ const opt = (name: string): string | undefined => {
 };
 const RUNS = Number(opt('runs')) || 7;
 const KEEP = opt('keep') ?? null;
+// --only=NAME[,NAME] runs only those measurements (first-page, list-scroll)
+const ONLY = opt('only')?.split(',').filter(Boolean) ?? null;
+// --before=DIR: a viewer harness built earlier (e.g. DIR/ours of a --keep run at an older commit),
+// timed in the same loop, alternating with the current one (before/after in the same conditions)
+const BEFORE = opt('before') ?? null;
 
 export interface TargetResult { label: string; value: string; met: boolean }
 export interface MeasurementResult { rows: string[]; targets: TargetResult[]; notes?: string[] }
@@ -67,13 +73,14 @@ const firstPage: Measurement = {
     const ours = await serve(await buildViewerHarness(path.join(dir, 'ours')));
     const peer = await serve(await buildHarness(path.join(REPO, 'bench/desk-harness'), path.join(dir, 'peer')), { '/doc.pdf': pdf });
     const failures: string[] = [];
-    const t = { ours: [] as number[], peer: [] as number[] };
+    const before = BEFORE ? await serve(path.resolve(BEFORE)) : null;
+    const t = { ours: [] as number[], peer: [] as number[], before: [] as number[] };
     const settle = (page: Page) => page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     try {
       for (let i = 0; i < runs; i++) {
-        {
+        for (const which of before ? ['before', 'ours'] as const : ['ours'] as const) {
           const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-          await page.goto(ours.url);
+          await page.goto(which === 'ours' ? ours.url : before!.url);
           await page.getByTestId('pdf-viewer').waitFor();
           await settle(page);
           await page.getByTestId('viewer-file-input').setInputFiles(pdf);
@@ -84,8 +91,8 @@ const firstPage: Measurement = {
           });
           const pages = await page.getByTestId('pdf-viewer').getAttribute('data-pages');
           const n = await ink(page, '.vt-page[data-page-index="0"] canvas');
-          if (pages !== '200' || n < 100) failures.push(`ours run ${i + 1}: pages ${pages}, ink ${n}`);
-          else t.ours.push(r);
+          if (pages !== '200' || n < 100) failures.push(`${which} run ${i + 1}: pages ${pages}, ink ${n}`);
+          else t[which].push(r);
           await page.close();
         }
         {
@@ -104,6 +111,7 @@ const firstPage: Measurement = {
     } finally {
       await ours.close();
       await peer.close();
+      await before?.close();
     }
     const mo = median(t.ours), mp = median(t.peer), ratio = mo / mp;
     const range = (xs: number[]) => `${ms(Math.min(...xs))} – ${ms(Math.max(...xs))}`;
@@ -115,6 +123,7 @@ const firstPage: Measurement = {
         '|---|---|---|---|',
         `| PdfViewer (ours; File by Blob.slice ranges) | ${ms(mo)} | ${range(t.ours)} | **${ratio.toFixed(2)}×** |`,
         `| pdf.js PDFViewer (pdfjs-dist web/pdf_viewer.mjs; HTTP range, ${peer.ranges} range requests in all) | ${ms(mp)} | ${range(t.peer)} | 1 |`,
+        ...(t.before.length ? [`| PdfViewer before (--before=${BEFORE}) | ${ms(median(t.before))} | ${range(t.before)} | ${(median(t.before) / mp).toFixed(2)}× |`] : []),
       ],
       notes: failures.length ? ['Runs that failed their check (not counted):', ...failures.map((f) => `  - ${f}`)] : [],
       targets: [
@@ -126,7 +135,7 @@ const firstPage: Measurement = {
 };
 
 /** The measurements of this benchmark, in order (list scrolling and signing are added here too). */
-export const measurements: Measurement[] = [firstPage, listScroll];
+export const measurements: Measurement[] = [firstPage, listScroll, signDesk];
 
 async function main(): Promise<void> {
   const dir = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-bench-desk-'));
@@ -136,7 +145,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const targets: TargetResult[] = [];
   try {
-    for (const m of measurements) {
+    for (const m of measurements.filter((x) => !ONLY || ONLY.includes(x.name))) {
       process.stdout.write(`\n## ${m.name}\n`);
       const r = await m.run({ browser, dir, runs: RUNS });
       process.stdout.write(`${r.rows.join('\n')}\n`);

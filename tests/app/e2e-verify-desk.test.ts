@@ -176,13 +176,15 @@ describe('verify desk: signature panel, certificate viewer, signed revision', ()
     await page.getByTestId('language').selectOption('vi');
     await expect.poll(() => row.getByTestId('signature-status').textContent()).toBe('Không hợp lệ');
 
-    // accessibility of the desk with a result shown (axe evaluated through the DevTools protocol: the page's CSP allows no
-    // injected script). Fluent's focus manager (tabster) puts aria-hidden focus sentinels (<i data-tabster-dummy>) around
-    // toolbars and dialogs that hand focus on at once; axe reads them as focusable hidden content, so they are left out.
+    // accessibility of the desk with a result shown, the viewer included (axe evaluated through the DevTools protocol:
+    // the page's CSP allows no injected script). Left out: only the two focus sentinels of Fluent's focus manager at the
+    // root of the page (<i data-tabster-dummy aria-hidden> directly in <body>, FluentProvider's tabster root): after the
+    // comparison dialog above has closed they stay tabindex=0, which axe reports as aria-hidden-focus (serious). They
+    // are Fluent's, not the desk's nor the viewer's (whose toolbar has no sentinels: tests/app/e2e-viewer.test.ts).
     await page.evaluate(fs.readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
     const violations = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-      const r = await axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] });
+      const r = await axe.run({ exclude: [['body > [data-tabster-dummy]']] }, { resultTypes: ['violations'] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 5).map((n) => n.target) }));
     });
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -4,7 +4,9 @@
 // search words, and a 60-page file from ../shared/tools/mkpdf.py for lazy rendering. Checks: page 1
 // drawn, keyboard navigation, zoom, rotation, search with a hit count and highlighted hits, only
 // pages near the viewport have canvases, a link asks before opening, print prepares every page,
-// and no CSP violation or page error at all.
+// the toolbar is one tab stop walked with the arrow keys, axe-core finds no serious or critical
+// violation on the open viewer (toolbar, thumbnails, pages, search; nothing excluded), and no CSP
+// violation or page error at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -256,6 +258,88 @@ describe('PdfViewer in Chromium (harness, renderer CSP)', () => {
     fs.writeFileSync(notPdf, 'just text, no PDF header\n'.repeat(20));
     await page.getByTestId('viewer-file-input').setInputFiles(notPdf);
     await expect.poll(() => page.getByTestId('viewer-error').textContent()).toBe('This file is not a PDF.');
+    expect(await cspViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('toolbar: one tab stop, arrow keys between its items, Enter/Space act; axe: no serious or critical violation on the open viewer, nothing excluded', async () => {
+    const page = await openHarness();
+    await openFile(page, fixture);
+    await page.locator('.vt-thumb canvas[data-drawn="true"]').first().waitFor({ timeout: 10_000 });
+    await page.locator('.vt-page[data-page-index="0"] .vt-textLayer span').first().waitFor({ timeout: 10_000 });
+    const toolbar = page.getByRole('toolbar', { name: 'Công cụ xem văn bản' });
+    expect(await toolbar.count()).toBe(1);
+    /** index of the focused element among the toolbar's items, and how many items are tab stops */
+    const state = () => page.evaluate(() => {
+      const bar = document.querySelector('[data-testid="viewer-toolbar"]')!;
+      const items = [...bar.querySelectorAll<HTMLElement>('button, input')].filter((e) => !(e as HTMLButtonElement).disabled);
+      return { at: items.indexOf(document.activeElement as HTMLElement), stops: items.filter((e) => e.tabIndex === 0).length, n: items.length, testid: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.getAttribute('aria-label') ?? '' };
+    });
+    await page.getByTestId('viewer-open').focus();
+    let s = await state();
+    expect(s).toMatchObject({ at: 0, stops: 1 });
+    const n = s.n;
+    await page.keyboard.press('ArrowRight'); // previous page (unavailable on page 1, still reachable)
+    expect(await state()).toMatchObject({ at: 1, testid: 'Trang trước', stops: 1 });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-disabled'))).toBe('true');
+    await page.keyboard.press('ArrowRight'); // the page number box, its text selected
+    expect(await state()).toMatchObject({ at: 2, testid: 'viewer-page-input' });
+    await page.keyboard.press('ArrowRight'); // caret to the end of the box
+    expect((await state()).at).toBe(2);
+    await page.keyboard.press('ArrowRight'); // out of the box: next page
+    expect(await state()).toMatchObject({ at: 3, testid: 'Trang sau' });
+    await page.keyboard.press('ArrowLeft');
+    expect((await state()).at).toBe(2);
+    await page.keyboard.press('ArrowLeft'); // caret at the start, then out
+    await page.keyboard.press('ArrowLeft');
+    expect((await state()).at).toBe(1);
+    await page.keyboard.press('End');
+    expect(await state()).toMatchObject({ at: n - 1, testid: 'viewer-print' });
+    await page.keyboard.press('ArrowRight'); // wraps
+    expect((await state()).at).toBe(0);
+    await page.keyboard.press('ArrowLeft');
+    expect((await state()).at).toBe(n - 1);
+    await page.keyboard.press('Home');
+    expect((await state()).at).toBe(0);
+    expect(await attr(page, 'data-current-page')).toBe('0'); // arrows in the toolbar turn no page
+    // Enter and Space act on the focused button
+    for (let i = 0; i < n && (await state()).testid !== 'viewer-zoom-in'; i++) await page.keyboard.press('ArrowRight');
+    expect((await state()).testid).toBe('viewer-zoom-in');
+    const z0 = Number(await attr(page, 'data-zoom'));
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => Number(await attr(page, 'data-zoom'))).toBeGreaterThan(z0);
+    await page.keyboard.press('ArrowRight');
+    expect((await state()).testid).toBe('viewer-fit-width');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('viewer-fit-width').getAttribute('aria-pressed')).toBe('true');
+    // Tab leaves the toolbar; Shift+Tab comes back to the item last used
+    await page.keyboard.press('Tab');
+    expect((await state()).at).toBe(-1);
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="viewer-toolbar"]'))).toBe(false);
+    await page.keyboard.press('Shift+Tab');
+    expect(await state()).toMatchObject({ testid: 'viewer-fit-width', stops: 1 });
+    // the search button by keyboard, then a search with hits
+    for (let i = 0; i < n && (await state()).testid !== 'viewer-search-toggle'; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    const input = page.getByTestId('viewer-search-input');
+    await expect.poll(() => input.evaluate((e) => e === document.activeElement)).toBe(true);
+    await input.fill(FIXTURE_WORD);
+    const total = Object.values(FIXTURE_HITS).reduce((a, b) => a + b, 0);
+    await expect.poll(() => page.getByTestId('viewer-search-status').textContent(), { timeout: 15_000 }).toBe(`1 / ${total}`);
+    await page.locator('[data-testid="viewer-hit-current"]').waitFor({ timeout: 10_000 });
+
+    // axe-core on the whole page: toolbar, search bar, thumbnails, pages (canvas, text layer, links)
+    await page.evaluate(fs.readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, first: JSON.stringify(v.nodes[0]?.target) }));
+    });
+    fs.writeFileSync(path.join(art, 'viewer-axe.json'), JSON.stringify(violations, null, 2));
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    // no focus sentinels of Fluent's focus manager inside the viewer (its root's two, tabindex -1 on <body>, are not the viewer's)
+    expect(await page.locator('[data-testid="pdf-viewer"] [data-tabster-dummy]').count()).toBe(0);
     expect(await cspViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

@@ -5,7 +5,7 @@
 // links are <button>s whose action we decide (confirmation first, see PdfViewer).
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type PageViewport } from 'pdfjs-dist';
+import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type PageViewport, type RenderTask } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 
 /** Page size at scale 1 with no rotation, and the page's own /Rotate. */
@@ -42,6 +42,22 @@ interface Props {
   onRendered(index: number): void;
   onLink(target: LinkTarget): void;
   pageRef(index: number, el: HTMLDivElement | null): void;
+  /** A drawing of this page started before the page was mounted (page 1 at opening), taken if it
+   * is for the same document, scale and rotation. */
+  pre?: PreRender | null;
+}
+
+/** A page drawn off-screen ahead of its PageView (page 1, as soon as the document is open). */
+export interface PreRender {
+  doc: PDFDocumentProxy;
+  index: number;
+  scale: number;
+  rotation: number;
+  viewport: PageViewport;
+  canvas: HTMLCanvasElement;
+  task: RenderTask;
+  /** Taken by a PageView (or dropped): a second effect run draws the page itself. */
+  used: boolean;
 }
 
 /** Canvas pixels at most (≈ 16.7 Mpx, what browsers allow safely); beyond it the output scale drops. */
@@ -72,6 +88,31 @@ export function centreIn(el: HTMLElement, sc: Element | null, block: 'center' | 
   }
   sc.scrollTop += r.top + r.height / 2 - (v.top + v.height / 2);
   if (r.left < v.left || r.right > v.right) sc.scrollLeft += r.left + r.width / 2 - (v.left + v.width / 2);
+}
+
+/** Device pixels per CSS pixel for a page's canvas: the screen's, lowered for huge pages. */
+function outputScale(vp: PageViewport): number {
+  let out = window.devicePixelRatio || 1;
+  if (vp.width * vp.height * out * out > MAX_CANVAS_PIXELS) out = Math.sqrt(MAX_CANVAS_PIXELS / (vp.width * vp.height));
+  return out;
+}
+
+/** Starts drawing a page off-screen (a canvas not in the document). */
+function drawOffscreen(page: PDFPageProxy, scale: number, rotation: number): { viewport: PageViewport; canvas: HTMLCanvasElement; task: RenderTask } {
+  const viewport = page.getViewport({ scale, rotation: (page.rotate + rotation) % 360 });
+  const out = outputScale(viewport);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.floor(viewport.width * out);
+  canvas.height = Math.floor(viewport.height * out);
+  const task = page.render({ canvas, viewport, transform: out !== 1 ? [out, 0, 0, out, 0, 0] : undefined });
+  return { viewport, canvas, task };
+}
+
+/** Page `index` drawn at once, before React has laid out the pages (the viewer's page 1 at opening). */
+export function preRender(doc: PDFDocumentProxy, page: PDFPageProxy, index: number, scale: number, rotation: number): PreRender {
+  const pre: PreRender = { doc, index, scale, rotation, ...drawOffscreen(page, scale, rotation), used: false };
+  pre.task.promise.catch(() => { /* cancelled or failed: the PageView draws it again and reports */ });
+  return pre;
 }
 
 /** Only these schemes may leave the document, and only after confirmation. */
@@ -119,17 +160,24 @@ function PageViewImpl(p: Props) {
       const raw = page.getViewport({ scale: 1, rotation: 0 });
       const dims = { w: raw.width, h: raw.height, rotate: page.rotate };
       if (dims.w !== p.dims.w || dims.h !== p.dims.h || dims.rotate !== p.dims.rotate) p.onDims(p.index, dims);
-      const vp = page.getViewport({ scale: p.scale, rotation: (page.rotate + p.rotation) % 360 });
-      let out = window.devicePixelRatio || 1;
-      if (vp.width * vp.height * out * out > MAX_CANVAS_PIXELS) out = Math.sqrt(MAX_CANVAS_PIXELS / (vp.width * vp.height));
       const canvas = canvasRef.current;
       if (!canvas) return;
       // Draw off-screen first: the visible canvas keeps the previous zoom's picture until the new one is ready.
-      const off = document.createElement('canvas');
-      off.width = Math.floor(vp.width * out);
-      off.height = Math.floor(vp.height * out);
-      if (p.index === 0) performance.mark('vt-viewer:render1-start');
-      renderTask = page.render({ canvas: off, viewport: vp, transform: out !== 1 ? [out, 0, 0, out, 0, 0] : undefined });
+      const pre = p.pre;
+      let drawing: { viewport: PageViewport; canvas: HTMLCanvasElement; task: RenderTask };
+      if (pre && !pre.used && pre.doc === p.doc && pre.index === p.index && pre.scale === p.scale && pre.rotation === p.rotation) {
+        pre.used = true;
+        drawing = pre;
+      } else {
+        if (pre && !pre.used && pre.doc === p.doc && pre.index === p.index) {
+          pre.used = true; // drawn for another scale (the view changed meanwhile): not wanted any more
+          pre.task.cancel();
+        }
+        if (p.index === 0) performance.mark('vt-viewer:render1-start');
+        drawing = drawOffscreen(page, p.scale, p.rotation);
+      }
+      const { viewport: vp, canvas: off } = drawing;
+      renderTask = drawing.task;
       await renderTask.promise;
       if (cancelled) return;
       canvas.width = off.width;
@@ -176,6 +224,7 @@ function PageViewImpl(p: Props) {
       textLayer?.cancel();
       page?.cleanup();
     };
+    // p.pre is read once, when the page is first drawn: it is not a reason to draw again
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.near, p.doc, p.index, p.scale, p.rotation]);
 

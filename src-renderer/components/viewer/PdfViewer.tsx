@@ -9,12 +9,12 @@
 // - Links in documents never navigate: a click asks first (Fluent Dialog), then
 //   window.open(url, '_blank', 'noopener') (Electron's main process sends it to the system browser).
 // - Nothing from the document is rendered as HTML by us: React text nodes, pdf.js's text spans.
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import {
   Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Spinner,
-  Text, Toolbar, ToolbarButton, ToolbarDivider,
+  Text, type ButtonProps,
 } from '@fluentui/react-components';
 import {
   ArrowAutofitWidthRegular, ArrowRotateClockwiseRegular, ChevronDownRegular, ChevronLeftRegular, ChevronRightRegular,
@@ -25,7 +25,7 @@ import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 import type { ViewerHandle, ViewerProps, ViewerSource, ViewerTarget } from './api';
 import { NotPdfError, openSource, sharedWorker, sourceName } from './pdfjs';
 import { findInPage, type Hit } from './search';
-import { PageView, centreIn, effectiveSize, type LinkTarget, type PageDims, type PageHit } from './PageView';
+import { PageView, centreIn, effectiveSize, preRender, type LinkTarget, type PageDims, type PageHit, type PreRender } from './PageView';
 import { Thumbnail } from './Thumbnail';
 import './viewer.css';
 
@@ -57,6 +57,29 @@ type LoadState =
   | { s: 'error'; message: string }
   | { s: 'ready'; doc: PDFDocumentProxy; base: PageDims };
 
+/** pdf.js scale for a zoom mode, a page's size and the scroll area's inner size. */
+function zoomScale(zoom: ZoomMode, d: PageDims, rotation: number, viewW: number, viewH: number): number {
+  if (typeof zoom === 'number') return (zoom / 100) * CSS_UNITS;
+  const one = effectiveSize(d, 1, rotation);
+  const availW = Math.max(100, viewW - 2 * PADDING);
+  const availH = Math.max(100, viewH - 2 * PADDING);
+  const fitW = availW / one.width;
+  if (zoom === 'width') return fitW;
+  if (zoom === 'page') return Math.min(fitW, availH / one.height);
+  return Math.min(fitW, 1.25 * CSS_UNITS);
+}
+
+/** A button of the viewer's toolbar: Fluent's subtle small icon button. Unavailable actions stay
+ * focusable (aria-disabled) so that the arrow keys walk the same row whatever the state. */
+function ToolButton(props: ButtonProps) {
+  return <Button appearance="subtle" size="small" {...props} />;
+}
+
+/** The toolbar's items in order: its buttons and its enabled inputs. */
+function toolbarItems(bar: HTMLElement): HTMLElement[] {
+  return [...bar.querySelectorAll<HTMLElement>('button, input')].filter((el) => !(el as HTMLButtonElement | HTMLInputElement).disabled && !el.hidden);
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -71,6 +94,8 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   const source = ownSource ?? props.source;
 
   const [load, setLoad] = useState<LoadState>({ s: 'empty' });
+  // page 1 drawn off-screen as soon as the document is open, at the scale it will be shown at
+  const [pre, setPre] = useState<PreRender | null>(null);
   const doc = load.s === 'ready' ? load.doc : null;
   const pages = doc?.numPages ?? 0;
   const [sizes, setSizes] = useState<Map<number, PageDims>>(new Map());
@@ -103,6 +128,8 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const stripRef = useRef<HTMLDivElement | null>(null);
   const fileRef = useRef<HTMLInputElement | null>(null);
+  const toolbarRef = useRef<HTMLDivElement | null>(null);
+  const toolbarActive = useRef<HTMLElement | null>(null);
   const pageEls = useRef<Array<HTMLDivElement | null>>([]);
   const thumbEls = useRef<Array<HTMLButtonElement | null>>([]);
   const texts = useRef(new Map<number, Promise<TextContent>>());
@@ -111,6 +138,8 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   onOpenRef.current = props.onOpen;
   const onRenderedRef = useRef(props.onPageRendered);
   onRenderedRef.current = props.onPageRendered;
+  const zoomRef = useRef(zoom);
+  zoomRef.current = zoom;
 
   // ---- open the document ------------------------------------------------------------------
   useEffect(() => void sharedWorker(), []);
@@ -131,8 +160,10 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
       return;
     }
     setLoad({ s: 'loading' });
+    setPre(null);
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
+    let first: PreRender | null = null;
     (async () => {
       task = await openSource(source);
       if (cancelled) {
@@ -149,7 +180,17 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
       performance.mark('vt-viewer:page1');
       const raw = p1.getViewport({ scale: 1, rotation: 0 });
       if (cancelled) return;
-      setLoad({ s: 'ready', doc: pdf, base: { w: raw.width, h: raw.height, rotate: p1.rotate } });
+      const base = { w: raw.width, h: raw.height, rotate: p1.rotate };
+      // Page 1 is drawn now, before React lays out the pages and thumbnails, at the scale the view
+      // will settle on (the scroll area keeps its size: the thumbnail strip is there while loading,
+      // the scrollbar's gutter is reserved).
+      const sc = scrollRef.current;
+      if (sc) {
+        performance.mark('vt-viewer:render1-start');
+        first = preRender(pdf, p1, 0, zoomScale(zoomRef.current, base, 0, sc.clientWidth, sc.clientHeight), 0);
+        setPre(first);
+      }
+      setLoad({ s: 'ready', doc: pdf, base });
       setNear(new Set([0])); // page 1 is drawn at once; the observer reports the others
       setPageInput('1');
       onOpenRef.current?.({ pages: pdf.numPages });
@@ -162,6 +203,10 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
     return () => {
       cancelled = true;
       setPassword(null);
+      if (first && !first.used) {
+        first.used = true;
+        first.task.cancel();
+      }
       void task?.destroy();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -181,15 +226,7 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   }, [load.s]);
 
   const scale = useMemo(() => {
-    if (typeof zoom === 'number') return (zoom / 100) * CSS_UNITS;
-    const d = dimsOf(current);
-    const one = effectiveSize(d, 1, rotation);
-    const availW = Math.max(100, viewSize.w - 2 * PADDING);
-    const availH = Math.max(100, viewSize.h - 2 * PADDING);
-    const fitW = availW / one.width;
-    if (zoom === 'width') return fitW;
-    if (zoom === 'page') return Math.min(fitW, availH / one.height);
-    return Math.min(fitW, 1.25 * CSS_UNITS);
+    return zoomScale(zoom, dimsOf(current), rotation, viewSize.w, viewSize.h);
     // the fit modes follow the current page's size only when the mode or the view changes
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [zoom, rotation, viewSize.w, viewSize.h, base]);
@@ -245,7 +282,7 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
     }, { root, rootMargin: '100px 0px 100px 0px' });
     for (const el of thumbEls.current) if (el) io.observe(el);
     return () => io.disconnect();
-  }, [doc, pages, thumbnails]);
+  }, [doc, pages, thumbnails, firstDrawn]);
 
   // Current page: the one at 30 % of the view's height.
   useEffect(() => {
@@ -481,6 +518,56 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
     takeFile(e.dataTransfer.files[0]);
   };
 
+  // ---- toolbar: one tab stop, arrow keys between its items (roving tabindex) ---------------------
+  // A plain role="toolbar" group rather than Fluent's Toolbar: its focus manager (tabster) leaves
+  // aria-hidden focusable sentinels around the group, which assistive technology and axe-core
+  // (aria-hidden-focus) flag. Left/Right (Up/Down too) move to the previous/next item, wrapping;
+  // Home/End to the first/last; in the page number box (its text selected when reached by an
+  // arrow) the arrows move its caret until it is at the box's edge. Tab leaves the toolbar; coming back lands on the item last used.
+  useLayoutEffect(() => {
+    const bar = toolbarRef.current;
+    if (!bar) return;
+    const items = toolbarItems(bar);
+    const active = toolbarActive.current && items.includes(toolbarActive.current) ? toolbarActive.current : items[0];
+    for (const el of items) el.tabIndex = el === active ? 0 : -1;
+  });
+  const onToolbarFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const bar = toolbarRef.current;
+    if (!bar) return;
+    const items = toolbarItems(bar);
+    const el = e.target as HTMLElement;
+    if (!items.includes(el)) return;
+    toolbarActive.current = el;
+    for (const it of items) it.tabIndex = it === el ? 0 : -1;
+  };
+  const onToolbarKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const bar = toolbarRef.current;
+    if (!bar || e.altKey || e.ctrlKey || e.metaKey) return;
+    const items = toolbarItems(bar);
+    const at = items.indexOf(e.target as HTMLElement);
+    if (at < 0) return;
+    const input = e.target instanceof HTMLInputElement ? e.target : null;
+    let to: number;
+    switch (e.key) {
+      case 'ArrowRight': case 'ArrowDown':
+        if (input && e.key === 'ArrowRight' && (input.selectionStart !== input.value.length || input.selectionEnd !== input.value.length)) return;
+        to = (at + 1) % items.length;
+        break;
+      case 'ArrowLeft': case 'ArrowUp':
+        if (input && e.key === 'ArrowLeft' && (input.selectionStart !== 0 || input.selectionEnd !== 0)) return;
+        to = (at - 1 + items.length) % items.length;
+        break;
+      case 'Home': if (input) return; to = 0; break;
+      case 'End': if (input) return; to = items.length - 1; break;
+      default: return;
+    }
+    e.preventDefault();
+    e.stopPropagation(); // not also a page turn in the viewer's own keys
+    const next = items[to];
+    next.focus();
+    if (next instanceof HTMLInputElement) next.select(); // a number typed replaces the box's
+  };
+
   // ---- keyboard -----------------------------------------------------------------------------
   const onKeyDown = (e: KeyboardEvent) => {
     const ctrl = e.ctrlKey || e.metaKey;
@@ -544,14 +631,14 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
       onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}
       onDrop={onDrop}
     >
-      <Toolbar aria-label={t('toolbar')} className="vt-toolbar" size="small">
+      <div ref={toolbarRef} role="toolbar" aria-label={t('toolbar')} aria-orientation="horizontal" className="vt-toolbar" onKeyDown={onToolbarKey} onFocus={onToolbarFocus} data-testid="viewer-toolbar">
         {allowOpen && (
           <>
-            <ToolbarButton icon={<FolderOpenRegular />} aria-label={t('open')} title={t('open')} onClick={() => fileRef.current?.click()} data-testid="viewer-open" />
-            <ToolbarDivider />
+            <ToolButton icon={<FolderOpenRegular />} aria-label={t('open')} title={t('open')} onClick={() => fileRef.current?.click()} data-testid="viewer-open" />
+            <div role="separator" aria-orientation="vertical" className="vt-sep" />
           </>
         )}
-        <ToolbarButton icon={<ChevronLeftRegular />} aria-label={t('prevPage')} title={t('prevPage')} disabled={!doc || current === 0} onClick={() => step(-1)} />
+        <ToolButton icon={<ChevronLeftRegular />} aria-label={t('prevPage')} title={t('prevPage')} disabledFocusable={!doc || current === 0} onClick={() => step(-1)} />
         <Input
           className="vt-page-input"
           size="small"
@@ -570,18 +657,18 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
           onBlur={() => setPageInput(String(current + 1))}
         />
         <Text className="vt-of-pages" data-testid="viewer-of-pages">{t('ofPages', { pages })}</Text>
-        <ToolbarButton icon={<ChevronRightRegular />} aria-label={t('nextPage')} title={t('nextPage')} disabled={!doc || current >= pages - 1} onClick={() => step(1)} />
-        <ToolbarDivider />
-        <ToolbarButton icon={<ZoomOutRegular />} aria-label={t('zoomOut')} title={t('zoomOut')} disabled={!doc || percent <= ZOOM_STEPS[0]} onClick={() => zoomBy(-1)} data-testid="viewer-zoom-out" />
+        <ToolButton icon={<ChevronRightRegular />} aria-label={t('nextPage')} title={t('nextPage')} disabledFocusable={!doc || current >= pages - 1} onClick={() => step(1)} />
+        <div role="separator" aria-orientation="vertical" className="vt-sep" />
+        <ToolButton icon={<ZoomOutRegular />} aria-label={t('zoomOut')} title={t('zoomOut')} disabledFocusable={!doc || percent <= ZOOM_STEPS[0]} onClick={() => zoomBy(-1)} data-testid="viewer-zoom-out" />
         <Text className="vt-zoom" aria-label={t('zoomLevelLabel', { percent })} data-testid="viewer-zoom">{t('zoomLevel', { percent })}</Text>
-        <ToolbarButton icon={<ZoomInRegular />} aria-label={t('zoomIn')} title={t('zoomIn')} disabled={!doc || percent >= ZOOM_STEPS[ZOOM_STEPS.length - 1]} onClick={() => zoomBy(1)} data-testid="viewer-zoom-in" />
-        <ToolbarButton icon={<ArrowAutofitWidthRegular />} aria-label={t('fitWidth')} title={t('fitWidth')} disabled={!doc} aria-pressed={zoom === 'width'} onClick={() => setFit('width')} data-testid="viewer-fit-width" />
-        <ToolbarButton icon={<PageFitRegular />} aria-label={t('fitPage')} title={t('fitPage')} disabled={!doc} aria-pressed={zoom === 'page'} onClick={() => setFit('page')} data-testid="viewer-fit-page" />
-        <ToolbarButton icon={<ArrowRotateClockwiseRegular />} aria-label={t('rotate')} title={t('rotate')} disabled={!doc} onClick={rotate} data-testid="viewer-rotate" />
-        <ToolbarDivider />
-        <ToolbarButton icon={<SearchRegular />} aria-label={t('search')} title={t('search')} disabled={!doc} aria-expanded={searchOpen} onClick={() => (searchOpen ? closeSearch() : openSearch())} data-testid="viewer-search-toggle" />
-        <ToolbarButton icon={<PrintRegular />} aria-label={t('print')} title={t('print')} disabled={!doc || !!printing} onClick={() => void print()} data-testid="viewer-print" />
-      </Toolbar>
+        <ToolButton icon={<ZoomInRegular />} aria-label={t('zoomIn')} title={t('zoomIn')} disabledFocusable={!doc || percent >= ZOOM_STEPS[ZOOM_STEPS.length - 1]} onClick={() => zoomBy(1)} data-testid="viewer-zoom-in" />
+        <ToolButton icon={<ArrowAutofitWidthRegular />} aria-label={t('fitWidth')} title={t('fitWidth')} disabledFocusable={!doc} aria-pressed={zoom === 'width'} onClick={() => setFit('width')} data-testid="viewer-fit-width" />
+        <ToolButton icon={<PageFitRegular />} aria-label={t('fitPage')} title={t('fitPage')} disabledFocusable={!doc} aria-pressed={zoom === 'page'} onClick={() => setFit('page')} data-testid="viewer-fit-page" />
+        <ToolButton icon={<ArrowRotateClockwiseRegular />} aria-label={t('rotate')} title={t('rotate')} disabledFocusable={!doc} onClick={rotate} data-testid="viewer-rotate" />
+        <div role="separator" aria-orientation="vertical" className="vt-sep" />
+        <ToolButton icon={<SearchRegular />} aria-label={t('search')} title={t('search')} disabledFocusable={!doc} aria-expanded={searchOpen} onClick={() => (searchOpen ? closeSearch() : openSearch())} data-testid="viewer-search-toggle" />
+        <ToolButton icon={<PrintRegular />} aria-label={t('print')} title={t('print')} disabledFocusable={!doc || !!printing} onClick={() => void print()} data-testid="viewer-print" />
+      </div>
       {allowOpen && (
         <input ref={fileRef} type="file" accept="application/pdf,.pdf" hidden aria-label={t('fileInput')} data-testid="viewer-file-input" onChange={(e) => { takeFile(e.target.files?.[0]); e.target.value = ''; }} />
       )}
@@ -612,10 +699,10 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
       )}
 
       <div className="vt-body">
-        {thumbnails && doc && (
+        {thumbnails && (doc || load.s === 'loading') && (
           <div ref={stripRef} className="vt-strip" role="navigation" aria-label={t('thumbnails')} data-testid="viewer-thumbnails">
-            {Array.from({ length: pages }, (_, i) => (
-              <Thumbnail key={i} doc={doc} index={i} dims={dimsOf(i)} rotation={rotation} near={firstDrawn && thumbNear.has(i)} current={i === current} onSelect={selectThumb} thumbRef={thumbRef} />
+            {doc && firstDrawn && Array.from({ length: pages }, (_, i) => (
+              <Thumbnail key={i} doc={doc} index={i} dims={dimsOf(i)} rotation={rotation} near={thumbNear.has(i)} current={i === current} onSelect={selectThumb} thumbRef={thumbRef} />
             ))}
           </div>
         )}
@@ -647,6 +734,7 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
                   onRendered={onPageRendered}
                   onLink={onLink}
                   pageRef={pageRef}
+                  pre={i === 0 ? pre : null}
                 />
               ))}
             </div>
