@@ -41,17 +41,38 @@ const queue = [];
 let busy = false;
 const buf = Buffer.allocUnsafe(1 << 20);
 const yieldNow = () => new Promise((r) => setImmediate(r));
+// hash states of each file's prefix [0, at), as in hasher.ts (PrefixCheckpoints): the signatures of
+// one file share the prefix their ranges start with; keyed by the file's identity, not its fd
+// (a descriptor number is reused by the next file)
+const STEP = 1 << 20;
+const prefixes = new Map();
+function checkpoints(fd, alg) {
+  const st = fs.fstatSync(fd);
+  const key = st.dev + ':' + st.ino + ':' + st.size + ':' + st.mtimeMs + ':' + alg;
+  let list = prefixes.get(key);
+  if (!list) { if (prefixes.size > 64) prefixes.clear(); prefixes.set(key, list = []); }
+  return list;
+}
 async function hash(job) {
-  const h = XOF[job.alg] ? crypto.createHash(NAMES[job.alg], { outputLength: XOF[job.alg] }) : crypto.createHash(NAMES[job.alg]);
+  const fresh = () => XOF[job.alg] ? crypto.createHash(NAMES[job.alg], { outputLength: XOF[job.alg] }) : crypto.createHash(NAMES[job.alg]);
+  const firstLen = job.ranges.length && job.ranges[0][0] === 0 ? job.ranges[0][1] : 0;
+  const cps = firstLen > 0 ? checkpoints(job.fd, job.alg) : null;
+  let best = null;
+  if (cps) for (const c of cps) if (c.at <= firstLen && (!best || c.at > best.at)) best = c;
+  const h = best ? best.h.copy() : fresh();
+  const todo = firstLen > 0 ? [[best ? best.at : 0, firstLen - (best ? best.at : 0)], ...job.ranges.slice(1)] : job.ranges;
   let n = 0;
-  for (const [off, len] of job.ranges) {
+  for (const [k, [off, len]] of todo.entries()) {
     let pos = off;
     const end = off + len;
+    const inPrefix = k === 0 && cps !== null;
     while (pos < end) {
-      const got = fs.readSync(job.fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      const stop = inPrefix ? Math.min(end, (Math.floor(pos / STEP) + 1) * STEP) : Math.min(end, pos + buf.length);
+      const got = fs.readSync(job.fd, buf, 0, stop - pos, pos);
       if (got <= 0) break;
       h.update(buf.subarray(0, got));
       pos += got;
+      if (inPrefix && (pos % STEP === 0 || pos === firstLen) && cps.length < 512 && !cps.some((c) => c.at === pos)) cps.push({ at: pos, h: h.copy() });
       if (job.id < claims.length && Atomics.load(claims, job.id) === 3) throw new Error('cancelled');
       if ((++n & 7) === 0) await yieldNow(); // let the watchdog timer fire
     }
