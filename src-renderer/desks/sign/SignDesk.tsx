@@ -257,7 +257,11 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           : credKind === 'demo'
             ? { kind: 'demo' as const, holder }
             : { kind: 'p12' as const, p12: p12 ? await fileBytes(p12) : new Uint8Array(0), password };
-      const items = await Promise.all(files.map(async (f) => ({ name: toSafeFileName(f.name), data: await fileBytes(f) })));
+      // the shown document's bytes are in memory already (read when it was opened): not read again
+      const items = await Promise.all(files.map(async (f) => ({
+        name: toSafeFileName(f.name),
+        data: f === shownFile && currentBytes && currentBytes.length === f.size ? currentBytes : await fileBytes(f),
+      })));
       const r = await vanthu.call('sign.batch', {
         taskId, items, level, credential, visible: await visibleSpec(), reason: reason(),
         ...(level !== 'B-B' && tsaUrl ? { tsaUrl } : {}),
@@ -301,6 +305,20 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
     setRunning({ ...running, cancelling: true });
     await vanthu.call('sign.cancel', { taskId: running.taskId });
   }
+
+  // one object URL per signed file (a Blob copy of its bytes), made when its link is first shown
+  // and revoked when the results change, not a new copy on every render
+  const urls = useRef(new Map<Uint8Array, string>());
+  const urlOf = (bytes: Uint8Array) => {
+    let u = urls.current.get(bytes);
+    if (!u) urls.current.set(bytes, (u = downloadUrl(bytes)));
+    return u;
+  };
+  useEffect(() => {
+    const live = new Set(results?.flatMap((r) => (r.file ? [r.file.signed] : [])) ?? []);
+    for (const [b, u] of urls.current) if (!live.has(b)) { URL.revokeObjectURL(u); urls.current.delete(b); }
+  }, [results]);
+  useEffect(() => () => { for (const u of urls.current.values()) URL.revokeObjectURL(u); urls.current.clear(); }, []);
 
   const canSign = files.length > 0 && !running && (credKind !== 'p12' || !!p12);
   const shownResult = results?.filter((r) => r.report)[shown] ?? null;
@@ -508,7 +526,7 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
               <li key={`${r.name}-${i}`} data-testid="sign-result" data-status={r.status}>
                 {r.status === 'ok' && r.file ? (
                   <>
-                    {t('results.signed')} <Link href={downloadUrl(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
+                    {t('results.signed')} <Link href={urlOf(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
                     {t('results.level', { level: r.file.level })}
                     {r.file.pending.length > 0 && ` ${t('results.pending', { pending: r.file.pending.join(', ') })}`}
                     {r.report && (
