@@ -9,6 +9,7 @@ import { channelNames, EVENT_PREFIX, IPC_PREFIX } from '../../src-shared/ipc/con
 import { createRouter } from '../services/ipc/router';
 import { createHandlers } from '../services/handlers';
 import { createServiceContext } from '../services/context';
+import { prewarmVerifyWorker } from '../services/verify/worker-pool';
 import { ProfileManager } from '../services/profile/manager';
 import { gatewayOrigins } from '../services/csp';
 import { applySessionPolicy, hardenWebContents, isTrustedSender, APP_ORIGIN } from './security';
@@ -54,6 +55,8 @@ async function start(): Promise<void> {
   await profiles.start().catch((e: unknown) => console.warn(`[vanthu] profile start failed: ${(e as Error)?.message ?? e}`));
   serveRenderer(path.join(here, '../renderer'), () => gatewayOrigins(context.gatewayUrl));
   app.on('before-quit', () => void profiles.close().finally(() => context.close()));
+  // the first document verified does not wait for the verifier to load in its worker
+  void prewarmVerifyWorker();
   const router = createRouter(createHandlers(context), {
     warn: (msg, fields) => console.warn(`[vanthu] ${msg}`, fields ?? ''),
   });

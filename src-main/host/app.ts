@@ -1,6 +1,7 @@
 // Assembles host mode: the same services and handler table as the Electron main process,
 // behind the loopback HTTP/WebSocket server. Tests and `npm start` both call startHostApp.
 
+import { prewarmVerifyWorker } from '../services/verify/worker-pool';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,8 @@ export async function startHostApp(opts: HostAppOptions = {}): Promise<HostApp> 
     csp: () => ({ connectOrigins: gatewayOrigins(context.gatewayUrl) }),
   });
   const closeServer = server.close.bind(server);
+  // the first document verified on the desk does not wait for the verifier to load
+  void prewarmVerifyWorker();
   return Object.assign(server, {
     events,
     context,

@@ -49,6 +49,48 @@ async function startWorker(): Promise<Worker> {
 }
 
 /**
+ * One started worker kept between calls (unref'd: it never keeps the process alive). Starting a
+ * worker loads the whole verifier (in host mode from sources through tsx: about a second), which a
+ * desk verifying one document at a time paid on every document. A worker that overran or failed
+ * is terminated, never kept; its caches hold only what it verified (as the main thread's would).
+ */
+let idle: Worker | null = null;
+let warming: Promise<void> | null = null;
+
+function keepIdle(w: Worker): void {
+  if (idle) {
+    void w.terminate().catch(() => undefined);
+    return;
+  }
+  idle = w;
+  w.unref();
+  const drop = () => { if (idle === w) idle = null; };
+  w.once('exit', drop);
+  w.once('error', drop);
+}
+
+function takeIdle(): Worker | null {
+  const w = idle;
+  idle = null;
+  w?.ref();
+  return w;
+}
+
+/** Start a worker in the background for the next verification (host and Electron start-up). */
+export function prewarmVerifyWorker(): Promise<void> {
+  if (idle || warming) return warming ?? Promise.resolve();
+  warming = startWorker().then(keepIdle, () => undefined).finally(() => { warming = null; });
+  return warming;
+}
+
+/** Terminate the kept worker (tests, shutdown). */
+export async function closeIdleVerifyWorker(): Promise<void> {
+  await warming;
+  const w = takeIdle();
+  if (w) await w.terminate().catch(() => undefined);
+}
+
+/**
  * Run the jobs in a worker. When no worker can be started at all (a layout without a worker
  * entry), `inThread` verifies them here instead: the reader's guards and the cooperative deadline
  * still apply, only the hard kill is missing.
@@ -68,6 +110,7 @@ export async function runInWorkers(
       }
       let result: DocumentReport | 'timeout' | Error;
       try {
+        if (!worker) worker = takeIdle();
         if (!worker) {
           try {
             worker = await startWorker();
@@ -108,7 +151,8 @@ export async function runInWorkers(
       }
     }
   } finally {
-    if (worker) await worker.terminate().catch(() => undefined);
+    // a healthy worker (the last job answered) is kept for the next call
+    if (worker) keepIdle(worker);
   }
   return out;
 }

@@ -7,8 +7,7 @@
 
 import { createVanthuApi, type Transport, type VanthuApi } from '../../../src-shared/ipc/client';
 import type { ChannelName, EventName, IpcResult } from '../../../src-shared/ipc/contract';
-import { Encoder } from '@msgpack/msgpack';
-import { decodeFrame, hasBytes } from '../../../src-shared/ipc/frame';
+import { decodeFrame, encodeFrame, hasBytes } from '../../../src-shared/ipc/frame';
 import { i18n } from '../../i18n';
 
 const SESSION_KEY = 'vanthu.hostSession';
@@ -27,26 +26,6 @@ const bridgeError = (code: string, key: string): IpcResult<never> => {
   const t = i18n();
   return { ok: false, error: { code, message_vi: t.getFixedT('vi', 'shell')(key), message_en: t.getFixedT('en', 'shell')(key) } };
 };
-
-/** The bytes a message holds (its Uint8Arrays and ArrayBuffers), to size its frame. */
-function byteLengthOf(v: unknown, depth = 0): number {
-  if (v instanceof Uint8Array || v instanceof ArrayBuffer) return v.byteLength;
-  if (depth > 32 || v === null || typeof v !== 'object') return 0;
-  let n = 0;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) n += byteLengthOf(x, depth + 1);
-  return n;
-}
-
-/**
- * One binary frame for a message with bytes: the same MessagePack as encodeFrame (same options),
- * written into a buffer sized for the bytes it holds and sent as a view of it. encodeFrame's
- * buffer starts at 2 KB and doubles (a 20 MB document: a 40 MB buffer) and is then copied out
- * (another 20 MB) — for each document sent.
- */
-function encodeSized(msg: unknown): Uint8Array<ArrayBuffer> {
-  const encoder = new Encoder({ ignoreUndefined: true, initialBufferSize: byteLengthOf(msg) + 64 * 1024 });
-  return encoder.encodeSharedRef(msg) as Uint8Array<ArrayBuffer>;
-}
 
 export function connectHostBridge(): VanthuApi {
   let code = takeCode();
@@ -109,7 +88,7 @@ export function connectHostBridge(): VanthuApi {
       return new Promise<IpcResult<unknown>>((resolve) => {
         pending.set(id, resolve);
         const msg = { type: 'invoke', id, channel, payload };
-        socket.send(hasBytes(payload) ? encodeSized(msg) : JSON.stringify(msg));
+        socket.send(hasBytes(payload) ? encodeFrame(msg) : JSON.stringify(msg));
       });
     },
     subscribe(event, listener) {
