@@ -99,6 +99,19 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
     }));
   };
 
+  /** Verify bytes: the verifier works on files (random access, bounded worker), so they go to a private temp file removed afterwards. */
+  const verifyBytes = async (name: string, data: Uint8Array, offline: boolean) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-verify-'));
+    const file = path.join(dir, 'document.pdf');
+    try {
+      fs.writeFileSync(file, data, { mode: 0o600 });
+      const report = await verifyFile(file, { offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
+      return { ...withPngBytes(report), file: name };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
   return {
     'sign.pdf': async (req) => {
       const { name, data, ...o } = req;
@@ -108,25 +121,18 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       return file;
     },
     'sign.batch': async (req) => {
-      const { taskId, items, ...o } = req;
+      const { taskId, items, verify, ...o } = req;
       const results = await sign(items, o as SignOptions, taskId);
-      return { results: results.map((r) => ({ ...r, file: r.file && (({ bytes: _b, ...f }) => f)(r.file) })) };
+      const out = [];
+      for (const r of results) {
+        const file = r.file && (({ bytes: _b, ...f }) => f)(r.file);
+        out.push({ ...r, file, ...(verify && r.ok && file ? { report: await verifyBytes(file.name, file.signed, verify.offline) } : {}) });
+      }
+      return { results: out };
     },
     'sign.inspect': (req) => inspectForSigning(req.data),
     'sign.cancel': (req) => ({ cancelled: batches.cancel(req.taskId) }),
-    'verify.pdf': async (req) => {
-      // The verifier works on files (random access, bounded worker); the upload goes to a
-      // private temp file that is removed afterwards.
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-verify-'));
-      const file = path.join(dir, 'document.pdf');
-      try {
-        fs.writeFileSync(file, req.data, { mode: 0o600 });
-        const report = await verifyFile(file, { offline: req.offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
-        return { ...withPngBytes(report), file: req.name };
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
+    'verify.pdf': (req) => verifyBytes(req.name, req.data, req.offline ?? false),
     'tokens.list': async () => {
       const service = ctx.tokens();
       const modules = await service.modules();

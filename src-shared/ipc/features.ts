@@ -76,15 +76,16 @@ export const SignedFile = z.object({
 export const SignBatchRequest = SignOptions.extend({
   taskId: z.string().min(1).max(64),
   items: z.array(z.object({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict()).min(1).max(500),
+  /**
+   * Verify each signed file on the main side before answering (its report in the result): the
+   * desk shows every signature verified at once, and the signed bytes need not travel back to be
+   * verified (in host mode a browser uploads to loopback at ≈ 50 MB/s: 0.4 s for 20 MB).
+   */
+  verify: z.object({ offline: z.boolean() }).strict().optional(),
 }).strict();
 
 const ErrorValue = z.object({ code: z.string(), message_vi: z.string(), message_en: z.string() });
 
-export const SignBatchResponse = z.object({
-  results: z.array(
-    z.object({ name: z.string(), ok: z.boolean(), file: SignedFile.optional(), error: ErrorValue.optional() }),
-  ),
-});
 
 // ---- verification report (mirror of src-shared/verify/report.ts, key fields checked) ----
 const Finding = z.object({ code: z.string(), severity: z.enum(['error', 'warning', 'info']), message_vi: z.string(), message_en: z.string() });
@@ -150,6 +151,17 @@ export const DocumentReportSchema = z
     certificateDers: z.array(bytes(CERT_MAX_BYTES)).max(2000).optional(),
   })
   .passthrough();
+
+
+export const SignBatchResponse = z.object({
+  results: z.array(
+    z.object({
+      name: z.string(), ok: z.boolean(), file: SignedFile.optional(), error: ErrorValue.optional(),
+      /** The signed file's verification report, when the request asked for it. */
+      report: DocumentReportSchema.optional(),
+    }),
+  ),
+});
 
 export const VerifyPdfRequest = z.object({ name: FileName, data: bytes(PDF_MAX_BYTES), offline: z.boolean().default(false) }).strict();
 

@@ -262,8 +262,12 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
         name: toSafeFileName(f.name),
         data: f === shownFile && currentBytes && currentBytes.length === f.size ? currentBytes : await fileBytes(f),
       })));
+      // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
+      const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
       const r = await vanthu.call('sign.batch', {
         taskId, items, level, credential, visible: await visibleSpec(), reason: reason(),
+        // each signed file verified on the main side at once (no second trip of its bytes)
+        verify: { offline },
         ...(level !== 'B-B' && tsaUrl ? { tsaUrl } : {}),
         ...(intoField ? { intoField } : {}),
       });
@@ -276,14 +280,14 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
         status: x.ok ? 'ok' : x.error?.code === 'SIGN_CANCELLED' ? 'cancelled' : 'failed',
         file: x.file,
         error: x.error ? pick(x.error) : undefined,
+        ...(x.report ? { report: x.report, offline } : {}),
       }));
       setResults(out);
       // Each signed file is saved (as the document's next version) and verified at once.
       for (const item of out) {
         if (item.status !== 'ok' || !item.file) continue;
         if (target) await target.save(item.file.signed, item.file.name);
-        // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
-        const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+        if (item.report) continue; // verified with the signing
         const v = await vanthu.call('verify.pdf', { name: item.file.name, data: item.file.signed, offline });
         item.offline = offline;
         if (v.ok) item.report = v.value;
@@ -320,7 +324,9 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   }, [results]);
   useEffect(() => () => { for (const u of urls.current.values()) URL.revokeObjectURL(u); urls.current.clear(); }, []);
 
-  const canSign = files.length > 0 && !running && (credKind !== 'p12' || !!p12);
+  // a visible signer's box must be placed first (the document is still being inspected otherwise)
+  const placed = kind !== 'signer' || !!intoField || !!placement;
+  const canSign = files.length > 0 && !running && (credKind !== 'p12' || !!p12) && placed;
   const shownResult = results?.filter((r) => r.report)[shown] ?? null;
   const indication = (v: Report['verdict']) => INDICATION_TEXT[v][lang];
 
