@@ -5,7 +5,7 @@
 // opens the certificate viewer, the signed revision and the comparison. Everything shown comes
 // from the verification report, as React text (nothing from a document is rendered as HTML).
 
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
 import { formatDateTime, pick } from '../../i18n';
@@ -34,6 +34,18 @@ export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSign
   const { t } = useTranslation('signatures');
   const [certOf, setCertOf] = useState<PanelSignature | null>(null);
   const [compareOf, setCompareOf] = useState<PanelSignature | null>(null);
+  // the button that opened a dialog gets the focus back when the dialog closes (Fluent's Dialog
+  // restores focus only to a DialogTrigger; these dialogs are opened from the rows' buttons)
+  const opener = useRef<HTMLElement | null>(null);
+  const remember = () => {
+    opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+  };
+  const restoreFocus = () => {
+    const el = opener.current;
+    opener.current = null;
+    // after the dialog has gone (its focus trap released)
+    if (el) setTimeout(() => { if (el.isConnected) el.focus(); }, 0);
+  };
   const sigs = report.signatures;
   const unknownOffline = sigs.some((s) => revocationUnknown(s));
   const viewerCerts = useMemo(
@@ -66,8 +78,8 @@ export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSign
             fileLength={fileLength}
             onGoTo={onGoTo}
             onViewSigned={onViewSigned}
-            onCertificate={() => setCertOf(s)}
-            onCompare={() => setCompareOf(s)}
+            onCertificate={() => { remember(); setCertOf(s); }}
+            onCompare={() => { remember(); setCompareOf(s); }}
           />
         ))}
       </ol>
@@ -75,9 +87,9 @@ export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSign
         open={certOf !== null}
         certificates={viewerCerts}
         title={certOf ? certOf.signer?.commonName ?? certOf.field : ''}
-        onClose={() => setCertOf(null)}
+        onClose={() => { setCertOf(null); restoreFocus(); }}
       />
-      {compareOf && <CompareDialog sig={compareOf} onClose={() => setCompareOf(null)} />}
+      {compareOf && <CompareDialog sig={compareOf} onClose={() => { setCompareOf(null); restoreFocus(); }} />}
     </section>
   );
 }
