@@ -100,12 +100,15 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
   };
 
   /** Verify bytes: the verifier works on files (random access, bounded worker), so they go to a private temp file removed afterwards. */
-  const verifyBytes = async (name: string, data: Uint8Array, offline: boolean) => {
+  const verifyBytes = async (name: string, data: Uint8Array, offline: boolean, renderings?: 'differences' | 'all') => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-verify-'));
     const file = path.join(dir, 'document.pdf');
     try {
       fs.writeFileSync(file, data, { mode: 0o600 });
-      const report = await verifyFile(file, { offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache') });
+      const report = await verifyFile(file, {
+        offline, trust: ctx.trustPaths, allowDemo: ctx.allowDemo, cacheDir: path.join(ctx.profileDir, 'revocation-cache'),
+        ...(renderings === 'all' ? { visualScope: 'all' as const, visualRenderings: 'all' as const } : {}),
+      });
       return { ...withPngBytes(report), file: name };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -132,7 +135,7 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
     },
     'sign.inspect': (req) => inspectForSigning(req.data),
     'sign.cancel': (req) => ({ cancelled: batches.cancel(req.taskId) }),
-    'verify.pdf': (req) => verifyBytes(req.name, req.data, req.offline ?? false),
+    'verify.pdf': (req) => verifyBytes(req.name, req.data, req.offline ?? false, req.renderings),
     'tokens.list': async () => {
       const service = ctx.tokens();
       const modules = await service.modules();

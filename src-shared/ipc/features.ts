@@ -163,7 +163,15 @@ export const SignBatchResponse = z.object({
   ),
 });
 
-export const VerifyPdfRequest = z.object({ name: FileName, data: bytes(PDF_MAX_BYTES), offline: z.boolean().default(false) }).strict();
+export const VerifyPdfRequest = z.object({
+  name: FileName, data: bytes(PDF_MAX_BYTES), offline: z.boolean().default(false),
+  /**
+   * 'all': render the pages every later update may have affected, for every signature, and keep
+   * both renderings of each page pair (the desk's "So sánh" asks for this on demand); by default
+   * only pages changed in ways that can alter them are rendered, and PNGs kept only where they differ.
+   */
+  renderings: z.enum(['differences', 'all']).optional(),
+}).strict();
 
 // ---- tokens ----
 export const PinStateSchema = z.object({ remaining: z.enum(['many', 'low', 'final', 'locked']), toBeChanged: z.boolean() });

@@ -215,7 +215,7 @@ describe('verify desk: signature panel, certificate viewer, signed revision', ()
     await page.close();
   }, 180_000);
 
-  it('a document certified with P=3 and annotated afterwards is not invalid; "So sánh" shows what the visual check found', async () => {
+  it('a document certified with P=3 and annotated afterwards is not invalid; "So sánh" shows what the visual check found, and both renderings on request', async () => {
     const expected = expectedAnnotated.signatures[0];
     const visual = expected.visual;
     const allowed = expected.changesAfter.find((c) => c.verdict === 'allowed');
@@ -241,7 +241,38 @@ describe('verify desk: signature panel, certificate viewer, signed revision', ()
     expect(visual!.pages.map((p) => [p.page, p.diffPixels, p.signedPng, p.currentPng])).toEqual([[1, 0, undefined, undefined]]);
     expect(await cmp.getByTestId('compare-pair').count()).toBe(0);
     await cmp.getByTestId('compare-no-renderings').waitFor();
+    // on request the document is verified again keeping both renderings: the signed revision and
+    // the current page side by side, the annotation only in the current one
+    await cmp.getByTestId('compare-render').click();
+    const pair = cmp.getByTestId('compare-pair');
+    await pair.first().waitFor({ timeout: 60_000 });
+    expect(await pair.count()).toBe(1);
+    const images = await pair.first().locator('img').evaluateAll((els) => els.map((e) => {
+      const img = e as HTMLImageElement;
+      return { complete: img.complete, w: img.naturalWidth, h: img.naturalHeight, src: img.src.slice(0, 5) };
+    }));
+    expect(images).toHaveLength(2);
+    for (const im of images) expect(im).toMatchObject({ complete: true, src: 'blob:' });
+    for (const im of images) expect(im.w).toBeGreaterThan(500); // an A4 page at 96 dpi is 794 px wide
+    const differ = await pair.first().locator('img').evaluateAll(async (els) => {
+      // the two renderings are not the same picture (the square annotation is in the current one only)
+      const data = await Promise.all(els.map(async (e) => {
+        const img = e as HTMLImageElement;
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        return g.getImageData(0, 0, c.width, c.height).data;
+      }));
+      let n = 0;
+      for (let k = 0; k < Math.min(data[0].length, data[1].length); k += 4) if (data[0][k] !== data[1][k] || data[0][k + 2] !== data[1][k + 2]) n++;
+      return n;
+    });
+    expect(differ).toBeGreaterThan(100);
     await page.screenshot({ path: path.join(artifactsDir('desk'), 'verify-compare-certified.png') });
+    // (the render button is gone, so the focus is put back inside the dialog before Escape)
+    await cmp.getByRole('button', { name: 'Đóng' }).focus();
     await page.keyboard.press('Escape');
     await cmp.waitFor({ state: 'detached' });
     // the focus goes back to "So sánh"

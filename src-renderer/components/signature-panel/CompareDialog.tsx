@@ -3,22 +3,31 @@
 // kept both renderings of a page (PNG bytes), the signed revision and the current document side by
 // side with the differing area outlined.
 
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from '@fluentui/react-components';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner } from '@fluentui/react-components';
 import { pick } from '../../i18n';
 import { bytesToBlob } from '../files';
 import { renderedPairs, sortedChanges, type PanelSignature } from './model';
 
-export function CompareDialog({ sig, onClose }: { sig: PanelSignature; onClose(): void }) {
+export function CompareDialog({ sig: given, onClose, onRender }: { sig: PanelSignature; onClose(): void; onRender?(sig: PanelSignature): Promise<PanelSignature | null> }) {
   const { t } = useTranslation('signatures');
-  const changes = sortedChanges(sig.changesAfter);
+  // the same signature verified again with both renderings of every page pair, when asked
+  const [rendered, setRendered] = useState<PanelSignature | null>(null);
+  const [rendering, setRendering] = useState<'idle' | 'busy' | 'failed'>('idle');
+  const sig = rendered ?? given;
+  const changes = sortedChanges(given.changesAfter);
   const pairs = renderedPairs(sig);
   // object URLs for the renderings, revoked when the dialog goes away
   const urls = useMemo(
     () => renderedPairs(sig).map((p) => ({ signed: URL.createObjectURL(bytesToBlob(p.signedPng!, 'image/png')), current: URL.createObjectURL(bytesToBlob(p.currentPng!, 'image/png')) })),
     [sig],
   );
+  const render = () => {
+    if (!onRender) return;
+    setRendering('busy');
+    onRender(given).then((s) => { setRendered(s); setRendering(s && renderedPairs(s).length ? 'idle' : 'failed'); }, () => setRendering('failed'));
+  };
   useEffect(() => () => urls.forEach((u) => { URL.revokeObjectURL(u.signed); URL.revokeObjectURL(u.current); }), [urls]);
   return (
     <Dialog open onOpenChange={(_, d) => { if (!d.open) onClose(); }}>
@@ -59,7 +68,14 @@ export function CompareDialog({ sig, onClose }: { sig: PanelSignature; onClose()
             )}
             <h3 className="sig-compare-h">{t('compare.visual')}</h3>
             {pairs.length === 0 ? (
-              <p data-testid="compare-no-renderings">{t('compare.noRenderings', { status: sig.visual ? t(`compare.visualStatus.${sig.visual.status}`) : t('compare.visualStatus.none') })}</p>
+              <>
+                <p data-testid="compare-no-renderings">{t('compare.noRenderings', { status: sig.visual ? t(`compare.visualStatus.${sig.visual.status}`) : t('compare.visualStatus.none') })}</p>
+                {onRender && rendering !== 'busy' && (
+                  <Button onClick={render} data-testid="compare-render">{t('compare.render')}</Button>
+                )}
+                {rendering === 'busy' && <Spinner size="small" label={t('compare.rendering')} data-testid="compare-rendering" />}
+                {rendering === 'failed' && <p role="alert">{t('compare.renderFailed')}</p>}
+              </>
             ) : (
               pairs.map((p, i) => (
                 <figure key={p.page} className="sig-compare-pair" data-testid="compare-pair">

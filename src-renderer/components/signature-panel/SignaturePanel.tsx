@@ -28,9 +28,14 @@ export interface SignaturePanelProps {
   onGoTo?(sig: PanelSignature): void;
   /** Open the signed revision of a signature in the viewer. */
   onViewSigned?(sig: PanelSignature): void;
+  /**
+   * Render the signed revision and the current document for "So sánh" when the report carries no
+   * renderings of that signature (the document verified again with every page pair kept).
+   */
+  onRenderPairs?(sig: PanelSignature): Promise<PanelSignature | null>;
 }
 
-export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSigned }: SignaturePanelProps) {
+export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSigned, onRenderPairs }: SignaturePanelProps) {
   const { t } = useTranslation('signatures');
   const [certOf, setCertOf] = useState<PanelSignature | null>(null);
   const [compareOf, setCompareOf] = useState<PanelSignature | null>(null);
@@ -89,7 +94,7 @@ export function SignaturePanel({ report, fileLength, offline, onGoTo, onViewSign
         title={certOf ? certOf.signer?.commonName ?? certOf.field : ''}
         onClose={() => { setCertOf(null); restoreFocus(); }}
       />
-      {compareOf && <CompareDialog sig={compareOf} onClose={() => { setCompareOf(null); restoreFocus(); }} />}
+      {compareOf && <CompareDialog sig={compareOf} onRender={onRenderPairs} onClose={() => { setCompareOf(null); restoreFocus(); }} />}
     </section>
   );
 }

@@ -56,6 +56,14 @@ export function VerifyDesk({ document: handed = null }: VerifyDeskProps = {}) {
     }
   }, []);
 
+  /** "So sánh" without renderings in the report: the document verified again keeping every page pair. */
+  const renderPairs = useCallback(async (sig: PanelSignature): Promise<PanelSignature | null> => {
+    if (!doc) return null;
+    const offline = run?.offline ?? false;
+    const res = asPanelReport(await vanthu.verify.pdf({ name: doc.name, data: doc.bytes, offline, renderings: 'all' }));
+    return res.signatures.find((s) => s.field === sig.field && s.revision === sig.revision) ?? null;
+  }, [doc, run]);
+
   const open = useCallback((d: Doc) => {
     setDoc(d);
     setRun(null);
@@ -175,7 +183,7 @@ export function VerifyDesk({ document: handed = null }: VerifyDeskProps = {}) {
           </div>
           {report && panelOpen && (
             <aside id="verify-side" className="verify-side" data-testid="verify-report" aria-label={t('panelLabel')}>
-              <SignaturePanel report={report} fileLength={doc.bytes.length} offline={run?.offline ?? false} onGoTo={goTo} onViewSigned={viewSigned} />
+              <SignaturePanel report={report} fileLength={doc.bytes.length} offline={run?.offline ?? false} onGoTo={goTo} onViewSigned={viewSigned} onRenderPairs={renderPairs} />
             </aside>
           )}
         </div>
