@@ -334,6 +334,25 @@ describe('accessibility of the first-run screen and the demo desk', () => {
     }
   });
 
+  it('finds no serious or critical axe violation on the tokens desk and the overview', { timeout: 60_000 }, async () => {
+    const host = await startHost();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+      await page.goto(host.newLaunchUrl());
+      await nav(page, 'Thiết bị ký').click();
+      await page.locator('[data-testid="tokens-desk"][data-loaded="yes"]').waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: path.join(shots, 'tokens.png'), fullPage: true });
+      expect(await axeViolations(page), 'tokens desk').toEqual([]);
+      await nav(page, 'Tổng quan').click();
+      await page.getByTestId('app-info').waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
+      expect(await axeViolations(page), 'overview').toEqual([]);
+      await page.close();
+    } finally {
+      await host.close();
+    }
+  });
+
   it('finds no serious or critical axe violation on the demo desk', { timeout: 90_000 }, async () => {
     const host = await startHost({ emptyProfile: 'demo' });
     try {

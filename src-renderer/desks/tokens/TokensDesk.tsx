@@ -59,7 +59,7 @@ export function TokensDesk() {
   }
 
   return (
-    <section className="card" aria-labelledby="tokens-title">
+    <section className="card" aria-labelledby="tokens-title" data-testid="tokens-desk" data-loaded={tokens ? "yes" : "no"}>
       <h2 id="tokens-title">{t('title')}</h2>
       {message && <p role="status">{message}</p>}
       {tokens && tokens.tokens.length === 0 && <p>{t('none')}</p>}
