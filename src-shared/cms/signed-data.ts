@@ -310,7 +310,7 @@ export function readSignedData(der: Uint8Array): pkijs.SignedData {
 }
 
 /** Parse each DER certificate, leaving out those that do not parse. */
-function parseEach(ders: Uint8Array[]): pkijs.Certificate[] {
+export function parseEach(ders: Uint8Array[]): pkijs.Certificate[] {
   const out: pkijs.Certificate[] = [];
   for (const d of ders) {
     try {

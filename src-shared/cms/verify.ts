@@ -14,7 +14,7 @@ import { isAllowedHash } from '../crypto/policy';
 import { checkSignature, type SignatureOutcome } from '../crypto/verify-signed';
 import type { CryptoProvider } from '../crypto/provider';
 import { certificateFields } from '../pki/der';
-import { certificateFromDer, derOf, embeddedCertificateDers } from './signed-data';
+import { certificateFromDer, derOf, embeddedCertificateDers, parseEach } from './signed-data';
 
 function certificatesOf(sd: pkijs.SignedData): pkijs.Certificate[] {
   return (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
@@ -76,15 +76,7 @@ function parsableCertificates(sd: pkijs.SignedData): pkijs.Certificate[] {
       return [];
     }
   }
-  const out: pkijs.Certificate[] = [];
-  for (const d of ders) {
-    try {
-      out.push(certificateFromDer(d));
-    } catch {
-      /* unreadable certificate */
-    }
-  }
-  return out;
+  return parseEach(ders);
 }
 
 /** Find the signer certificate of a SignerInfo among the embedded (and extra) certificates. */

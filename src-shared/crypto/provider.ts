@@ -8,6 +8,7 @@
 import type { DigestName } from './hash';
 import { curveByteLength, tryEcdsaDerToRaw } from './ecdsa';
 import { OID } from './oids';
+import { decodeOid } from '../pki/der';
 
 /** What a signature is, as far as the public-key operation goes. */
 export type VerifyAlgorithm =
@@ -60,18 +61,7 @@ export function spkiCurveOid(spki: Uint8Array): string | undefined {
     p += algLen;
     if (spki[p] !== 0x06) return undefined;
     const len = header();
-    const c = spki.subarray(p, p + len);
-    const parts: number[] = [];
-    let v = 0;
-    for (const b of c) {
-      v = v * 128 + (b & 0x7f);
-      if (!(b & 0x80)) {
-        if (parts.length === 0) parts.push(Math.min(2, Math.floor(v / 40)), v - 40 * Math.min(2, Math.floor(v / 40)));
-        else parts.push(v);
-        v = 0;
-      }
-    }
-    return parts.join('.');
+    return decodeOid(spki.subarray(p, p + len));
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
 // content is the PDF's ByteRange) and for PSS parameters a provider cannot take (MGF1 hash ≠ hash).
 import { bigFromBytes, modPow } from './bigint';
 import { DIGEST_LENGTHS, DIGEST_OIDS, type DigestName } from './hash';
+import { decodeOid } from '../pki/der';
 
 export type RsaDigestOutcome = 'valid' | 'digest-mismatch' | 'invalid';
 
@@ -87,19 +88,6 @@ export function verifyPkcs1Digest(key: RsaPublic, alg: DigestName, hash: Uint8Ar
   }
 }
 
-function decodeOid(c: Uint8Array): string {
-  const parts: number[] = [];
-  let v = 0;
-  for (const b of c) {
-    v = v * 128 + (b & 0x7f);
-    if (!(b & 0x80)) {
-      if (parts.length === 0) parts.push(Math.min(2, Math.floor(v / 40)), v - 40 * Math.min(2, Math.floor(v / 40)));
-      else parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join('.');
-}
 
 type Hash = (alg: DigestName, data: Uint8Array) => Promise<Uint8Array>;
 

@@ -67,23 +67,9 @@ function readRanges(src: ByteSource, ranges: Array<[number, number]>): Uint8Arra
 
 /** A RangeHasher over any ByteSource (joins the ranges; fine for in-memory sources). */
 export function sourceRangeHasher(src: ByteSource, crypto?: CryptoProvider): RangeHasher {
-  if (crypto) return async (alg, ranges) => crypto.digest(alg, readRanges(src, ranges));
   return async (alg, ranges) => {
-    let total = 0;
-    for (const [, l] of ranges) total += l;
-    const buf = new Uint8Array(total);
-    let at = 0;
-    for (const [off, len] of ranges) {
-      let pos = off;
-      while (pos < off + len) {
-        const chunk = src.read(pos, Math.min(1 << 22, off + len - pos));
-        if (chunk.length === 0) break;
-        buf.set(chunk, at);
-        at += chunk.length;
-        pos += chunk.length;
-      }
-    }
-    return digest(alg, buf.subarray(0, at));
+    const bytes = readRanges(src, ranges);
+    return crypto ? crypto.digest(alg, bytes) : digest(alg, bytes);
   };
 }
 
