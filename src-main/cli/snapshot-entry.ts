@@ -98,7 +98,9 @@ startupSnapshot.setDeserializeMainFunction(() => {
   const bundle = path.join(outDir, 'vanthu.mjs');
   const g = globalThis as unknown as BundleRuntime;
   g.__vanthuMetaUrl = pathToFileURL(bundle).href;
-  g.__vanthuRequire = createRequire(bundle);
+  // made when an external is first required (~2 ms; verification requires none)
+  let req: NodeJS.Require | undefined;
+  g.__vanthuRequire = (id: string) => (req ??= createRequire(bundle))(id);
   main(argv).then(
     (code) => finish(typeof code === 'number' ? code : 0),
     (e: unknown) => {

@@ -212,15 +212,13 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
       }
       i++;
     }
-    if (!parts[i] || i !== parts.length - 1) throw new NotSignedData('malformed SignedData signerInfos');
-    const signerInfos = asn1Of(der, parts[i]);
-    if (!(signerInfos instanceof asn1js.Set)) throw new NotSignedData('malformed SignedData signerInfos');
+    if (!parts[i] || i !== parts.length - 1 || parts[i].cls !== 0 || parts[i].tag !== 17 || !parts[i].cons) throw new NotSignedData('malformed SignedData signerInfos');
     const sd = new pkijs.SignedData({
       version: version.valueBlock.valueDec,
       digestAlgorithms: digestAlgorithms.valueBlock.value.map((a) => new pkijs.AlgorithmIdentifier({ schema: a })),
       encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: encap }),
       crls: crls.length ? crls : undefined,
-      signerInfos: signerInfos.valueBlock.value.map((x) => new pkijs.SignerInfo({ schema: x })),
+      signerInfos: tlvKids(der, parts[i]).map((t) => signerInfoFromDer(der, t) ?? new pkijs.SignerInfo({ schema: asn1Of(der, t) })),
     });
     if (certDers.length) {
       let parsed: pkijs.CertificateSetItem[] | undefined;
@@ -242,6 +240,116 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
     if (e instanceof NotSignedData) throw e;
     return null; // let the full parser decide (and describe) what is wrong
   }
+}
+
+/**
+ * A DER SignerInfo read in place into pkijs objects built from their fields, without pkijs's
+ * schema matching (asn1js compareSchema over the whole SignerInfo cost ~1.7 ms a signature cold,
+ * most of a 20-signature document's CMS reading): only the leaves (serial number, algorithm
+ * parameters, attribute values) go through asn1js. The issuer name keeps its DER and is parsed
+ * when someone reads its attributes. Returns null for any other shape (subject key identifier,
+ * constructed signature OCTET STRING, anything unexpected): the caller uses pkijs's own reader,
+ * which accepts or names the problem.
+ */
+function signerInfoFromDer(der: Uint8Array, t: Tlv): pkijs.SignerInfo | null {
+  const isUniv = (k: Tlv | undefined, tag: number, cons: boolean) => !!k && k.cls === 0 && k.tag === tag && k.cons === cons;
+  const isCtx = (k: Tlv | undefined, tag: number) => !!k && k.cls === 2 && k.tag === tag && k.cons;
+  try {
+    if (t.cls !== 0 || t.tag !== 16 || !t.cons) return null;
+    const k = tlvKids(der, t);
+    let i = 0;
+    if (!isUniv(k[i], 2, false) || k[i].end - k[i].start - k[i].hl !== 1) return null;
+    const version = der[k[i].start + k[i].hl];
+    i++;
+    if (!isUniv(k[i], 16, true)) return null; // [0] subjectKeyIdentifier: pkijs
+    const sidKids = tlvKids(der, k[i++]);
+    if (sidKids.length !== 2 || !isUniv(sidKids[0], 16, true) || !isUniv(sidKids[1], 2, false)) return null;
+    const serialNumber = asn1Of(der, sidKids[1]);
+    if (!(serialNumber instanceof asn1js.Integer)) return null;
+    const sid = new pkijs.IssuerAndSerialNumber({ issuer: lazyName(tlvRaw(der, sidKids[0])), serialNumber });
+    const digestAlgorithm = algorithmOf(der, k[i++]);
+    if (!digestAlgorithm) return null;
+    let signedAttrs: pkijs.SignedAndUnsignedAttributes | undefined;
+    if (isCtx(k[i], 0)) {
+      const a = attributesOf(der, k[i++], 0);
+      if (!a) return null;
+      signedAttrs = a;
+    }
+    const signatureAlgorithm = algorithmOf(der, k[i++]);
+    if (!signatureAlgorithm || !isUniv(k[i], 4, false)) return null;
+    const signature = new asn1js.OctetString({ valueHex: der.slice(k[i].start + k[i].hl, k[i].end).buffer });
+    i++;
+    let unsignedAttrs: pkijs.SignedAndUnsignedAttributes | undefined;
+    if (isCtx(k[i], 1)) {
+      const a = attributesOf(der, k[i++], 1);
+      if (!a) return null;
+      unsignedAttrs = a;
+    }
+    if (i !== k.length) return null;
+    return new pkijs.SignerInfo({
+      version, sid, digestAlgorithm, signatureAlgorithm, signature,
+      ...(signedAttrs ? { signedAttrs } : {}),
+      ...(unsignedAttrs ? { unsignedAttrs } : {}),
+    });
+  } catch {
+    return null;
+  }
+}
+
+function algorithmOf(der: Uint8Array, t: Tlv | undefined): pkijs.AlgorithmIdentifier | null {
+  if (!t || t.cls !== 0 || t.tag !== 16 || !t.cons) return null;
+  const k = tlvKids(der, t);
+  if (k.length < 1 || k.length > 2 || k[0].cls !== 0 || k[0].tag !== 6 || k[0].cons) return null;
+  const algorithmId = decodeOid(der.subarray(k[0].start + k[0].hl, k[0].end));
+  return new pkijs.AlgorithmIdentifier(k.length === 2 ? { algorithmId, algorithmParams: asn1Of(der, k[1]) } : { algorithmId });
+}
+
+function attributesOf(der: Uint8Array, t: Tlv, type: 0 | 1): pkijs.SignedAndUnsignedAttributes | null {
+  const attributes: pkijs.Attribute[] = [];
+  for (const a of tlvKids(der, t)) {
+    if (a.cls !== 0 || a.tag !== 16 || !a.cons) return null;
+    const ak = tlvKids(der, a);
+    if (ak.length !== 2 || ak[0].cls !== 0 || ak[0].tag !== 6 || ak[0].cons || ak[1].cls !== 0 || ak[1].tag !== 17 || !ak[1].cons) return null;
+    attributes.push(new pkijs.Attribute({
+      type: decodeOid(der.subarray(ak[0].start + ak[0].hl, ak[0].end)),
+      values: tlvKids(der, ak[1]).map((v) => attributeValue(der, v)),
+    }));
+  }
+  if (type === 0 && attributes.length === 0) return null;
+  // as pkijs keeps it: the element's encoding re-tagged as SET, which is what the signature covers
+  const encodedValue = tlvRaw(der, t).slice();
+  encodedValue[0] = 0x31;
+  return new pkijs.SignedAndUnsignedAttributes({ type, attributes, encodedValue: encodedValue.buffer });
+}
+
+/**
+ * An attribute value: content type (OBJECT IDENTIFIER), message digest (OCTET STRING) and signing
+ * time (UTCTime, GeneralizedTime) built directly, the rest through asn1js.
+ */
+function attributeValue(der: Uint8Array, v: Tlv): asn1js.AsnType {
+  if (v.cls === 0 && !v.cons && v.tag === 6) return new asn1js.ObjectIdentifier({ value: decodeOid(der.subarray(v.start + v.hl, v.end)) });
+  if (v.cls === 0 && !v.cons && v.tag === 4) return new asn1js.OctetString({ valueHex: der.slice(v.start + v.hl, v.end).buffer });
+  if (v.cls === 0 && !v.cons && (v.tag === 23 || v.tag === 24)) {
+    // signing time: read from its characters, as asn1js's own reader does (fromString)
+    const value = String.fromCharCode(...der.subarray(v.start + v.hl, v.end));
+    return v.tag === 23 ? new asn1js.UTCTime({ value }) : new asn1js.GeneralizedTime({ value });
+  }
+  return asn1Of(der, v);
+}
+
+/** A Name that keeps its DER and parses its attributes the first time they are read. */
+function lazyName(raw: Uint8Array): pkijs.RelativeDistinguishedNames {
+  const name = new pkijs.RelativeDistinguishedNames({ valueBeforeDecode: raw.slice().buffer });
+  let parsed: pkijs.AttributeTypeAndValue[] | undefined;
+  Object.defineProperty(name, 'typesAndValues', {
+    configurable: true,
+    enumerable: true,
+    get: () => (parsed ??= new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(name.valueBeforeDecode).result }).typesAndValues),
+    set: (v: pkijs.AttributeTypeAndValue[]) => {
+      parsed = v;
+    },
+  });
+  return name;
 }
 
 /**

@@ -107,8 +107,21 @@ function rsaSpki(cert: pkijs.Certificate): Uint8Array<ArrayBuffer> {
   return new Uint8Array(spki.toSchema().toBER());
 }
 
+/** keyFor's answers per certificate (parsed certificates are shared: one signer, 20 signatures). */
+const keysOf = new WeakMap<pkijs.Certificate, Map<string, Uint8Array | null>>();
+
 /** The key as the provider takes it, or null when key and algorithm do not belong together. */
 function keyFor(cert: pkijs.Certificate, alg: VerifyAlgorithm): Uint8Array | null {
+  const memo = keysOf.get(cert) ?? new Map<string, Uint8Array | null>();
+  keysOf.set(cert, memo);
+  const k = alg.kind === 'eddsa' ? `eddsa:${alg.curve}` : alg.kind;
+  if (memo.has(k)) return memo.get(k)!;
+  const key = keyForUncached(cert, alg);
+  memo.set(k, key);
+  return key;
+}
+
+function keyForUncached(cert: pkijs.Certificate, alg: VerifyAlgorithm): Uint8Array | null {
   const keyAlg = cert.subjectPublicKeyInfo.algorithm.algorithmId;
   switch (alg.kind) {
     case 'rsa-pkcs1':

@@ -728,7 +728,7 @@ export class PdfReader {
         return this.parseIndirect(lx);
       } catch (e) {
         if (e instanceof NeedMoreBytes && !complete) {
-          window *= 4;
+          window *= 16; // 4 KB, 64 KB, 1 MB…: a signature dictionary (~16–40 KB of hex) in two reads, not three
           continue;
         }
         throw e;
@@ -994,6 +994,16 @@ export class PdfReader {
         const sigRef = v instanceof PdfRef ? v : null;
         let sig: PdfDict | null = null;
         let damaged: string | undefined;
+        // the spans first: that parse is kept for the lookup below (else the dictionary, with its
+        // large /Contents, is parsed twice)
+        let spans: Map<string, [number, number]> | null = null;
+        if (sigRef) {
+          try {
+            spans = this.valueSpans(sigRef);
+          } catch {
+            /* reported through resolveDict below */
+          }
+        }
         try {
           sig = this.resolveDict(v);
         } catch (e) {
@@ -1014,7 +1024,7 @@ export class PdfReader {
             contents = c.bytes;
             if (c.damaged) damaged = '/Contents holds characters that are not hex digits';
           }
-          if (sigRef) contentsSpan = this.valueSpans(sigRef)?.get('Contents') ?? null;
+          if (sigRef) contentsSpan = spans?.get('Contents') ?? null;
         }
         return { name: f.name, fieldRef: f.ref, field: f.dict, sigRef, sig, byteRange, contentsSpan, contents, damaged };
       });

@@ -4,7 +4,7 @@
 // shared by the document's signatures (one signer's chain is carried once).
 
 import type { CryptoProvider } from '../crypto/provider';
-import { parseCertificate } from '../crypto/certificate';
+import { certificateFromDer } from '../cms/signed-data';
 import { parseCertShared } from '../pki/cert';
 import { toHex } from './algorithms';
 import { signerIdentity } from './identity';
@@ -40,7 +40,7 @@ export class CertificatePool {
 /** Details of one certificate, or null when it cannot be read. */
 export async function certificateDetail(der: Uint8Array, crypto: CryptoProvider, derIndex: number): Promise<CertificateDetail | null> {
   try {
-    const id = signerIdentity(parseCertificate(der));
+    const id = signerIdentity(certificateFromDer(der)) // the one parse the CMS reader shares;
     let keyUsage: string[] = [];
     let extendedKeyUsage: string[] = [];
     let isCa = false;
