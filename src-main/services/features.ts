@@ -16,6 +16,7 @@ import { VanthuError } from '../../src-shared/errors';
 import { readResource } from './resources';
 import type { DocumentReport } from '../../src-shared/verify/report';
 import { CancelRegistry, inspectForSigning } from './signing/desk';
+import { StagingArea } from './signing/staging';
 
 
 type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
@@ -71,7 +72,10 @@ function profilesOf(ctx: ServiceContext) {
   return ctx.profiles;
 }
 
-export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'sign.inspect' | 'sign.cancel' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
+export function featureHandlers(
+  ctx: ServiceContext,
+  staging: StagingArea = new StagingArea(),
+): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'sign.inspect' | 'sign.release' | 'sign.cancel' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
   const batches = new CancelRegistry();
   const sign = async (items: { name: string; data: Uint8Array }[], o: SignOptions, taskId: string) => {
     const isCancelled = batches.begin(taskId);
@@ -124,7 +128,10 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       return file;
     },
     'sign.batch': async (req) => {
-      const { taskId, items, verify, ...o } = req;
+      const { taskId, items: given, verify, ...o } = req;
+      // staged documents by their id (all resolved before anything is signed: an unknown id fails
+      // the whole call with SIGN_STAGED_UNKNOWN, and the desk sends the bytes instead)
+      const items = given.map((i) => ('staged' in i ? { name: i.name, data: staging.take(i.staged) } : i));
       const results = await sign(items, o as SignOptions, taskId);
       const out = [];
       for (const r of results) {
@@ -133,7 +140,12 @@ export function featureHandlers(ctx: ServiceContext): Pick<Handlers, 'sign.pdf' 
       }
       return { results: out };
     },
-    'sign.inspect': (req) => inspectForSigning(req.data),
+    'sign.inspect': (req) => {
+      const info = inspectForSigning(req.data); // (a document that cannot be read is not staged)
+      const staged = req.stage ? staging.put(req.data) : null;
+      return staged ? { ...info, staged } : info;
+    },
+    'sign.release': (req) => ({ released: staging.release(req.id) }),
     'sign.cancel': (req) => ({ cancelled: batches.cancel(req.taskId) }),
     'verify.pdf': (req) => verifyBytes(req.name, req.data, req.offline ?? false, req.renderings),
     'tokens.list': async () => {

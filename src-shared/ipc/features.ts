@@ -73,9 +73,19 @@ export const SignedFile = z.object({
   warnings: z.array(z.string()),
 });
 
+/** The id of a document staged on the main side by sign.inspect (random, 128 bits, base64url). */
+export const StagedId = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be a staged document id');
+
+/** One document of a batch: its bytes, or a staged copy's id (an unknown id: SIGN_STAGED_UNKNOWN). */
+export const SignBatchItem = z.union([
+  z.object({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict(),
+  z.object({ name: FileName, staged: StagedId }).strict(),
+]);
+
 export const SignBatchRequest = SignOptions.extend({
   taskId: z.string().min(1).max(64),
-  items: z.array(z.object({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict()).min(1).max(500),
+  /** Each document by its bytes, or by the id of a copy staged on the main side (sign.inspect `stage`). */
+  items: z.array(SignBatchItem).min(1).max(500),
   /**
    * Verify each signed file on the main side before answering (its report in the result): the
    * desk shows every signature verified at once, and the signed bytes need not travel back to be

@@ -1,13 +1,26 @@
 // Contract schemas of the sign desk beyond signing itself: what the desk needs to know about a
 // document before it is signed (page boxes for placing a visible signature, the existing signature
-// fields for "Ký vào ô này", the Decree 30 position proposed for each kind) and cancelling a batch.
+// fields for "Ký vào ô này", the Decree 30 position proposed for each kind), cancelling a batch,
+// and staging: a document inspected with `stage: true` stays on the main side (in memory, in a
+// bounded area: a byte cap, a count cap, an expiry after its last use) under an id `sign.batch`
+// items may name instead of carrying the bytes again, until the desk releases it (`sign.release`).
 
 import { z } from 'zod';
-import { bytes, PDF_MAX_BYTES } from './features';
+import { bytes, PDF_MAX_BYTES, StagedId } from './features';
+
+export { StagedId };
 
 const Rect4 = z.tuple([z.number(), z.number(), z.number(), z.number()]); // x1, y1, x2, y2 (points)
 
-export const SignInspectRequest = z.object({ data: bytes(PDF_MAX_BYTES) }).strict();
+/** The typed error of a `sign.batch` item naming a staged id the main side no longer holds (released,
+ * expired, evicted by the cap, or never staged): the desk sends the document's bytes instead. */
+export const STAGED_UNKNOWN = 'SIGN_STAGED_UNKNOWN';
+
+export const SignInspectRequest = z.object({
+  data: bytes(PDF_MAX_BYTES),
+  /** Keep the bytes on the main side for `sign.batch` (the answer's `staged`), so they cross once. */
+  stage: z.boolean().optional(),
+}).strict();
 
 export const SignInspectResponse = z.object({
   /** Per page: the box shown (CropBox, else MediaBox) and /Rotate. */
@@ -22,7 +35,13 @@ export const SignInspectResponse = z.object({
     /** Top right of page 1 (attachment and copy), sized for the default lines. */
     text: z.object({ pageIndex: z.literal(0), rect: Rect4 }),
   }),
+  /** When asked to stage (and the document fits the staging area): its id, size and time to live. */
+  staged: z.object({ id: StagedId, size: z.number().int().nonnegative(), expiresInMs: z.number().int().positive() }).optional(),
 });
+
+/** Drop a staged document (the desk let go of the file); `released` is false when it was not held. */
+export const SignReleaseRequest = z.object({ id: StagedId }).strict();
+export const SignReleaseResponse = z.object({ released: z.boolean() });
 
 export const SignCancelRequest = z.object({ taskId: z.string().min(1).max(64) }).strict();
 export const SignCancelResponse = z.object({ cancelled: z.boolean() });

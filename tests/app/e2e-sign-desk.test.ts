@@ -3,7 +3,9 @@
 // the desk is signed with the token, the box dragged on the page, and verified valid at once in the
 // signature panel; a batch of 10 asks for the PIN exactly once and gives 10 results; a batch
 // cancelled mid-way leaves only whole signed files; "Ký vào ô này" signs into an existing empty
-// field; axe-core finds no serious or critical violation on the desk.
+// field; the document crosses to the main side once (sign.inspect stages it, the batch names it,
+// and sends the bytes only when the staged copy is gone); axe-core finds no serious or critical
+// violation on the desk.
 // Build first: VANTHU_RENDERER_OUT=out/renderer-sign npx electron-vite build, then run with
 // VANTHU_TEST_RENDERER_DIR=out/renderer-sign.
 import { execFileSync } from 'node:child_process';
@@ -287,6 +289,71 @@ describe('Ký số desk with a token', () => {
     expect(await verdict.getAttribute('data-verdict')).toBe('TOTAL_PASSED');
     const signed = await downloadOf(page, 0);
     expect(fieldsOf(signed)).toEqual([{ name: 'KyDuyet', signed: true, pageIndex: 1, rect: [330, 250, 540, 380] }]);
+    await page.close();
+  });
+
+  it('sends the document once: the batch names the staged copy, and sends the bytes if the main side no longer holds it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    // what the page's bridge socket sends and receives (staged ids from the answers; each frame's kind and size)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __ws: { sent: { text: string | null; size: number }[]; staged: string[]; socket: WebSocket | null; answers: string[] } };
+      w.__ws = { sent: [], staged: [], socket: null, answers: [] };
+      const Base = window.WebSocket;
+      window.WebSocket = class extends Base {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          w.__ws.socket = this;
+          this.addEventListener('message', (e) => {
+            if (typeof e.data === 'string' && e.data.includes('"id":999999')) w.__ws.answers.push(e.data);
+            const m = typeof e.data === 'string' ? /"staged":\{"id":"([A-Za-z0-9_-]+)"/.exec(e.data) : null;
+            if (m) w.__ws.staged.push(m[1]);
+          });
+        }
+        send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+          w.__ws.sent.push(typeof data === 'string' ? { text: data, size: data.length } : { text: null, size: (data as ArrayBufferView).byteLength });
+          super.send(data);
+        }
+      } as typeof WebSocket;
+    });
+    await page.goto(host.newLaunchUrl());
+    await page.getByRole('button', { name: 'Ký số' }).click();
+    const file = path.join(docs, 'cong-van-2.pdf');
+    const size = fs.statSync(file).size;
+    await page.locator('#sign-files').setInputFiles(file);
+    await page.getByTestId('sign-token').selectOption(LABEL_A); // unlocked by the tests above
+    const ws = () => page.evaluate(() => (window as unknown as { __ws: { sent: { text: string | null; size: number }[]; staged: string[] } }).__ws);
+    await expect.poll(async () => (await ws()).staged.length).toBe(1);
+    // batches by staged id (JSON text frames: no bytes in them), and frames carrying the document
+    const batches = async () => (await ws()).sent.filter((f) => f.text !== null && f.text.includes('"sign.batch"'));
+    const uploads = async () => (await ws()).sent.filter((f) => f.text === null && f.size > size).length;
+    expect(await uploads()).toBe(1); // sign.inspect, staging it
+
+    // signed by the staged id: the batch is a small text frame, the document is not sent again
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    await page.getByTestId('sign-verify-verdict').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('sign-verify-verdict').getAttribute('data-verdict')).toBe('TOTAL_PASSED');
+    const first = await batches();
+    expect(first).toHaveLength(1);
+    expect(first[0].text).toContain(`"staged":"${(await ws()).staged[0]}"`);
+    expect(await uploads()).toBe(1);
+
+    // the main side lets go of it (as when it expires or is evicted): the desk sends the bytes instead
+    const id = (await ws()).staged[0];
+    // (a call of the contract on the page's own bridge socket, as the desk would make it)
+    await page.evaluate((i) => (window as unknown as { __ws: { socket: WebSocket } }).__ws.socket
+      .send(JSON.stringify({ type: 'invoke', id: 999999, channel: 'sign.release', payload: { id: i } })), id);
+    await expect.poll(async () => (await page.evaluate(() => (window as unknown as { __ws: { answers: string[] } }).__ws.answers)).map((a) => JSON.parse(a).result))
+      .toEqual([{ ok: true, value: { released: true } }]);
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    // by the id (refused: SIGN_STAGED_UNKNOWN), then again with the bytes
+    await expect.poll(uploads, { timeout: 30_000 }).toBe(2);
+    expect(await batches()).toHaveLength(2);
+    await page.getByTestId('sign-verify-verdict').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('sign-verify-verdict').getAttribute('data-verdict')).toBe('TOTAL_PASSED');
+    expect(await page.getByTestId('sign-result').getAttribute('data-status')).toBe('ok');
+    const signed = await downloadOf(page, 0);
+    const original = fs.readFileSync(file);
+    expect(Buffer.from(signed.subarray(0, original.length)).equals(original)).toBe(true);
     await page.close();
   });
 

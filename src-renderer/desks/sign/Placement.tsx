@@ -5,7 +5,8 @@
 // box can be dragged with the mouse or moved with the arrow keys (Shift: 10 pt); positions are in
 // PDF points (page space), converted through the page's pdf.js viewport (rotation included).
 // The appearance itself is drawn in the renderer, not produced by the signing engine: the page
-// bytes stay here and nothing is signed to show it.
+// is read from the File by ranges (as the viewer reads it: no copy of the whole document) and
+// nothing is signed to show it.
 
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,8 +22,8 @@ export type AppearancePreview =
   | { kind: 'text'; lines: string[] };
 
 export interface PlacementProps {
-  bytes: Uint8Array;
-  name: string;
+  /** The document (read by ranges). */
+  file: File;
   pageIndex: number;
   /** [x1, y1, x2, y2] in page space. */
   rect: Rect4;
@@ -35,7 +36,7 @@ export interface PlacementProps {
 /** Width of the drawn page in CSS pixels. */
 const PAGE_PX = 440;
 
-export function Placement({ bytes, name, pageIndex, rect, movable, preview, onMove }: PlacementProps) {
+export function Placement({ file, pageIndex, rect, movable, preview, onMove }: PlacementProps) {
   const { t } = useTranslation('sign');
   const canvas = useRef<HTMLCanvasElement>(null);
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
@@ -48,7 +49,7 @@ export function Placement({ bytes, name, pageIndex, rect, movable, preview, onMo
     let gone = false;
     setDoc(null);
     setFailed(false);
-    openSource({ kind: 'bytes', bytes, name })
+    openSource({ kind: 'file', file })
       .then((tk) => {
         task = tk;
         return tk.promise;
@@ -59,7 +60,7 @@ export function Placement({ bytes, name, pageIndex, rect, movable, preview, onMo
       gone = true;
       void task?.destroy();
     };
-  }, [bytes, name]);
+  }, [file]);
 
   useEffect(() => {
     if (!doc || pageIndex >= doc.numPages) return;

@@ -7,6 +7,9 @@
 // PIN pad) for the whole batch; a batch shows a progress bar, can be cancelled before its next
 // document, and gives a result per document. Each signed file is verified at once (verify.pdf)
 // and shown in the signature panel.
+// The shown document's bytes cross to the main side once: sign.inspect stages them there, the
+// batch names the staged id (the bytes are sent again only if the main side no longer holds it),
+// and the desk keeps no copy of them (the viewer and the placement read the File by ranges).
 
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +24,8 @@ import { SignaturePanel } from '../../components/signature-panel/SignaturePanel'
 import { asPanelReport } from '../../components/signature-panel/model';
 import type { ViewerHandle } from '../../components/viewer/api';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
+import { STAGED_UNKNOWN } from '../../../src-shared/ipc/sign-desk';
+import { readFramed, release as releaseBytes } from '../../../src-shared/ipc/frame';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
 import { toSafeFileName } from '../../../src-shared/domain/filename';
@@ -81,8 +86,9 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   const lang = i18n.language === 'en' ? 'en' : 'vi';
   const [files, setFiles] = useState<File[]>(target ? [target.file] : []);
   const [current, setCurrent] = useState(0);
-  const [currentBytes, setCurrentBytes] = useState<Uint8Array | null>(null);
   const [info, setInfo] = useState<Inspect | null>(null);
+  /** The shown document staged on the main side by sign.inspect (its id), while the desk shows it. */
+  const staged = useRef<{ file: File; id: string } | null>(null);
   const [credKind, setCredKind] = useState<'token' | 'p12' | 'demo'>(demo ? 'demo' : 'token');
   const [holder, setHolder] = useState<DemoHolder>(holderForRole[role]);
   const [tokenError, setTokenError] = useState<string | null>(null);
@@ -130,21 +136,37 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   }, [tokens, tokenLabel]);
   const token = tokens?.tokens.find((x) => x.label === tokenLabel) ?? null;
 
-  // the document shown: its bytes, then what the signing service knows of it
+  // the document shown: what the signing service knows of it, its bytes staged there for signing
+  // (read here only to be sent: no copy is kept; released when the desk lets go of the file)
   const shownFile = files[Math.min(current, files.length - 1)] ?? null;
   useEffect(() => {
     let gone = false;
-    setCurrentBytes(null);
     setInfo(null);
     setIntoField(null);
     if (!shownFile) return;
-    void fileBytes(shownFile).then(async (b) => {
+    const release = (id: string) => void vanthu.call('sign.release', { id }).catch(() => undefined);
+    void (async () => {
+      // read into a buffer the host bridge's frame is written around (no second 20 MB copy), and
+      // freed as soon as it has been sent: the main side holds the document from here on
+      const data = await readFramed(shownFile);
       if (gone) return;
-      setCurrentBytes(b);
-      const r = await vanthu.call('sign.inspect', { data: b });
-      if (!gone && r.ok) setInfo(r.value);
-    });
-    return () => { gone = true; };
+      const r = await vanthu.call('sign.inspect', { data, stage: true });
+      releaseBytes(data);
+      if (!r.ok) return;
+      const { staged: s, ...inspected } = r.value;
+      if (gone) {
+        if (s) release(s.id);
+        return;
+      }
+      if (s) staged.current = { file: shownFile, id: s.id };
+      setInfo(inspected);
+    })();
+    return () => {
+      gone = true;
+      const s = staged.current;
+      staged.current = null;
+      if (s) release(s.id);
+    };
   }, [shownFile]);
 
   const textLines = useMemo(() => {
@@ -257,20 +279,33 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           : credKind === 'demo'
             ? { kind: 'demo' as const, holder }
             : { kind: 'p12' as const, p12: p12 ? await fileBytes(p12) : new Uint8Array(0), password };
-      // the shown document's bytes are in memory already (read when it was opened): not read again
-      const items = await Promise.all(files.map(async (f) => ({
-        name: toSafeFileName(f.name),
-        data: f === shownFile && currentBytes && currentBytes.length === f.size ? currentBytes : await fileBytes(f),
-      })));
+      // the shown document by its staged id (its bytes are on the main side already), the others'
+      // bytes read one by one as they are sent; the bytes after all if the staged copy is gone
+      const read: Uint8Array[] = [];
+      const itemsOf = (useStaged: boolean) => Promise.all(files.map(async (f) => {
+        const name = toSafeFileName(f.name);
+        const s = staged.current;
+        if (useStaged && s && s.file === f) return { name, staged: s.id };
+        const data = await readFramed(f);
+        read.push(data);
+        return { name, data };
+      }));
       // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
       const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-      const r = await vanthu.call('sign.batch', {
-        taskId, items, level, credential, visible: await visibleSpec(), reason: reason(),
+      const options = {
+        taskId, level, credential, visible: await visibleSpec(), reason: reason(),
         // each signed file verified on the main side at once (no second trip of its bytes)
         verify: { offline },
         ...(level !== 'B-B' && tsaUrl ? { tsaUrl } : {}),
         ...(intoField ? { intoField } : {}),
-      });
+      };
+      let r = await vanthu.call('sign.batch', { ...options, items: await itemsOf(true) });
+      if (!r.ok && r.error.code === STAGED_UNKNOWN) {
+        // released, expired or evicted on the main side (nothing was signed): send the bytes
+        staged.current = null;
+        r = await vanthu.call('sign.batch', { ...options, items: await itemsOf(false) });
+      }
+      read.forEach(releaseBytes); // sent: not needed here any more
       if (!r.ok) {
         setError(pick(r.error));
         return;
@@ -310,13 +345,18 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
     await vanthu.call('sign.cancel', { taskId: running.taskId });
   }
 
-  // one object URL per signed file (a Blob copy of its bytes), made when its link is first shown
-  // and revoked when the results change, not a new copy on every render
+  // one object URL per signed file (a Blob copy of its bytes), made when its link is first used
+  // (pointer over it, focus, click: the href is set before the click's default action), not when
+  // the results are shown nor on every render; revoked when the results change
   const urls = useRef(new Map<Uint8Array, string>());
   const urlOf = (bytes: Uint8Array) => {
     let u = urls.current.get(bytes);
     if (!u) urls.current.set(bytes, (u = downloadUrl(bytes)));
     return u;
+  };
+  const linkProps = (bytes: Uint8Array) => {
+    const ensure = (e: { currentTarget: HTMLAnchorElement }) => { e.currentTarget.href = urlOf(bytes); };
+    return { href: urls.current.get(bytes) ?? '#', onPointerEnter: ensure, onPointerDown: ensure, onFocus: ensure, onClick: ensure };
   };
   useEffect(() => {
     const live = new Set(results?.flatMap((r) => (r.file ? [r.file.signed] : [])) ?? []);
@@ -488,11 +528,11 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
             </fieldset>
           )}
 
-          {currentBytes && shownFile && shownPlacement && (kind || field) && (
+          {info && shownFile && shownPlacement && (kind || field) && (
             <div className="sign-position">
               <h3>{t('placement.title', { page: shownPlacement.pageIndex + 1 })}</h3>
               <p className="hint">{field ? t('placement.fieldHint') : t('placement.hint')}</p>
-              <Placement bytes={currentBytes} name={shownFile.name} pageIndex={shownPlacement.pageIndex} rect={shownPlacement.rect}
+              <Placement file={shownFile} pageIndex={shownPlacement.pageIndex} rect={shownPlacement.rect}
                 movable={!field} preview={preview} onMove={(rect) => setPlacement((p) => (p ? { ...p, rect, moved: true } : p))} />
               {!field && placement?.moved && (
                 <Button size="small" onClick={() => setResetKey((k) => k + 1)}>
@@ -532,7 +572,7 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
               <li key={`${r.name}-${i}`} data-testid="sign-result" data-status={r.status}>
                 {r.status === 'ok' && r.file ? (
                   <>
-                    {t('results.signed')} <Link href={urlOf(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
+                    {t('results.signed')} <Link {...linkProps(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
                     {t('results.level', { level: r.file.level })}
                     {r.file.pending.length > 0 && ` ${t('results.pending', { pending: r.file.pending.join(', ') })}`}
                     {r.report && (
