@@ -33,7 +33,7 @@ const gw = await startGateway({ dataDir: path.join(work, 'gw'), rateLimitPerMinu
 await seedDemo(gw.db, { password: PASSWORD });
 const login = async (username: string) => {
   const r = await fetch(`${gw.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  return authenticate(gw.db, `Bearer ${(await r.json()).token}`, Date.now());
+  return await authenticate(gw.db, `Bearer ${(await r.json()).token}`, Date.now());
 };
 const author = await login('hd-giatan.chuyenvien');
 const clerk = await login('hd-giatan.vanthu');
@@ -50,15 +50,15 @@ for (let i = 0; i < DOCS; i += 100) {
     intents.push({ id: randomUUID(), seq: ++seq, createdAt: new Date().toISOString(), kind: 'create_draft' as const, docId,
       meta: { direction: 'out' as const, typeCode: 'CV', unitAbbr: 'VP', subject: `Công văn số ${k} về việc triển khai nhiệm vụ chuyển đổi số năm 2026`, organName: 'UBND xã Gia Tân', doMat: 'thuong' as const, doKhan: 'thuong' as const, recipients: ['Các thôn', 'Lưu: VT'], recipientOrgIds: [], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch', authority: 'TM.' as const }, pageAmount: 2 } });
   }
-  gw.docs.push(author, { clientId, intents });
+  await gw.docs.push(author, { clientId, intents });
 }
 for (let i = 0; i < FILES; i++) {
   const bytes = randomBytes(FILE_MB * 1024 * 1024);
   const sha = createHash('sha256').update(bytes).digest('hex');
-  gw.files.start(author.orgId, author.id, sha, bytes.length, Date.now());
-  gw.files.append(author.orgId, sha, 0, bytes, author.id);
-  gw.files.finalize(author.orgId, sha, Date.now(), author.id);
-  gw.docs.push(author, { clientId, intents: [{ id: randomUUID(), seq: ++seq, createdAt: new Date().toISOString(), kind: 'add_version', docId: ids[i], sha256: sha, size: bytes.length, fileName: `cong-van-${i}.pdf`, versionKind: 'draft', parentSha256: null }] });
+  await gw.files.start(author.orgId, author.id, sha, bytes.length, Date.now());
+  await gw.files.append(author.orgId, sha, 0, bytes, author.id);
+  await gw.files.finalize(author.orgId, sha, Date.now(), author.id);
+  await gw.docs.push(author, { clientId, intents: [{ id: randomUUID(), seq: ++seq, createdAt: new Date().toISOString(), kind: 'add_version', docId: ids[i], sha256: sha, size: bytes.length, fileName: `cong-van-${i}.pdf`, versionKind: 'draft', parentSha256: null }] });
 }
 console.log(`gateway populated: ${DOCS} documents, ${FILES} × ${FILE_MB} MB files in ${f1((performance.now() - t0) / 1000)} s`);
 
@@ -89,7 +89,7 @@ const inc: number[] = [];
 for (let r = 0; r < 5; r++) {
   const c = randomUUID();
   const batch = ids.slice(r * 100, r * 100 + 100).map((docId, k) => ({ id: randomUUID(), seq: k + 1, createdAt: new Date().toISOString(), kind: 'mark_read' as const, docId }));
-  gw.docs.push(clerk, { clientId: c, intents: batch });
+  await gw.docs.push(clerk, { clientId: c, intents: batch });
   const x = await call('incremental');
   if (x.pulled !== 100) throw new Error(`expected 100 changes, pulled ${x.pulled}`);
   inc.push(x.ms);

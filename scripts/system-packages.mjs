@@ -19,8 +19,10 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'libitext5-java', files: ['/usr/share/java/itext5.jar'], why: 'interop: iText 5 signs and verifies' },
   { pkg: 'libpdfbox2-java', files: ['/usr/share/java/pdfbox2.jar'], why: 'interop: PDFBox 2 signs and verifies' },
   { pkg: 'libbcpkix-java', files: ['/usr/share/java/bcpkix.jar', '/usr/share/java/bcprov.jar'], why: 'interop and CMS tests: Bouncy Castle builds CMS our signer does not' },
+  { pkg: 'nginx-light', files: ['/usr/sbin/nginx'], why: 'the load balancer in front of several gateway nodes (tests/helpers/nginx.ts, bench/gateway.ts)' },
   { pkg: 'gcc', commands: ['gcc'], why: 'the PKCS#11 test shim' },
   { pkg: 'g++', commands: ['g++'], why: 'native addons (pkcs11js, better-sqlite3)' },
   { pkg: 'make', commands: ['make'], why: 'native addons' },
+  { pkg: 'postgresql', files: ['/usr/lib/postgresql/15/bin/initdb', '/usr/lib/postgresql/15/bin/pg_ctl'], why: 'the gateway suite on PostgreSQL 15: a throw-away cluster (tests/server/pg-cluster.ts)' },
   { pkg: 'python3', commands: ['python3'], why: 'native addons and ../shared/tools/mkpdf.py' },
 ];

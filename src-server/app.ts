@@ -1,4 +1,7 @@
-// The provincial sync gateway: a Fastify app over SQLite and the file store. Every route except
+// The provincial sync gateway: a Fastify app over the database (SQLite embedded, or PostgreSQL
+// shared by several nodes; src-server/db) and the file store (a folder or S3; src-server/files).
+// A node keeps no state of its own: sessions, rate-limit windows, upload state and the change feed
+// are in the database, bytes in the shared store, so any node can answer any request. Every route except
 // login, health and /openapi.json requires a bearer session; every document and file access is
 // checked against the caller's organisation. startGateway() binds 127.0.0.1 by default.
 // Rate limits: each request is authenticated first (onRequest), then counted per user, or per
@@ -7,12 +10,13 @@
 // comes from X-Forwarded-For.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { openDb, type Db } from './db';
-import { FileStore, privateDir, type UploadLimits } from './files';
-import { WindowCounter } from './limits';
+import { openDatabase, isUnavailable, type GatewayDb } from './db';
+import { FileStore, FolderBlobs, S3Blobs, privateDir, type BlobStore, type S3Options, type UploadLimits } from './files';
+import { Windows, WindowCounter, rateLimitStore } from './limits';
+import { registerOps } from './http/ops';
+import { LOG_REDACT } from './log';
 import { Documents } from './documents';
 import { authenticate, login, logout, revokeUserSessions, isInSubtree, type AuthUser } from './auth';
 import { E, HttpError } from './errors';
@@ -22,7 +26,14 @@ import {
 } from '../src-shared/sync/protocol';
 
 export interface GatewayOptions {
+  /** Node-local folder: the SQLite database (when no databaseUrl) and, by default, the file store. */
   dataDir: string;
+  /** postgres://… to use PostgreSQL (shared by all nodes); absent: SQLite in dataDir/gateway.sqlite. */
+  databaseUrl?: string;
+  /** PostgreSQL pool: connections per node, requests allowed to wait, and how long (defaults 10, 200, 5 s). */
+  pool?: { max?: number; queueMax?: number; acquireTimeoutMs?: number };
+  /** The shared file store: a folder (default: dataDir) or S3-compatible object storage. */
+  files?: { dir?: string } | { s3: S3Options } | { blobs: BlobStore };
   host?: string;
   port?: number;
   sessionTtlMs?: number;
@@ -43,18 +54,19 @@ export interface GatewayOptions {
   /** Extra allowed CORS origins beyond the desktop app (app://vanthu), http://127.0.0.1:* and http://localhost:*. */
   corsOrigins?: string[];
   now?: () => number;
-  logger?: boolean;
+  /** false (default): no logs; true: pino JSON lines at info; or a pino logger to use. Secrets are redacted. */
+  logger?: boolean | import('fastify').FastifyBaseLogger;
 }
 
 export interface Gateway {
   app: FastifyInstance;
-  db: Db;
+  db: GatewayDb;
   files: FileStore;
   docs: Documents;
   url: string;
   port: number;
   /** Delete abandoned partial uploads and old stored files no version uses. */
-  sweep(now?: number): { partialUploads: number; unusedFiles: number };
+  sweep(now?: number): Promise<{ partialUploads: number; unusedFiles: number }>;
   close(): Promise<void>;
 }
 
@@ -83,11 +95,24 @@ function trustProxyOption(tp: GatewayOptions['trustProxy']): boolean | string | 
 export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 'url' | 'port'>> {
   privateDir(opts.dataDir);
   const now = opts.now ?? Date.now;
-  const db = openDb(path.join(opts.dataDir, 'gateway.sqlite'));
-  const files = new FileStore(db, opts.dataDir, opts.uploadLimits, now);
+  const db = await openDatabase({
+    url: opts.databaseUrl, sqliteFile: path.join(opts.dataDir, 'gateway.sqlite'),
+    poolMax: opts.pool?.max, queueMax: opts.pool?.queueMax, acquireTimeoutMs: opts.pool?.acquireTimeoutMs,
+  });
+  let files: FileStore;
+  try {
+    const fo = opts.files;
+    const blobs = fo && 'blobs' in fo ? fo.blobs : fo && 's3' in fo ? new S3Blobs(fo.s3) : new FolderBlobs(fo?.dir ?? opts.dataDir);
+    files = await FileStore.open(db, blobs, opts.uploadLimits, now);
+  } catch (e) { await db.close(); throw e; }
   const docs = new Documents(db, files, now);
+  const windows = new Windows(db, now);
   const ttl = opts.sessionTtlMs ?? 12 * 3600_000;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: MAX_JSON_BYTES, trustProxy: trustProxyOption(opts.trustProxy) });
+  const logger = opts.logger;
+  const app = Fastify({
+    ...(logger && typeof logger === 'object' ? { loggerInstance: logger } : { logger: logger ? { level: 'info', redact: LOG_REDACT } : false }),
+    bodyLimit: MAX_JSON_BYTES, trustProxy: trustProxyOption(opts.trustProxy),
+  });
 
   // Bearer tokens, never cookies: CORS only decides which pages may read answers at all.
   const corsOk = (origin: string) =>
@@ -108,7 +133,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
   const users = new WeakMap<FastifyRequest, AuthUser>();
   app.addHook('onRequest', async (req) => {
     if (!req.headers.authorization) return;
-    try { users.set(req, authenticate(db, req.headers.authorization, now())); } catch (e) { if (!(e instanceof HttpError)) throw e; }
+    try { users.set(req, await authenticate(db, req.headers.authorization, now())); } catch (e) { if (!(e instanceof HttpError)) throw e; }
   });
   const auth = (req: FastifyRequest): AuthUser => {
     const u = users.get(req);
@@ -121,6 +146,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
     hook: 'preParsing', // after onRequest (so after authentication), before a body is read
     max: opts.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
+    store: rateLimitStore(windows, now),
     keyGenerator: (req) => { const u = users.get(req); return u ? `user:${u.id}` : `ip:${req.ip}`; },
     errorResponseBuilder: (_req, ctx) => E.rateLimited(Math.ceil(ctx.ttl / 1000)),
   });
@@ -130,6 +156,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
   app.setErrorHandler((err: any, _req, reply) => {
     let e: HttpError;
     if (err instanceof HttpError) e = err;
+    else if (isUnavailable(err)) {
+      // Fail fast while the database is away; the pool reconnects by itself when it is back.
+      app.log.warn({ err: { message: String(err.message), code: err.code } }, 'database unavailable');
+      e = Object.assign(new HttpError(503, 'DB_UNAVAILABLE', 'Máy chủ tạm thời không truy cập được cơ sở dữ liệu; hãy thử lại sau.', 'The database is temporarily unavailable; retry later.'), { retryAfterS: 5 });
+    }
     else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) e = E.tooLarge();
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) e = new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Kiểu dữ liệu không được hỗ trợ.', 'Unsupported media type.');
     else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
@@ -147,40 +178,41 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
     reply.code(404).send({ error: { code: 'NOT_FOUND', message_vi: 'Không có địa chỉ này.', message_en: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
 
-  app.get('/health', async () => ({ ok: true }));
+  registerOps(app, db);
   app.get('/openapi.json', async () => buildOpenApi());
 
   // Login has its own limits instead of the global one: attempts per client address, and failed
   // attempts per username (an attempt counts as failed until its password proves right, so a
   // burst of parallel guesses cannot overshoot). A locked username is refused even with the
   // right password, the same way whether or not it exists.
-  const loginPerAddress = new WindowCounter(opts.loginRateLimitPerMinute ?? 300, 60_000, now);
-  const loginPerUser = new WindowCounter(opts.loginFailuresPerUser ?? 10, opts.loginLockMs ?? 15 * 60_000, now);
+  const loginLockMs = opts.loginLockMs ?? 15 * 60_000;
+  const loginPerAddress = new WindowCounter(windows, 'login-ip', opts.loginRateLimitPerMinute ?? 300, 60_000, now);
+  const loginPerUser = new WindowCounter(windows, 'login-user', opts.loginFailuresPerUser ?? 10, loginLockMs, now);
   app.post(`${API_PREFIX}/auth/login`, { config: { rateLimit: false } }, async (req) => {
-    const wait = loginPerAddress.wait(req.ip);
+    const wait = await loginPerAddress.wait(req.ip);
     if (wait) throw E.rateLimited(wait);
-    loginPerAddress.hit(req.ip);
+    await loginPerAddress.hit(req.ip);
     const b = parse(loginRequest, req.body);
-    const locked = loginPerUser.wait(b.username);
+    const locked = await loginPerUser.wait(b.username);
     if (locked) throw E.loginLocked(locked);
-    loginPerUser.hit(b.username);
+    await loginPerUser.hit(b.username);
     const session = await login(db, b.username, b.password, ttl, now());
-    loginPerUser.undo(b.username);
+    await loginPerUser.undo(b.username);
     return session;
   });
-  app.post(`${API_PREFIX}/auth/logout`, async (req) => { auth(req); logout(db, req.headers.authorization); return { ok: true }; });
+  app.post(`${API_PREFIX}/auth/logout`, async (req) => { auth(req); await logout(db, req.headers.authorization); return { ok: true }; });
   app.get(`${API_PREFIX}/me`, async (req) => ({ user: auth(req) }));
   app.get(`${API_PREFIX}/orgs`, async (req) => {
     auth(req);
-    return { orgs: db.prepare('SELECT id, parent_id AS parentId, name, abbr, kind FROM orgs ORDER BY name').all() };
+    return { orgs: await db.k.selectFrom('orgs').select(['id', 'parent_id as parentId', 'name', 'abbr', 'kind']).orderBy('name').execute() };
   });
   app.post(`${API_PREFIX}/admin/revoke`, async (req) => {
     const u = auth(req);
     if (u.role !== 'admin') throw E.forbidden('admin');
     const b = parse(revokeRequest, req.body);
-    const target = db.prepare('SELECT org_id FROM users WHERE id = ?').get(b.userId) as { org_id: string } | undefined;
-    if (!target || !isInSubtree(db, target.org_id, u.orgId)) throw E.forbidden('user');
-    return { revoked: revokeUserSessions(db, b.userId) };
+    const target = await db.k.selectFrom('users').select('org_id').where('id', '=', b.userId).executeTakeFirst();
+    if (!target || !(await isInSubtree(db, target.org_id, u.orgId))) throw E.forbidden('user');
+    return { revoked: await revokeUserSessions(db, b.userId) };
   });
 
   app.post(`${API_PREFIX}/push`, async (req) => {
@@ -220,19 +252,29 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
   app.get(`${API_PREFIX}/files/:sha`, async (req, reply: FastifyReply) => {
     const u = auth(req);
     const sha = shaParam(req);
-    if (!docs.canReadFile(u.orgId, sha)) throw E.notFound('file');
+    if (!(await docs.canReadFile(u.orgId, sha))) throw E.notFound('file');
+    const body = await files.read(sha);
     reply.header('content-type', 'application/octet-stream').header('x-content-sha256', sha);
-    return reply.send(fs.createReadStream(files.filePath(sha)));
+    return reply.send(body);
   });
 
-  const sweep = (at = now()) => files.sweep(at);
+  const sweep = async (at = now()) => {
+    const r = await files.sweep(at);
+    await windows.sweep(Math.max(loginLockMs, 60_000) + 3600_000);
+    return r;
+  };
   const every = opts.sweepIntervalMs ?? 3600_000;
-  const timer = every > 0 ? setInterval(() => { try { sweep(); } catch (e) { app.log.error(e); } }, every) : undefined;
+  let sweeping = false;
+  const timer = every > 0 ? setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep().catch((e) => app.log.error(e)).finally(() => { sweeping = false; });
+  }, every) : undefined;
   timer?.unref();
 
   return {
     app, db, files, docs, sweep,
-    async close() { clearInterval(timer); await app.close(); db.close(); },
+    async close() { clearInterval(timer); await app.close(); await db.close(); },
   };
 }
 

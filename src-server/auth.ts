@@ -1,7 +1,7 @@
 // Users, passwords (scrypt from node:crypto) and session tokens with expiry and revocation.
 // Only a SHA-256 of each token is stored, so a copy of the database does not grant sessions.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, randomUUID } from 'node:crypto';
-import type { Db } from './db';
+import type { GatewayDb, Q } from './db';
 import { E } from './errors';
 import type { Role } from '../src-shared/domain/levels';
 
@@ -37,70 +37,75 @@ export interface AuthUser {
 
 export interface CreateUser { username: string; fullName: string; role: Role; orgId: string; password: string }
 
-export async function createUser(db: Db, u: CreateUser): Promise<string> {
-  return insertUser(db, u, await hashPassword(u.password));
+export async function createUser(db: GatewayDb, u: CreateUser): Promise<string> {
+  return insertUser(db.k, u, await hashPassword(u.password));
 }
 
 /** Insert a user whose password hash is already computed (hashPassword). */
-export function insertUser(db: Db, u: Omit<CreateUser, 'password'>, pwHash: string): string {
+export async function insertUser(q: Q, u: Omit<CreateUser, 'password'>, pwHash: string): Promise<string> {
   const id = randomUUID();
-  db.prepare('INSERT INTO users (id, org_id, username, full_name, role, pw_hash) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(id, u.orgId, u.username, u.fullName, u.role, pwHash);
+  await q.insertInto('users').values({ id, org_id: u.orgId, username: u.username, full_name: u.fullName, role: u.role, pw_hash: pwHash }).execute();
   return id;
 }
 
-const USER_SQL = `SELECT u.id, u.username, u.full_name AS fullName, u.role, u.org_id AS orgId, o.name AS orgName, o.abbr AS orgAbbr,
-  u.pw_hash AS pwHash, u.disabled FROM users u JOIN orgs o ON o.id = u.org_id`;
+type UserRow = AuthUser & { pwHash: string; disabled: number };
+
+const users = (q: Q) => q.selectFrom('users as u').innerJoin('orgs as o', 'o.id', 'u.org_id')
+  .select(['u.id', 'u.username', 'u.full_name as fullName', 'u.role', 'u.org_id as orgId', 'o.name as orgName', 'o.abbr as orgAbbr', 'u.pw_hash as pwHash', 'u.disabled']);
+
+const strip = (row: UserRow): AuthUser => {
+  const { pwHash: _p, disabled: _d, ...user } = row;
+  return user as AuthUser;
+};
 
 // A fixed hash so that an unknown username costs the same scrypt work as a known one.
 let dummyHash: Promise<string> | undefined;
 
-export async function login(db: Db, username: string, password: string, ttlMs: number, now: number) {
-  const row = db.prepare(`${USER_SQL} WHERE u.username = ?`).get(username) as (AuthUser & { pwHash: string; disabled: number }) | undefined;
+export async function login(db: GatewayDb, username: string, password: string, ttlMs: number, now: number) {
+  const row = await users(db.k).where('u.username', '=', username).executeTakeFirst() as UserRow | undefined;
   dummyHash ??= hashPassword('not-a-password');
   const ok = await verifyPassword(password, row ? row.pwHash : await dummyHash);
   if (!row || !ok || row.disabled) throw E.badLogin();
   const token = randomBytes(32).toString('base64url');
   const expires = now + ttlMs;
-  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), row.id, now, expires);
-  const { pwHash: _p, disabled: _d, ...user } = row;
-  return { token, expiresAt: new Date(expires).toISOString(), user: user as AuthUser };
+  await db.k.insertInto('sessions').values({ token_hash: tokenHash(token), user_id: row.id, created_at: now, expires_at: expires }).execute();
+  return { token, expiresAt: new Date(expires).toISOString(), user: strip(row) };
 }
 
-export function authenticate(db: Db, authorization: string | undefined, now: number): AuthUser {
+export async function authenticate(db: GatewayDb, authorization: string | undefined, now: number): Promise<AuthUser> {
   const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
   if (!m) throw E.unauthenticated();
-  const row = db.prepare(`${USER_SQL} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ? AND u.disabled = 0`)
-    .get(tokenHash(m[1]), now) as (AuthUser & { pwHash: string; disabled: number }) | undefined;
+  const row = await users(db.k).innerJoin('sessions as s', 's.user_id', 'u.id')
+    .where('s.token_hash', '=', tokenHash(m[1])).where('s.revoked', '=', 0).where('s.expires_at', '>', now).where('u.disabled', '=', 0)
+    .executeTakeFirst() as UserRow | undefined;
   if (!row) throw E.unauthenticated();
-  const { pwHash: _p, disabled: _d, ...user } = row;
-  return user as AuthUser;
+  return strip(row);
 }
 
-export function logout(db: Db, authorization: string | undefined): void {
+export async function logout(db: GatewayDb, authorization: string | undefined): Promise<void> {
   const m = /^Bearer (.+)$/.exec(authorization ?? '');
-  if (m) db.prepare('UPDATE sessions SET revoked = 1 WHERE token_hash = ?').run(tokenHash(m[1]));
+  if (m) await db.k.updateTable('sessions').set({ revoked: 1 }).where('token_hash', '=', tokenHash(m[1])).execute();
 }
 
 /** Revoke every session of a user (admin action, or when a device is lost). */
-export function revokeUserSessions(db: Db, userId: string): number {
-  return db.prepare('UPDATE sessions SET revoked = 1 WHERE user_id = ? AND revoked = 0').run(userId).changes;
+export async function revokeUserSessions(db: GatewayDb, userId: string): Promise<number> {
+  const r = await db.k.updateTable('sessions').set({ revoked: 1 }).where('user_id', '=', userId).where('revoked', '=', 0).executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** True when `orgId` is `ancestorId` or lies below it in the organisation tree. */
-export function isInSubtree(db: Db, orgId: string, ancestorId: string): boolean {
+export async function isInSubtree(db: GatewayDb, orgId: string, ancestorId: string): Promise<boolean> {
   let cur: string | null = orgId;
   for (let i = 0; cur && i < 32; i++) {
     if (cur === ancestorId) return true;
-    cur = (db.prepare('SELECT parent_id FROM orgs WHERE id = ?').get(cur) as { parent_id: string | null } | undefined)?.parent_id ?? null;
+    const r: { parent_id: string | null } | undefined = await db.k.selectFrom('orgs').select('parent_id').where('id', '=', cur).executeTakeFirst();
+    cur = r?.parent_id ?? null;
   }
   return false;
 }
 
 /** A user as the gateway authenticates them, looked up by username (seeding and admin tools). */
-export function userByUsername(db: Db, username: string): AuthUser | undefined {
-  const row = db.prepare(`${USER_SQL} WHERE u.username = ?`).get(username) as (AuthUser & { pwHash: string; disabled: number }) | undefined;
-  if (!row) return undefined;
-  const { pwHash: _p, disabled: _d, ...user } = row;
-  return user as AuthUser;
+export async function userByUsername(db: GatewayDb, username: string): Promise<AuthUser | undefined> {
+  const row = await users(db.k).where('u.username', '=', username).executeTakeFirst() as UserRow | undefined;
+  return row ? strip(row) : undefined;
 }

@@ -1,7 +1,7 @@
 // Demo province for trying the gateway: an organisation tree with users in every role.
 // Passwords are random unless given, and are returned once so the caller can print them.
 import { randomBytes } from 'node:crypto';
-import type { Db } from './db';
+import type { GatewayDb } from './db';
 import { hashPassword, insertUser } from './auth';
 import type { Role } from '../src-shared/domain/levels';
 
@@ -24,15 +24,19 @@ const PEOPLE: Array<{ suffix: string; role: Role; fullName: string }> = [
   { suffix: 'lanhdao', role: 'secretary', fullName: 'Lê Văn Cường' },
 ];
 
-export function insertOrgs(db: Db, orgs: SeedOrg[]): void {
-  const ins = db.prepare('INSERT OR IGNORE INTO orgs (id, parent_id, name, abbr, kind) VALUES (?, ?, ?, ?, ?)');
-  db.transaction(() => { for (const o of orgs) ins.run(o.id, o.parentId, o.name, o.abbr, o.kind); })();
+export async function insertOrgs(db: GatewayDb, orgs: SeedOrg[]): Promise<void> {
+  await db.tx(async (trx) => {
+    for (const o of orgs) {
+      await trx.insertInto('orgs').values({ id: o.id, parent_id: o.parentId, name: o.name, abbr: o.abbr, kind: o.kind })
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+  });
 }
 
 /** Create the demo province. Returns the logins; an already seeded database returns []. */
-export async function seedDemo(db: Db, opts: { password?: string } = {}): Promise<SeedLogin[]> {
-  if (db.prepare('SELECT 1 FROM users LIMIT 1').get()) return [];
-  insertOrgs(db, DEMO_ORGS);
+export async function seedDemo(db: GatewayDb, opts: { password?: string } = {}): Promise<SeedLogin[]> {
+  if (await db.k.selectFrom('users').select('id').limit(1).executeTakeFirst()) return [];
+  await insertOrgs(db, DEMO_ORGS);
   const wanted: Array<{ username: string; role: Role; org: SeedOrg; fullName: string }> = [
     ...DEMO_ORGS.flatMap((org) => PEOPLE.map((p) => ({ username: `${org.id}.${p.suffix}`, role: p.role, org, fullName: p.fullName }))),
     { username: 'hd.admin', role: 'admin', org: DEMO_ORGS[0], fullName: 'Quản trị hệ thống' },
@@ -42,6 +46,8 @@ export async function seedDemo(db: Db, opts: { password?: string } = {}): Promis
     const password = opts.password ?? randomBytes(9).toString('base64url');
     return { w, password, pwHash: await hashPassword(password) };
   }));
-  for (const { w, password, pwHash } of logins) insertUser(db, { username: w.username, fullName: w.fullName, role: w.role, orgId: w.org.id }, pwHash);
+  await db.tx(async (trx) => {
+    for (const { w, pwHash } of logins) await insertUser(trx, { username: w.username, fullName: w.fullName, role: w.role, orgId: w.org.id }, pwHash);
+  });
   return logins.map(({ w, password }) => ({ username: w.username, password, role: w.role, orgId: w.org.id, orgName: w.org.name, fullName: w.fullName }));
 }

@@ -160,7 +160,7 @@ describe('the gateway', () => {
       expect(r.json.error.code).toBe('INVALID_REQUEST');
       expect(r.json.error.message_en).toMatch(/fileName/);
     }
-    expect(count(t, 'versions')).toBe(0);
+    expect(await count(t, 'versions')).toBe(0);
     const good = await t.call(tok, 'POST', '/v1/push', { clientId: c, intents: [mkIntent(c, { kind: 'add_version', docId, sha256: sha, size, fileName: toSafeFileName('hóa đơn\u202efdp.exe'), versionKind: 'draft', parentSha256: null })] });
     expect(good.json.results[0].outcome).toBe('applied');
   });

@@ -1,11 +1,17 @@
 // Test fixture: a real gateway on 127.0.0.1 over a temporary data dir with the demo province,
-// plus small typed helpers for calling it with fetch.
+// plus small typed helpers for calling it with fetch. The engine comes from the vitest project
+// (vitest.config.ts): SQLite in the data dir, or, in the "postgres" project, a fresh database made
+// for each gateway in the throw-away cluster tests/server/pg-cluster.ts started (testDatabaseUrl).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src-server/app';
 import { seedDemo } from '../../src-server/seed';
+import { testDatabaseUrl, dropTestDatabase } from './pg-db';
+
+export { testDatabaseUrl, testEngine } from './pg-db';
 
 export const TEST_PASSWORD = 'mat-khau-thu-nghiem';
 
@@ -13,6 +19,8 @@ export interface TestGateway {
   gw: Gateway;
   dir: string;
   url: string;
+  /** The PostgreSQL database of this gateway (undefined on SQLite). */
+  databaseUrl?: string;
   login(username: string): Promise<string>;
   call(token: string | null, method: string, p: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
   restart(): Promise<void>;
@@ -21,10 +29,12 @@ export interface TestGateway {
 
 export async function startTestGateway(opts: Partial<GatewayOptions> = {}): Promise<TestGateway> {
   const dir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vanthu-gw-'));
+  const ownDb = opts.databaseUrl === undefined ? await testDatabaseUrl() : undefined;
+  if (ownDb) opts = { ...opts, databaseUrl: ownDb };
   let gw = await startGateway({ rateLimitPerMinute: 100_000, ...opts, dataDir: dir });
-  if (!(gw.db.prepare('SELECT 1 FROM users LIMIT 1').get())) await seedDemo(gw.db, { password: TEST_PASSWORD });
+  if (!(await dbGet(gw, 'SELECT 1 AS one FROM users LIMIT 1'))) await seedDemo(gw.db, { password: TEST_PASSWORD });
   const t: TestGateway = {
-    gw, dir, url: gw.url,
+    gw, dir, url: gw.url, databaseUrl: opts.databaseUrl,
     async login(username) {
       const r = await t.call(null, 'POST', '/v1/auth/login', { username, password: TEST_PASSWORD });
       if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.json)}`);
@@ -48,9 +58,19 @@ export async function startTestGateway(opts: Partial<GatewayOptions> = {}): Prom
       await t.gw.close();
       t.gw = gw = await startGateway({ rateLimitPerMinute: 100_000, ...opts, dataDir: dir, port });
     },
-    async close() { await t.gw.close(); fs.rmSync(dir, { recursive: true, force: true }); },
+    async close() {
+      await t.gw.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDb) await dropTestDatabase(ownDb);
+    },
   };
   return t;
+}
+
+/** Another node of the same gateway: same database, same file store folder, its own port. */
+export function startSecondNode(t: TestGateway, opts: Partial<GatewayOptions> = {}): Promise<TestGateway> {
+  if (!t.databaseUrl) throw new Error('a second node needs PostgreSQL');
+  return startTestGateway({ ...opts, databaseUrl: t.databaseUrl, files: { dir: t.dir } });
 }
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -83,8 +103,19 @@ export async function upload(t: TestGateway, token: string, bytes: Uint8Array): 
   return sha;
 }
 
+/** Rows of a raw SQL query on the gateway's database, `?` placeholders on either engine. */
+export async function dbAll<T = any>(gw: Pick<Gateway, 'db'>, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  let i = 0;
+  const q = gw.db.engine === 'postgres' ? text.replace(/\?/g, () => `$${++i}`) : text;
+  return (await gw.db.k.executeQuery(CompiledQuery.raw(q, [...params]))).rows as T[];
+}
+/** The first row of a raw SQL query, or undefined. */
+export async function dbGet<T = any>(gw: Pick<Gateway, 'db'>, text: string, params: readonly unknown[] = []): Promise<T | undefined> {
+  return (await dbAll<T>(gw, text, params))[0];
+}
+
 /** Count rows in a gateway table (to prove that nothing was stored). */
-export const count = (t: TestGateway, table: string) => (t.gw.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+export const count = async (t: TestGateway, table: string) => (await dbGet<{ n: number }>(t.gw, `SELECT COUNT(*) AS n FROM ${table}`))!.n;
 
 export function listFiles(dir: string): string[] {
   const out: string[] = [];

@@ -2,7 +2,7 @@
 // survive a restart, version conflicts, delivery to recipients with số đến, and /openapi.json.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { startTestGateway, mkIntent, draftMeta, upload, sha256, type TestGateway } from './fixture';
+import { startTestGateway, mkIntent, draftMeta, upload, sha256, dbGet, dbAll, type TestGateway } from './fixture';
 
 let t: TestGateway;
 let clock = Date.parse('2026-03-10T03:00:00Z');
@@ -52,7 +52,7 @@ describe('numbering per Decree 30', () => {
     const c2 = randomUUID();
     const r = await push(other, c2, [mkIntent(c2, { kind: 'create_draft', docId: randomUUID(), meta: draftMeta() })]);
     expect(r.results[0].outcome).toBe('applied');
-    const keys = t.gw.db.prepare('SELECT org_id, year, register, so, ky_hieu FROM issues').all() as any[];
+    const keys = (await dbAll(t.gw, 'SELECT org_id, year, register, so, ky_hieu FROM issues')) as any[];
     expect(new Set(keys.map((k) => `${k.org_id}|${k.year}|${k.register}|${k.so}/${k.ky_hieu}`)).size).toBe(keys.length);
   });
 
@@ -76,7 +76,7 @@ describe('exactly-once intents', () => {
     const again = await push(official, c, [it1]);
     expect(first.results[0].outcome).toBe('applied');
     expect(again.results[0].outcome).toBe('duplicate');
-    expect((t.gw.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE id = ?').get(it1.docId) as any).n).toBe(1);
+    expect(((await dbGet(t.gw, 'SELECT COUNT(*) AS n FROM documents WHERE id = ?', [it1.docId])) as any).n).toBe(1);
   });
 
   it('replays a rejection as the same rejection, so the client can keep it as a conflict', async () => {
@@ -162,7 +162,7 @@ describe('resumable uploads', () => {
     await t.call(official, 'PUT', `/v1/uploads/${sha}?offset=${st.json.offset}`, bytes.subarray(st.json.offset));
     const f = await t.call(official, 'POST', `/v1/uploads/${sha}/finalize`);
     expect(f.json).toMatchObject({ complete: true, size: bytes.length });
-    expect(t.gw.files.verifyAll()).toEqual([]);
+    expect(await t.gw.files.verifyAll()).toEqual([]);
     // starting again reports it complete without re-sending
     expect((await t.call(official, 'POST', '/v1/uploads', { sha256: sha, size: bytes.length })).json.complete).toBe(true);
   });

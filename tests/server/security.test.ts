@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { startTestGateway, mkIntent, draftMeta, upload, count, listFiles, sha256, type TestGateway } from './fixture';
+import { startTestGateway, mkIntent, draftMeta, upload, count, listFiles, sha256, dbGet, dbAll, type TestGateway } from './fixture';
 
 let t: TestGateway;
 let tokA: string; // commune Gia Tân official
@@ -33,7 +33,7 @@ afterAll(async () => { await t.close(); });
 
 describe('authentication', () => {
   it('refuses every data route without a session token, storing nothing', async () => {
-    const before = { docs: count(t, 'documents'), intents: count(t, 'intents'), uploads: count(t, 'uploads') };
+    const before = { docs: await count(t, 'documents'), intents: await count(t, 'intents'), uploads: await count(t, 'uploads') };
     const c = randomUUID();
     const calls: Array<[string, string, unknown?]> = [
       ['POST', '/v1/push', { clientId: c, intents: [mkIntent(c, { kind: 'create_draft', docId: randomUUID(), meta: draftMeta() })] }],
@@ -51,7 +51,7 @@ describe('authentication', () => {
       const forged = await t.call('A'.repeat(43), m, p, b);
       expect(forged.status, `forged ${m} ${p}`).toBe(401);
     }
-    expect({ docs: count(t, 'documents'), intents: count(t, 'intents'), uploads: count(t, 'uploads') }).toEqual(before);
+    expect({ docs: await count(t, 'documents'), intents: await count(t, 'intents'), uploads: await count(t, 'uploads') }).toEqual(before);
   });
 
   it('rejects a wrong password with the same answer as an unknown user', async () => {
@@ -61,8 +61,8 @@ describe('authentication', () => {
     expect(b.json).toEqual(a.json);
   });
 
-  it('stores passwords only as salted scrypt hashes', () => {
-    const rows = t.gw.db.prepare('SELECT pw_hash FROM users').all() as { pw_hash: string }[];
+  it('stores passwords only as salted scrypt hashes', async () => {
+    const rows = (await dbAll(t.gw, 'SELECT pw_hash FROM users')) as { pw_hash: string }[];
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) { expect(r.pw_hash).toMatch(/^scrypt\$16384\$8\$1\$/); expect(r.pw_hash).not.toContain('mat-khau'); }
     expect(new Set(rows.map((r) => r.pw_hash)).size).toBe(rows.length);
@@ -136,8 +136,8 @@ describe('per-organisation authorisation', () => {
     });
     expect(r.status).toBe(200);
     for (const x of r.json.results) { expect(x.outcome).toBe('rejected'); expect(x.error.code).toBe('DOC_NOT_FOUND'); }
-    expect((t.gw.db.prepare('SELECT status FROM documents WHERE id = ?').get(docA) as any).status).toBe('draft');
-    expect(count(t, 'reads')).toBe(0);
+    expect(((await dbGet(t.gw, 'SELECT status FROM documents WHERE id = ?', [docA])) as any).status).toBe('draft');
+    expect(await count(t, 'reads')).toBe(0);
     const f = await t.call(tokB, 'GET', `/v1/files/${shaA}`);
     expect(f.status).toBe(404);
     expect(String(f.json)).not.toContain('bí mật');
@@ -189,23 +189,23 @@ describe('malformed and oversized input', () => {
   });
 
   it('answers schema violations with 400 naming the field, storing nothing', async () => {
-    const before = count(t, 'documents');
+    const before = await count(t, 'documents');
     const c = randomUUID();
     const r = await t.call(tokA, 'POST', '/v1/push', { clientId: c, intents: [mkIntent(c, { kind: 'create_draft', docId: randomUUID(), meta: { ...draftMeta(), subject: 'x'.repeat(501) } })] });
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('INVALID_REQUEST');
     expect(r.json.error.message_en).toContain('subject');
-    expect(count(t, 'documents')).toBe(before);
+    expect(await count(t, 'documents')).toBe(before);
   });
 
   it('refuses an oversized JSON body with 413 and stores nothing', async () => {
-    const before = count(t, 'documents');
+    const before = await count(t, 'documents');
     const c = randomUUID();
     const big = { clientId: c, intents: [mkIntent(c, { kind: 'create_draft', docId: randomUUID(), meta: { ...draftMeta(), recipients: Array(200).fill('x'.repeat(6000)) } })] };
     const r = await t.call(tokA, 'POST', '/v1/push', big);
     expect(r.status).toBe(413);
     expect(r.json.error.code).toBe('BODY_TOO_LARGE');
-    expect(count(t, 'documents')).toBe(before);
+    expect(await count(t, 'documents')).toBe(before);
   });
 
   it('refuses an oversized upload chunk with 413 and stores nothing', async () => {
@@ -215,7 +215,7 @@ describe('malformed and oversized input', () => {
     const r = await t.call(tokA, 'PUT', `/v1/uploads/${sha}?offset=0`, bytes);
     expect(r.status).toBe(413);
     expect((await t.call(tokA, 'GET', `/v1/uploads/${sha}`)).json.offset).toBe(0);
-    expect(t.gw.db.prepare('SELECT 1 FROM files WHERE sha256 = ?').get(sha)).toBeUndefined();
+    expect((await dbGet(t.gw, 'SELECT 1 FROM files WHERE sha256 = ?', [sha]))).toBeUndefined();
   });
 
   it('refuses path traversal in file names and file ids, writing nothing outside the store', async () => {
@@ -236,7 +236,7 @@ describe('malformed and oversized input', () => {
     }
     const put = await t.call(tokA, 'PUT', '/v1/uploads/..%2F..%2Fevil?offset=0', new Uint8Array([1, 2, 3]));
     expect(put.status).toBe(400);
-    expect(t.gw.db.prepare('SELECT COUNT(*) AS n FROM versions WHERE doc_id = ?').get(docA)).toEqual({ n: 1 });
+    expect((await dbGet(t.gw, 'SELECT COUNT(*) AS n FROM versions WHERE doc_id = ?', [docA]))).toEqual({ n: 1 });
     expect(listFiles(t.dir).filter((f) => !f.startsWith('gateway.sqlite'))).toEqual(before);
     expect(fs.existsSync(path.join(t.dir, '..', 'evil'))).toBe(false);
   });
@@ -251,7 +251,7 @@ describe('malformed and oversized input', () => {
     expect(f.status).toBe(422);
     expect(f.json.error.code).toBe('HASH_MISMATCH');
     expect(f.json.error.message_vi).toMatch(/không khớp/);
-    expect(t.gw.db.prepare('SELECT 1 FROM files WHERE sha256 = ?').get(claimed)).toBeUndefined();
+    expect((await dbGet(t.gw, 'SELECT 1 FROM files WHERE sha256 = ?', [claimed]))).toBeUndefined();
     expect(fs.existsSync(t.gw.files.filePath(claimed))).toBe(false);
     expect(listFiles(path.join(t.dir, 'uploads')).some((f) => f.includes(claimed))).toBe(false);
     expect((await t.call(tokA, 'GET', `/v1/uploads/${claimed}`)).status).toBe(404);

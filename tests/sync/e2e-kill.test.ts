@@ -13,7 +13,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
 import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway } from '../../src-server/app';
-import { startTestGateway, TEST_PASSWORD, type TestGateway } from '../server/fixture';
+import { startTestGateway, dbGet, dbAll, TEST_PASSWORD, type TestGateway } from '../server/fixture';
+import { readBrowserClientState, loginAndReadView, readGatewayLog, checkConverged } from './chaos-checks';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const outDir = path.join(repo, 'test-artifacts', 'sync', 'renderer-kill');
@@ -98,11 +99,12 @@ describe('client killed mid-sync', () => {
 
     // Back online; kill the browser once the gateway holds some files but not all.
     t.gw = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
-    const db = t.gw.db;
-    const files = () => (db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+    const gw = t.gw;
+    const n = async (table: string) => (await dbGet<{ n: number }>(gw, `SELECT COUNT(*) AS n FROM ${table}`))!.n;
+    const files = () => n('files');
     await page.click('button:has-text("Đồng bộ ngay")');
     await expect.poll(files, { timeout: 30_000, interval: 5 }).toBeGreaterThanOrEqual(3);
-    const atKill = { files: files(), docs: (db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number }).n };
+    const atKill = { files: await files(), docs: await n('documents') };
     const pids = ourChromiumPids(userDataDir);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
@@ -119,13 +121,20 @@ describe('client killed mid-sync', () => {
     await expect.poll(() => listedDocuments(page), { timeout: 30_000 }).toBe(N);
     await expect.poll(() => syncedInStore(page), { timeout: 30_000 }).toBe(N);
 
-    const mine = db.prepare('SELECT client_id, seq, kind, outcome FROM intents ORDER BY seq').all() as { client_id: string; seq: number; kind: string; outcome: string }[];
+    const mine = await dbAll<{ client_id: string; seq: number; kind: string; outcome: string }>(gw, 'SELECT client_id, seq, kind, outcome FROM intents ORDER BY seq');
     expect(new Set(mine.map((i) => i.client_id)).size).toBe(1);
     expect(mine.map((i) => i.seq)).toEqual(Array.from({ length: 2 * N }, (_, k) => k + 1));
     expect(mine.every((i) => i.outcome === 'applied')).toBe(true);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM documents').get()).toEqual({ n: N });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM versions').get()).toEqual({ n: N });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM files').get()).toEqual({ n: N });
-    expect(t.gw.files.verifyAll()).toEqual([]);
+    expect(await n('documents')).toBe(N);
+    expect(await n('versions')).toBe(N);
+    expect(await n('files')).toBe(N);
+    expect(await t.gw.files.verifyAll()).toEqual([]);
+    // The chaos test's convergence checks on the real IndexedDB of the restarted browser.
+    const client = await readBrowserClientState(page, 'chromium-after-sigkill', 'hd-giatan', 'vanthu-e2e');
+    const view = await loginAndReadView(t.url, 'hd-giatan.chuyenvien', TEST_PASSWORD, { files: true });
+    checkConverged([client], [view], readGatewayLog(path.join(t.dir, 'gateway.sqlite')));
+    expect(client.nextSeq).toBe(2 * N + 1);
+    expect(client.files.length).toBe(N);
+    expect(view.snapshots.length).toBe(N);
   });
 });

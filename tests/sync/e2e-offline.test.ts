@@ -16,7 +16,12 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway, type Gateway } from '../../src-server/app';
-import { startTestGateway, TEST_PASSWORD, type TestGateway } from '../server/fixture';
+import { startTestGateway, dbGet, dbAll, TEST_PASSWORD, type TestGateway } from '../server/fixture';
+import {
+  readBrowserClientState, loginAndReadView, readGatewayLog, checkConverged, checkOutboxDrained, checkIntentsExactlyOnce,
+  checkRejectionsKept, checkClientCaughtUp, checkClientHasFiles, checkFilesMatchHashes, checkNoEffectTwice,
+  checkRegistersWithoutGaps, checkChangeFeedWithoutGaps, type ClientState,
+} from './chaos-checks';
 
 const pdfPath = '/work/shared/corpus/pdf/node-signpdf/w3dummy.pdf'.replace('/work/shared', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared'));
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -41,6 +46,36 @@ function builtApp(): string | null {
   const has = fs.readdirSync(assets).some((f) => f.endsWith('.js') && fs.readFileSync(path.join(assets, f), 'utf8').includes('documents-panel'));
   return has ? dir : null;
 }
+
+/** Run `fn` until it stops throwing (the engine may still be pulling), then once more for its error. */
+async function eventually(fn: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try { return await fn(); } catch (e) { if (Date.now() > end) throw e; }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Plant a fault in (or undo it from) one record of the page's real IndexedDB store: set a field,
+ * or flip one byte of a stored file's data. Returns the field's previous value.
+ */
+const patchRecord = (page: Page, store: string, key: string, change: { set: string; value: unknown } | { flipByte: number }) => page.evaluate(async ({ store, key, change }) => {
+  const names = (await indexedDB.databases()).map((d) => d.name!).filter((n) => n.startsWith('vanthu-'));
+  let before: unknown;
+  for (const n of names) {
+    const db = await new Promise<IDBDatabase>((res, rej) => { const o = indexedDB.open(n); o.onsuccess = () => res(o.result); o.onerror = () => rej(o.error); });
+    if (!db.objectStoreNames.contains(store)) { db.close(); continue; }
+    const os = db.transaction(store, 'readwrite').objectStore(store);
+    const rec = await new Promise<any>((res, rej) => { const g = os.get(key); g.onsuccess = () => res(g.result); g.onerror = () => rej(g.error); });
+    if (rec) {
+      if ('set' in change) { before = rec[change.set]; rec[change.set] = change.value; } else { rec.data = new Uint8Array(rec.data); rec.data[change.flipByte] ^= 0xff; }
+      await new Promise<void>((res, rej) => { const p = os.put(rec); p.onsuccess = () => res(); p.onerror = () => rej(p.error); });
+    }
+    db.close();
+  }
+  return before;
+}, { store, key, change });
 
 /** Open the documents desk (a click in the app; the harness shows it at once). */
 async function openDesk(page: Page) {
@@ -109,7 +144,7 @@ describe('offline draft in Chromium (host mode)', () => {
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     expect(await row.getByTestId('document-sync').textContent()).toBe('Chờ gửi');
     const docId = await row.getAttribute('data-doc-id');
-    expect(t.gw.db.open).toBe(false);
+    expect(t.gw.db.closed).toBe(true);
 
     // The gateway is back on the same address; "Đồng bộ ngay" skips the remaining backoff.
     const gw2: Gateway = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
@@ -118,19 +153,46 @@ describe('offline draft in Chromium (host mode)', () => {
     await expect.poll(() => row.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
     await expect.poll(() => page.getByTestId('sync-pending').textContent()).toBe('0');
     await shot('e2e-synced');
-    const stored = gw2.db.prepare('SELECT owner_org_id, status, meta FROM documents WHERE id = ?').get(docId) as { owner_org_id: string; status: string; meta: string };
+    const stored = (await dbGet(gw2, 'SELECT owner_org_id, status, meta FROM documents WHERE id = ?', [docId])) as { owner_org_id: string; status: string; meta: string };
     expect(stored.owner_org_id).toBe('hd-giatan');
     expect(stored.status).toBe('draft');
     expect(JSON.parse(stored.meta)).toMatchObject({ typeCode: 'CV', subject, doKhan: 'khan', recipients: ['Các thôn', 'Lưu: VT'], recipientOrgIds: ['hd-yetkieu'], signer: { fullName: 'Lê Văn Cường', position: 'Chủ tịch' } });
     // its file went up too, byte for byte
     const pdf = fs.readFileSync(pdfPath);
-    expect(gw2.db.prepare('SELECT sha256, size, file_name AS name FROM versions WHERE doc_id = ?').get(docId))
+    expect((await dbGet(gw2, 'SELECT sha256, size, file_name AS name FROM versions WHERE doc_id = ?', [docId])))
       .toEqual({ sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length, name: path.basename(pdfPath) });
-    expect(gw2.files.verifyAll()).toEqual([]);
+    expect(await gw2.files.verifyAll()).toEqual([]);
     // and "Trình" submits it
     await row.locator('button', { hasText: 'Trình' }).click();
-    await expect.poll(() => (gw2.db.prepare('SELECT status FROM documents WHERE id = ?').get(docId) as { status: string }).status, { timeout: 30_000 }).toBe('submitted');
+    await expect.poll(async () => ((await dbGet(gw2, 'SELECT status FROM documents WHERE id = ?', [docId])) as { status: string }).status, { timeout: 30_000 }).toBe('submitted');
     await expect.poll(() => row.textContent()).toContain('Đã trình');
+
+    // The same convergence checks as the chaos test, on Chromium's real IndexedDB.
+    const dbFile = path.join(t.dir, 'gateway.sqlite');
+    const read = async () => ({
+      client: await readBrowserClientState(page, 'chromium', 'hd-giatan'),
+      view: await loginAndReadView(gw2.url, 'hd-giatan.chuyenvien', TEST_PASSWORD, { files: true }),
+      log: readGatewayLog(dbFile),
+    });
+    let st = await read();
+    await eventually(async () => { st = await read(); checkConverged([st.client], [st.view], st.log); });
+    expect(st.client.nextSeq).toBe(4); // create_draft, add_version, submit
+    expect(st.log.intents.map((i) => `${i.seq}:${i.kind}:${i.outcome}`).sort()).toEqual(['1:create_draft:applied', '2:add_version:applied', '3:submit:applied']);
+    expect(st.client.files.map((f) => f.sha256)).toEqual([createHash('sha256').update(pdf).digest('hex')]);
+    // …and the browser-side reading sees a planted fault: a document left pending, a corrupt file.
+    const was = await patchRecord(page, 'documents', docId!, { set: 'pending', value: 1 });
+    try {
+      const s2 = await readBrowserClientState(page, 'chromium', 'hd-giatan');
+      expect(() => checkOutboxDrained(s2)).toThrow(/outboxDrained: chromium: 1 documents still pending/);
+    } finally { await patchRecord(page, 'documents', docId!, { set: 'pending', value: was }); }
+    const sha = st.client.files[0].sha256;
+    await patchRecord(page, 'files', sha, { flipByte: 200 });
+    try {
+      const s3 = await readBrowserClientState(page, 'chromium', 'hd-giatan');
+      expect(() => checkFilesMatchHashes(s3.name, s3.files)).toThrow(/filesMatchHashes: chromium: 1 files do not match/);
+    } finally { await patchRecord(page, 'files', sha, { flipByte: 200 }); }
+    const s4 = await readBrowserClientState(page, 'chromium', 'hd-giatan');
+    checkConverged([s4], [st.view], readGatewayLog(dbFile));
     await page.close();
   });
 
@@ -169,8 +231,21 @@ describe('offline draft in Chromium (host mode)', () => {
     const row2 = p2.getByTestId('document-row').filter({ hasText: second });
     await expect.poll(() => row2.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
     expect(calls.get(p2)!).toBeGreaterThan(0);
-    const n = t.gw.db.prepare("SELECT COUNT(*) AS n FROM documents WHERE owner_org_id = 'hd-yetkieu' AND json_extract(meta, '$.subject') IN (?, ?)").get(first, second) as { n: number };
+    const n = { n: (await dbAll<{ meta: string }>(t.gw, "SELECT meta FROM documents WHERE owner_org_id = 'hd-yetkieu'")).filter((d) => [first, second].includes(JSON.parse(d.meta).subject)).length };
     expect(n.n).toBe(2);
+    // The profile's one store (shared by both windows) converged: each intent once, no change skipped.
+    const dbFile = path.join(t.dir, 'gateway.sqlite');
+    let client: ClientState;
+    await eventually(async () => {
+      client = await readBrowserClientState(p2, 'chromium-2-windows', 'hd-yetkieu');
+      const views = [await loginAndReadView(t.gw.url, 'hd-yetkieu.chuyenvien', TEST_PASSWORD, { files: true }), await loginAndReadView(t.gw.url, 'hd-giatan.chuyenvien', TEST_PASSWORD)];
+      const log = readGatewayLog(dbFile);
+      checkOutboxDrained(client); checkIntentsExactlyOnce(client, log); checkRejectionsKept(client, log);
+      checkClientCaughtUp(client, views[0]); checkClientHasFiles(client, views[0]); checkFilesMatchHashes(client.name, client.files);
+      checkNoEffectTwice(log, views, new Map([[client.clientId, client.orgId]]));
+      checkRegistersWithoutGaps(views); checkChangeFeedWithoutGaps(log);
+    });
+    expect(client!.nextSeq).toBe(3);
     await ctx.close();
   });
 });

@@ -3,11 +3,14 @@
 // stuck items with a retry action, Retry-After, sign-in expiry and offline waiting.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { startTestGateway, count, type TestGateway } from '../server/fixture';
+import path from 'node:path';
+import { startTestGateway, count, dbGet, TEST_PASSWORD, type TestGateway } from '../server/fixture';
 import { signedInClient, nodeFetch } from './helpers';
 import { SyncEngine, type SyncStatus } from '../../src-shared/sync/engine';
 import { AuthRequiredError, type FetchLike } from '../../src-shared/sync/http';
 import { sha256Hex } from '../../src-shared/sync/at-rest';
+import { gatewayLogOf } from './gateway-log';
+import { readClientState, loginAndReadView, readGatewayLog, checkOutboxDrained, checkIntentsExactlyOnce, checkRejectionsKept, checkClientCaughtUp } from './chaos-checks';
 
 let t: TestGateway;
 beforeAll(async () => { t = await startTestGateway(); });
@@ -24,13 +27,13 @@ describe('push and pull', () => {
     await store.submit(id);
     await engine.syncUntilIdle();
     expect(await store.db.outbox.count()).toBe(0);
-    const row = t.gw.db.prepare('SELECT status, owner_org_id FROM documents WHERE id = ?').get(id);
+    const row = (await dbGet(t.gw, 'SELECT status, owner_org_id FROM documents WHERE id = ?', [id]));
     expect(row).toEqual({ status: 'submitted', owner_org_id: 'hd-giatan' });
-    expect(t.gw.db.prepare('SELECT COUNT(*) AS n FROM intents i JOIN clients c ON c.client_id = i.client_id WHERE c.client_id = ?').get(await store.clientId())).toEqual({ n: 3 });
+    expect(await dbGet(t.gw, 'SELECT COUNT(*) AS n FROM intents i JOIN clients c ON c.client_id = i.client_id WHERE c.client_id = ?', [await store.clientId()])).toEqual({ n: 3 });
     const local = await store.db.documents.get(id);
     expect(local).toMatchObject({ status: 'submitted', pending: 0, ownerOrgId: 'hd-giatan' });
     expect((await store.headVersion(id))!.no).toBe(1);
-    expect(t.gw.files.verifyAll()).toEqual([]);
+    expect(await t.gw.files.verifyAll()).toEqual([]);
     expect(engine.stats.applied).toBe(3);
   });
 
@@ -58,13 +61,18 @@ describe('push and pull', () => {
       return res;
     };
     const { store, engine } = await signedInClient(t, 'hd-giatan.chuyenvien', { fetch: lossy });
-    const before = count(t, 'documents');
+    const before = await count(t, 'documents');
     const id = await store.createDraft(meta());
     await store.markRead(id);
     await engine.syncUntilIdle();
-    expect(count(t, 'documents')).toBe(before + 1);
+    expect(await count(t, 'documents')).toBe(before + 1);
     expect(engine.stats.duplicates).toBe(2);
-    expect(t.gw.db.prepare('SELECT COUNT(*) AS n FROM intents WHERE client_id = ?').get(await store.clientId())).toEqual({ n: 2 });
+    expect(await dbGet(t.gw, 'SELECT COUNT(*) AS n FROM intents WHERE client_id = ?', [await store.clientId()])).toEqual({ n: 2 });
+    // the chaos test's checks (chaos-checks.test.ts shows each fails on its fault)
+    const c = await readClientState(store, 'lossy', 'hd-giatan');
+    const log = await gatewayLogOf(t);
+    checkOutboxDrained(c); checkIntentsExactlyOnce(c, log); checkRejectionsKept(c, log);
+    checkClientCaughtUp(c, await loginAndReadView(t.url, 'hd-giatan.chuyenvien', TEST_PASSWORD));
   });
 
   it('saves the pull cursor only together with the pulled documents', async () => {
@@ -88,6 +96,8 @@ describe('push and pull', () => {
     await b.engine.syncUntilIdle();
     expect(await b.store.db.documents.count()).toBe(3);
     expect(await b.store.cursor()).toBeGreaterThan(0);
+    // after the crash no change was skipped: the cursor is the org's latest and every snapshot current
+    checkClientCaughtUp(await readClientState(b.store, 'after-power-cut', 'hd-stc'), await loginAndReadView(t.url, 'hd-stc.vanthu', TEST_PASSWORD));
   });
 });
 
@@ -119,7 +129,7 @@ describe('conflicts and stuck items', () => {
     await clerk.store.addVersion(id, { bytes: pdf(), fileName: 'v2-ky-van-thu.pdf' }, 'signature', latest!.sha256);
     await clerk.store.resolveConflict(conflicts[0].id);
     await clerk.engine.syncUntilIdle();
-    expect(t.gw.db.prepare('SELECT COUNT(*) AS n FROM versions WHERE doc_id = ?').get(id)).toEqual({ n: 3 });
+    expect((await dbGet(t.gw, 'SELECT COUNT(*) AS n FROM versions WHERE doc_id = ?', [id]))).toEqual({ n: 3 });
     expect((await clerk.store.db.documents.get(id))!.conflicts).toBe(0);
   });
 
@@ -137,12 +147,12 @@ describe('conflicts and stuck items', () => {
     const stuck = await store.db.outbox.where('state').equals('stuck').first();
     expect(stuck).toMatchObject({ intent: { kind: 'add_version' }, lastError: { code: 'LOCAL_FILE_MISSING' } });
     // the create_draft before it went through; the submit after it waits (order is kept)
-    expect(t.gw.db.prepare('SELECT status FROM documents WHERE id = ?').get(id)).toEqual({ status: 'draft' });
+    expect((await dbGet(t.gw, 'SELECT status FROM documents WHERE id = ?', [id]))).toEqual({ status: 'draft' });
     expect(await store.db.outbox.count()).toBe(2);
     await store.db.files.put(saved);
     expect(await store.retryStuck()).toBe(1);
     await engine.syncUntilIdle();
-    expect(t.gw.db.prepare('SELECT status FROM documents WHERE id = ?').get(id)).toEqual({ status: 'submitted' });
+    expect((await dbGet(t.gw, 'SELECT status FROM documents WHERE id = ?', [id]))).toEqual({ status: 'submitted' });
   });
 
   it('resumes an upload from the gateway\'s offset after the engine is stopped mid-file', async () => {
@@ -167,7 +177,7 @@ describe('conflicts and stuck items', () => {
     expect(b.stats.resumedUploads).toBe(1);
     expect(b.stats.uploadedBytes).toBeLessThan(file.length);
     expect((await a.store.headVersion(id))!.no).toBe(1);
-    expect(t.gw.files.verifyAll()).toEqual([]);
+    expect(await t.gw.files.verifyAll()).toEqual([]);
   });
 });
 

@@ -103,34 +103,34 @@ class Seeder {
   private clients = new Map<string, { clientId: string; seq: number }>();
   constructor(private g: Omit<Gateway, 'url' | 'port'>, private now: () => number) {}
 
-  user(username: string): AuthUser {
-    const u = userByUsername(this.g.db, username);
+  async user(username: string): Promise<AuthUser> {
+    const u = await userByUsername(this.g.db, username);
     if (!u) throw new Error(`demo: no user ${username}`);
     return u;
   }
 
   /** Push one intent as `u` and return its result; anything but 'applied' is a bug in the demo. */
-  push(u: AuthUser, draft: IntentDraft): Record<string, unknown> {
+  async push(u: AuthUser, draft: IntentDraft): Promise<Record<string, unknown>> {
     let c = this.clients.get(u.id);
     if (!c) this.clients.set(u.id, (c = { clientId: randomUUID(), seq: 0 }));
     const it = { ...draft, id: randomUUID(), seq: ++c.seq, createdAt: new Date(this.now()).toISOString() } as Intent;
-    const res = this.g.docs.push(u, { clientId: c.clientId, intents: [it] });
+    const res = await this.g.docs.push(u, { clientId: c.clientId, intents: [it] });
     const r = res.results[0];
     if (!r || r.outcome !== 'applied') throw new Error(`demo: ${draft.kind} refused: ${JSON.stringify(r?.error ?? res)}`);
     return r.result ?? {};
   }
 
-  upload(u: AuthUser, bytes: Uint8Array): string {
+  async upload(u: AuthUser, bytes: Uint8Array): Promise<string> {
     const sha = sha256(bytes);
-    this.g.files.start(u.orgId, u.id, sha, bytes.length, this.now());
-    this.g.files.append(u.orgId, sha, 0, bytes, u.id);
-    this.g.files.finalize(u.orgId, sha, this.now(), u.id);
+    await this.g.files.start(u.orgId, u.id, sha, bytes.length, this.now());
+    await this.g.files.append(u.orgId, sha, 0, bytes, u.id);
+    await this.g.files.finalize(u.orgId, sha, this.now(), u.id);
     return sha;
   }
 
-  version(u: AuthUser, docId: string, bytes: Uint8Array, fileName: string, kind: 'draft' | 'signature', parent: string | null): string {
-    const sha = this.upload(u, bytes);
-    this.push(u, { kind: 'add_version', docId, sha256: sha, size: bytes.length, fileName, versionKind: kind, parentSha256: parent });
+  async version(u: AuthUser, docId: string, bytes: Uint8Array, fileName: string, kind: 'draft' | 'signature', parent: string | null): Promise<string> {
+    const sha = await this.upload(u, bytes);
+    await this.push(u, { kind: 'add_version', docId, sha256: sha, size: bytes.length, fileName, versionKind: kind, parentSha256: parent });
     return sha;
   }
 }
@@ -197,9 +197,9 @@ export async function seedSampleDocuments(
 
   const issuedCount: Record<string, number> = {};
   /** Issue as the organisation's clerk; the number printed on the PDF must be the one the gateway gives. */
-  const issue = (orgId: string, clerk: AuthUser, leader: AuthUser, docId: string, expected: string) => {
-    s.push(leader, { kind: 'change_status', docId, status: 'approved' });
-    const r = s.push(clerk, { kind: 'change_status', docId, status: 'issued' }) as { soKyHieu?: string };
+  const issue = async (orgId: string, clerk: AuthUser, leader: AuthUser, docId: string, expected: string) => {
+    await s.push(leader, { kind: 'change_status', docId, status: 'approved' });
+    const r = await s.push(clerk, { kind: 'change_status', docId, status: 'issued' }) as { soKyHieu?: string };
     if (r.soKyHieu !== expected) throw new Error(`demo: ${orgId} issued ${r.soKyHieu}, the PDF says ${expected}`);
   };
   const nextNumber = (orgId: string, notation: string) => {
@@ -214,7 +214,7 @@ export async function seedSampleDocuments(
       // An agency's document: signed with the agency's certificate, issued to the unit.
       const agency = DEMO_AGENCIES[sample.from];
       const base = users.agencyClerks[sample.from].replace(/\.vanthu$/, '');
-      const [clerk, leader] = [s.user(`${base}.vanthu`), s.user(`${base}.lanhdao`)];
+      const [clerk, leader] = [await s.user(`${base}.vanthu`), await s.user(`${base}.lanhdao`)];
       const number = nextNumber(agency.orgId, notationOf(sample));
       const doc = make(sample, number);
       let bytes = await sign(doc.bytes, signers.agencies[sample.from], 'hidden', doc, 'Phát hành');
@@ -223,29 +223,29 @@ export async function seedSampleDocuments(
         const changed = make(sample, number, { paragraphs: sample.paragraphs.map((p) => p.replace(t.original, t.replacement)) });
         bytes = changeAfterSigning(bytes, changed.bytes);
       }
-      s.push(clerk, { kind: 'create_draft', docId, meta: meta(sample, [DEMO_UNIT.id]) });
-      const sha = s.version(clerk, docId, bytes, fileName, 'signature', null);
-      s.push(clerk, { kind: 'submit', docId });
-      issue(agency.orgId, clerk, leader, docId, number);
-      if (sample.flow === 'incoming-registered') s.push(s.user(users.clerk), { kind: 'register_incoming', docId });
+      await s.push(clerk, { kind: 'create_draft', docId, meta: meta(sample, [DEMO_UNIT.id]) });
+      const sha = await s.version(clerk, docId, bytes, fileName, 'signature', null);
+      await s.push(clerk, { kind: 'submit', docId });
+      await issue(agency.orgId, clerk, leader, docId, number);
+      if (sample.flow === 'incoming-registered') await s.push(await s.user(users.clerk), { kind: 'register_incoming', docId });
       out.push({ key: sample.key, docId, sha256: sha, signatureBox: { page: doc.signatureBox.page, rect: toRect4(doc.signatureBox.rect) } });
       continue;
     }
     // The unit's own document: drafted by the specialist, signed by the leader, issued by the clerk.
-    const [specialist, leader, clerk] = [s.user(users.specialist), s.user(users.leader), s.user(users.clerk)];
+    const [specialist, leader, clerk] = [await s.user(users.specialist), await s.user(users.leader), await s.user(users.clerk)];
     const number = sample.flow === 'issued' ? nextNumber(DEMO_UNIT.id, notationOf(sample)) : undefined;
     const doc = make(sample, number);
-    s.push(specialist, { kind: 'create_draft', docId, meta: meta(sample, []) });
-    let sha = s.version(specialist, docId, doc.bytes, fileName, 'draft', null);
-    if (sample.flow !== 'draft') s.push(specialist, { kind: 'submit', docId });
+    await s.push(specialist, { kind: 'create_draft', docId, meta: meta(sample, []) });
+    let sha = await s.version(specialist, docId, doc.bytes, fileName, 'draft', null);
+    if (sample.flow !== 'draft') await s.push(specialist, { kind: 'submit', docId });
     if (sample.flow === 'approved' || sample.flow === 'issued') {
       const signed = await sign(doc.bytes, signers.leader, 'signer', doc, 'Ký duyệt');
-      sha = s.version(leader, docId, signed, fileName, 'signature', sha);
-      if (sample.flow === 'approved') s.push(leader, { kind: 'change_status', docId, status: 'approved' });
+      sha = await s.version(leader, docId, signed, fileName, 'signature', sha);
+      if (sample.flow === 'approved') await s.push(leader, { kind: 'change_status', docId, status: 'approved' });
       else {
-        issue(DEMO_UNIT.id, clerk, leader, docId, number!);
+        await issue(DEMO_UNIT.id, clerk, leader, docId, number!);
         const sealed = await sign(signed, signers.organisation, 'organisation', doc, 'Phát hành');
-        sha = s.version(clerk, docId, sealed, fileName, 'signature', sha);
+        sha = await s.version(clerk, docId, sealed, fileName, 'signature', sha);
       }
     }
     out.push({ key: sample.key, docId, sha256: sha, signatureBox: { page: doc.signatureBox.page, rect: toRect4(doc.signatureBox.rect) } });
