@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import type { Handlers } from './ipc/router';
 import type { ServiceContext } from './handlers';
 import { signDocuments, type SignRequest } from './signing/sign-documents';
@@ -19,7 +19,13 @@ import { CancelRegistry, inspectForSigning } from './signing/desk';
 import { StagingArea } from './signing/staging';
 
 
-type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items'>;
+type SignOptions = Omit<Req<'sign.batch'>, 'taskId' | 'items' | 'verify' | 'returnSigned'>;
+
+/** SHA-256 in hex, computed off the main thread (WebCrypto runs on the thread pool), so it overlaps
+ * the verification of the same file. */
+async function sha256Hex(data: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+}
 
 function toSignRequest(o: SignOptions, ctx: ServiceContext): SignRequest {
   const v = o.visible;
@@ -75,7 +81,7 @@ function profilesOf(ctx: ServiceContext) {
 export function featureHandlers(
   ctx: ServiceContext,
   staging: StagingArea = new StagingArea(),
-): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'sign.inspect' | 'sign.release' | 'sign.cancel' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
+): Pick<Handlers, 'sign.pdf' | 'sign.batch' | 'sign.inspect' | 'sign.release' | 'sign.fetch' | 'sign.cancel' | 'verify.pdf' | 'tokens.list' | 'tokens.login' | 'tokens.logout'> {
   const batches = new CancelRegistry();
   const sign = async (items: { name: string; data: Uint8Array }[], o: SignOptions, taskId: string) => {
     const isCancelled = batches.begin(taskId);
@@ -128,7 +134,7 @@ export function featureHandlers(
       return file;
     },
     'sign.batch': async (req) => {
-      const { taskId, items: given, verify, ...o } = req;
+      const { taskId, items: given, verify, returnSigned, ...o } = req;
       // staged documents by their id (all resolved before anything is signed: an unknown id fails
       // the whole call with SIGN_STAGED_UNKNOWN, and the desk sends the bytes instead)
       const items = given.map((i) => ('staged' in i ? { name: i.name, data: staging.take(i.staged) } : i));
@@ -136,7 +142,23 @@ export function featureHandlers(
       const out = [];
       for (const r of results) {
         const file = r.file && (({ bytes: _b, ...f }) => f)(r.file);
-        out.push({ ...r, file, ...(verify && r.ok && file ? { report: await verifyBytes(file.name, file.signed, verify.offline) } : {}) });
+        const report = verify && r.ok && file ? verifyBytes(file.name, file.signed, verify.offline) : undefined;
+        // the signed file kept here, named by id, size and SHA-256 (its hash computed while it is
+        // verified); as bytes when the staging area has no room for it beside the files it keeps
+        const staged = returnSigned === 'staged' && file ? staging.put(file.signed, { keep: true }) : null;
+        if (staged && file) {
+          const { signed, ...meta } = file;
+          let sha256: string, rep: Awaited<typeof report>;
+          try {
+            [sha256, rep] = await Promise.all([sha256Hex(signed), report]);
+          } catch (e) {
+            staging.release(staged.id);
+            throw e;
+          }
+          out.push({ ...r, file: { ...meta, staged: { ...staged, sha256 } }, ...(rep ? { report: rep } : {}) });
+          continue;
+        }
+        out.push({ ...r, file, ...(report ? { report: await report } : {}) });
       }
       return { results: out };
     },
@@ -146,6 +168,7 @@ export function featureHandlers(
       return staged ? { ...info, staged } : info;
     },
     'sign.release': (req) => ({ released: staging.release(req.id) }),
+    'sign.fetch': (req) => ({ data: staging.take(req.id) }),
     'sign.cancel': (req) => ({ cancelled: batches.cancel(req.taskId) }),
     'verify.pdf': (req) => verifyBytes(req.name, req.data, req.offline ?? false, req.renderings),
     'tokens.list': async () => {

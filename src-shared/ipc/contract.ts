@@ -16,7 +16,9 @@ import {
   TokenLoginRequest,
   VerifyPdfRequest,
 } from './features';
-import { SignCancelRequest, SignCancelResponse, SignInspectRequest, SignInspectResponse, SignReleaseRequest, SignReleaseResponse } from './sign-desk';
+import {
+  SignCancelRequest, SignCancelResponse, SignFetchRequest, SignFetchResponse, SignInspectRequest, SignInspectResponse, SignReleaseRequest, SignReleaseResponse,
+} from './sign-desk';
 import { AddTrustedRootRequest, RemoveTrustedRootRequest, SettingsPatch, SettingsState } from './settings';
 
 export const AppErrorSchema = z.object({
@@ -105,8 +107,10 @@ export const channels = {
   'sign.batch': { request: SignBatchRequest, response: SignBatchResponse },
   /** Page boxes, signature fields and the Decree 30 positions of a document about to be signed. */
   'sign.inspect': { request: SignInspectRequest, response: SignInspectResponse },
-  /** Drop a document staged by `sign.inspect` (`stage: true`): the desk let go of the file. */
+  /** Drop a staged document (by `sign.inspect` `stage: true`, or a signed file `sign.batch` kept): the desk is done with it. */
   'sign.release': { request: SignReleaseRequest, response: SignReleaseResponse },
+  /** The bytes of a signed file `sign.batch` kept on the main side (`returnSigned: 'staged'`), by its id. */
+  'sign.fetch': { request: SignFetchRequest, response: SignFetchResponse },
   /** Stop a running `sign.batch` before its next document (the ones not started are reported cancelled). */
   'sign.cancel': { request: SignCancelRequest, response: SignCancelResponse },
   'verify.pdf': { request: VerifyPdfRequest, response: DocumentReportSchema },

@@ -76,6 +76,25 @@ export const SignedFile = z.object({
 /** The id of a document staged on the main side by sign.inspect (random, 128 bits, base64url). */
 export const StagedId = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be a staged document id');
 
+/** A SHA-256, in lower-case hex. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex');
+
+/**
+ * A signed file kept on the main side (`sign.batch` with `returnSigned: 'staged'`), in the same
+ * bounded staging area as the documents sign.inspect stages: its id, size and SHA-256 instead of
+ * its bytes. The bytes are fetched by id (`sign.fetch`), and the SHA-256 checked after the fetch;
+ * a signed file is not evicted to make room for another document (only its expiry after its last
+ * use or `sign.release` drop it), so a desk that has not saved it yet cannot lose it to the caps.
+ */
+export const StagedSignedFile = SignedFile.omit({ signed: true }).extend({
+  staged: z.object({
+    id: StagedId,
+    size: z.number().int().nonnegative(),
+    sha256: Sha256Hex,
+    expiresInMs: z.number().int().positive(),
+  }),
+});
+
 /** One document of a batch: its bytes, or a staged copy's id (an unknown id: SIGN_STAGED_UNKNOWN). */
 export const SignBatchItem = z.union([
   z.object({ name: FileName, data: bytes(PDF_MAX_BYTES) }).strict(),
@@ -92,6 +111,14 @@ export const SignBatchRequest = SignOptions.extend({
    * verified (in host mode a browser uploads to loopback at ≈ 50 MB/s: 0.4 s for 20 MB).
    */
   verify: z.object({ offline: z.boolean() }).strict().optional(),
+  /**
+   * How each signed file comes back: 'bytes' (the default) in the answer, or 'staged': kept on the
+   * main side and named by id, size and SHA-256 (StagedSignedFile), so the answer — and what the
+   * desk shows — does not wait for the signed bytes to cross (20 MB to a browser page in host
+   * mode); the desk fetches them by id afterwards (`sign.fetch`) and releases the id
+   * (`sign.release`). A signed file the staging area has no room for comes back as bytes.
+   */
+  returnSigned: z.enum(['bytes', 'staged']).optional(),
 }).strict();
 
 const ErrorValue = z.object({ code: z.string(), message_vi: z.string(), message_en: z.string() });
@@ -166,7 +193,10 @@ export const DocumentReportSchema = z
 export const SignBatchResponse = z.object({
   results: z.array(
     z.object({
-      name: z.string(), ok: z.boolean(), file: SignedFile.optional(), error: ErrorValue.optional(),
+      name: z.string(), ok: z.boolean(),
+      /** The signed file: its bytes, or (returnSigned 'staged') its staged copy's id, size and SHA-256. */
+      file: z.union([SignedFile, StagedSignedFile]).optional(),
+      error: ErrorValue.optional(),
       /** The signed file's verification report, when the request asked for it. */
       report: DocumentReportSchema.optional(),
     }),

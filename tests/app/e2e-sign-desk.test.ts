@@ -4,11 +4,15 @@
 // signature panel; a batch of 10 asks for the PIN exactly once and gives 10 results; a batch
 // cancelled mid-way leaves only whole signed files; "Ký vào ô này" signs into an existing empty
 // field; the document crosses to the main side once (sign.inspect stages it, the batch names it,
-// and sends the bytes only when the staged copy is gone); axe-core finds no serious or critical
-// violation on the desk.
+// and sends the bytes only when the staged copy is gone); the signed file stays on the main side
+// too (returnSigned 'staged'): the verdict and the panel show before its bytes cross, the download
+// link fetches them by id (the input as prefix, the SHA-256 of the answer), the signed revision is
+// shown from them, the id is released after, and an unknown id is the typed error, shown to the
+// person; axe-core finds no serious or critical violation on the desk.
 // Build first: VANTHU_RENDERER_OUT=out/renderer-sign npx electron-vite build, then run with
 // VANTHU_TEST_RENDERER_DIR=out/renderer-sign.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import http from 'node:http';
@@ -311,7 +315,7 @@ describe('Ký số desk with a token', () => {
         }
         send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
           w.__ws.sent.push(typeof data === 'string' ? { text: data, size: data.length } : { text: null, size: (data as ArrayBufferView).byteLength });
-          super.send(data);
+          super.send(data as Parameters<WebSocket["send"]>[0]);
         }
       } as typeof WebSocket;
     });
@@ -354,6 +358,112 @@ describe('Ký số desk with a token', () => {
     const signed = await downloadOf(page, 0);
     const original = fs.readFileSync(file);
     expect(Buffer.from(signed.subarray(0, original.length)).equals(original)).toBe(true);
+    await page.close();
+  });
+
+  it('shows the verdict before the signed bytes cross, then fetches them by id for the download and the signed revision', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const file = path.join(docs, 'cong-van-3.pdf');
+    const original = fs.readFileSync(file);
+    // the page's bridge socket: text frames sent, the size of each binary frame received, what had
+    // crossed when the verdict first showed, and a switch that makes the desk's sign.fetch name an
+    // id the main side never held
+    await page.addInitScript((size: number) => {
+      type AtVerdict = { big: number; fetches: number; fetched: string | null };
+      const w = window as unknown as { __ws: { sent: string[]; received: number[]; socket: WebSocket | null; answers: string[]; breakFetch: boolean; atVerdict: AtVerdict | null } };
+      w.__ws = { sent: [], received: [], socket: null, answers: [], breakFetch: false, atVerdict: null };
+      document.addEventListener('DOMContentLoaded', () => {
+        const obs = new MutationObserver(() => {
+          if (!document.querySelector('[data-testid="sign-verify-verdict"]')) return;
+          w.__ws.atVerdict = {
+            big: w.__ws.received.filter((n) => n > size).length,
+            fetches: w.__ws.sent.filter((t) => t.includes('"sign.fetch"')).length,
+            fetched: document.querySelector('[data-testid="sign-download"]')?.getAttribute('data-fetched') ?? null,
+          };
+          obs.disconnect();
+        });
+        obs.observe(document.body, { childList: true, subtree: true });
+      });
+      const Base = window.WebSocket;
+      window.WebSocket = class extends Base {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          w.__ws.socket = this;
+          this.addEventListener('message', (e) => {
+            if (typeof e.data === 'string') {
+              if (e.data.includes('"id":999999')) w.__ws.answers.push(e.data);
+            } else w.__ws.received.push((e.data as ArrayBuffer).byteLength);
+          });
+        }
+        send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+          if (typeof data === 'string') {
+            if (w.__ws.breakFetch && data.includes('"sign.fetch"')) data = data.replace(/"id":"[A-Za-z0-9_-]+"/, '"id":"AAAAAAAAAAAAAAAAAAAAAA"');
+            w.__ws.sent.push(data);
+          }
+          super.send(data as string);
+        }
+      } as typeof WebSocket;
+    }, original.length);
+    type Ws = { sent: string[]; received: number[]; answers: string[]; atVerdict: { big: number; fetches: number; fetched: string | null } | null };
+    const ws = () => page.evaluate(() => (window as unknown as { __ws: Ws }).__ws);
+    await page.goto(host.newLaunchUrl());
+    await page.getByRole('button', { name: 'Ký số' }).click();
+    await page.locator('#sign-files').setInputFiles(file);
+    await page.getByTestId('sign-token').selectOption(LABEL_A); // unlocked by the tests above
+    await page.getByTestId('sign-viewer').waitFor();
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    await page.getByTestId('sign-verify-verdict').waitFor({ timeout: 30_000 });
+    await page.getByTestId('signature-panel').waitFor();
+    expect(await page.getByTestId('sign-verify-verdict').getAttribute('data-verdict')).toBe('TOTAL_PASSED');
+    // shown with no signed bytes in the page: the batch asked for the staged form, and when the
+    // verdict showed nothing as large as the document had come down, nor had a fetch been asked
+    expect((await ws()).sent.find((t) => t.includes('"sign.batch"'))).toContain('"returnSigned":"staged"');
+    expect((await ws()).atVerdict).toEqual({ big: 0, fetches: 0, fetched: 'no' });
+    const link = page.getByTestId('sign-download');
+    const sha = await link.getAttribute('data-sha256');
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(await link.getAttribute('data-size'))).toBeGreaterThan(original.length);
+
+    // fetched by id afterwards (once, in the background or by the link), checked against the answer's SHA-256
+    const signed = await downloadOf(page, 0);
+    expect(Buffer.from(signed.subarray(0, original.length)).equals(original)).toBe(true);
+    expect(createHash('sha256').update(signed).digest('hex')).toBe(sha);
+    expect(signed.length).toBe(Number(await link.getAttribute('data-size')));
+    const fetches = (await ws()).sent.filter((t) => t.includes('"sign.fetch"'));
+    expect(fetches).toHaveLength(1);
+    expect((await ws()).received.filter((n) => n > original.length)).toHaveLength(1);
+    expect(await link.getAttribute('data-fetched')).toBe('yes');
+    // downloaded again without another fetch
+    expect(createHash('sha256').update(await downloadOf(page, 0)).digest('hex')).toBe(sha);
+    expect((await ws()).sent.filter((t) => t.includes('"sign.fetch"'))).toHaveLength(1);
+
+    // the signed revision in the viewer, from the fetched bytes
+    await page.getByTestId('signature-panel').getByTestId('view-signed').click();
+    await page.getByTestId('signed-revision-banner').waitFor();
+    await page.locator('.sign-document[data-viewing="signed"] [data-testid="sign-viewer"][data-pages="2"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('back-to-current').click();
+    await page.locator('.sign-document[data-viewing="current"]').waitFor();
+
+    // the page holds the bytes now: the main side's copy was released, and its id is the typed error
+    const id = /"payload":\{"id":"([A-Za-z0-9_-]+)"\}/.exec(fetches[0])![1];
+    await page.evaluate((i) => (window as unknown as { __ws: { socket: WebSocket } }).__ws.socket
+      .send(JSON.stringify({ type: 'invoke', id: 999999, channel: 'sign.fetch', payload: { id: i } })), id);
+    await expect.poll(async () => (await ws()).answers.length).toBe(1);
+    const answer = JSON.parse((await ws()).answers[0]).result;
+    expect(answer).toMatchObject({ ok: false, error: { code: 'SIGN_STAGED_UNKNOWN' } });
+    expect(answer.error.message_vi).toMatch(/không còn được giữ/);
+    expect(answer.error.message_en).toMatch(/no longer held/);
+
+    // signed again, and its id no longer held when the bytes are fetched: the typed error is shown
+    await page.evaluate(() => { (window as unknown as { __ws: { breakFetch: boolean } }).__ws.breakFetch = true; });
+    await page.getByRole('button', { name: 'Ký văn bản' }).click();
+    await page.getByTestId('sign-verify-verdict').waitFor({ timeout: 30_000 });
+    await page.getByTestId('sign-download').hover();
+    const err = page.getByTestId('sign-copy-error');
+    await err.waitFor({ timeout: 20_000 });
+    expect(await err.getAttribute('data-code')).toBe('SIGN_STAGED_UNKNOWN');
+    expect(await err.innerText()).toMatch(/không còn được giữ/);
+    expect(await page.getByTestId('sign-download').getAttribute('data-fetched')).toBe('no');
     await page.close();
   });
 

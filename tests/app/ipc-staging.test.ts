@@ -3,7 +3,13 @@
 // carrying its bytes (both forms valid); an id the main side does not hold — released, never
 // staged, expired, evicted by the caps — is refused with the typed error SIGN_STAGED_UNKNOWN (in
 // Vietnamese and English) before anything is signed; the area is bounded by bytes, count and time.
+// Signed files kept there too (sign.batch returnSigned 'staged'): the answer names each one by id,
+// size and SHA-256 beside its verification report, sign.fetch gives its bytes, an unknown id is
+// SIGN_STAGED_UNKNOWN; kept signed files are never evicted for another document. The desk's
+// SignedCopy over the same router: the fetched bytes' SHA-256 checked, a failed save tried once
+// more, the staged copy released only after the save succeeded (kept when it could not be saved).
 // And the frames of the host bridge written around a document read with readFramed (no copy).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +22,7 @@ import { StagingArea } from '../../src-main/services/signing/staging';
 import { channels } from '../../src-shared/ipc/contract';
 import { STAGED_UNKNOWN } from '../../src-shared/ipc/sign-desk';
 import { decodeFrame, encodeFrame, readFramed, release } from '../../src-shared/ipc/frame';
+import { SignedCopy, type CopyApi } from '../../src-renderer/desks/sign/signed-copy';
 import { makeWorld, type World } from '../verify/fixtures';
 
 let w: World;
@@ -23,10 +30,16 @@ let profileDir: string;
 let ctx: ReturnType<typeof createServiceContext>;
 let router: ReturnType<typeof createRouter>;
 let staging: StagingArea;
+/** The app's handlers again with a staging area of the app's proportions (signed files kept in it). */
+let roomy: ReturnType<typeof createRouter>;
+let roomyStaging: StagingArea;
 const trusted = { trusted: true, origin: 'test' };
 const bytesOf = (p: string | Uint8Array) => new Uint8Array(typeof p === 'string' ? fs.readFileSync(p) : p);
 
 type Batch = { results: { name: string; ok: boolean; file?: { signed: Uint8Array }; report?: { verdict: string }; error?: { code: string } }[] };
+type StagedFile = { name: string; level: string; signed?: Uint8Array; staged: { id: string; size: number; sha256: string; expiresInMs: number } };
+type StagedBatch = { results: { name: string; ok: boolean; file?: StagedFile; report?: { verdict: string } }[] };
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 type Inspect = { pages: unknown[]; staged?: { id: string; size: number; expiresInMs: number } };
 
 beforeAll(async () => {
@@ -40,9 +53,12 @@ beforeAll(async () => {
   const base = w.base.byteLength;
   staging = new StagingArea({ maxBytes: 2 * base + 1024, maxEntries: 3, ttlMs: 60_000 });
   router = createRouter({ ...createHandlers(ctx), ...featureHandlers(ctx, staging) });
+  roomyStaging = new StagingArea({ maxBytes: 64 * base, maxEntries: 8, ttlMs: 60_000 });
+  roomy = createRouter({ ...createHandlers(ctx), ...featureHandlers(ctx, roomyStaging) });
 });
 afterAll(async () => {
   staging?.clear();
+  roomyStaging?.clear();
   await ctx?.close();
   await w?.close();
   fs.rmSync(profileDir, { recursive: true, force: true });
@@ -136,6 +152,137 @@ describe('sign.inspect staging and sign.batch by staged id', () => {
     }
     staging.clear();
     expect(staging.bytes).toBe(0);
+  });
+});
+
+describe("sign.batch returnSigned 'staged' and sign.fetch", () => {
+  it('answers with the signed file staged (id, size, SHA-256) and its report, and sign.fetch gives its bytes', async () => {
+    const original = bytesOf(w.base);
+    const inspected = await roomy.dispatch('sign.inspect', { data: original, stage: true }, trusted);
+    const id = (inspected as { value: Inspect }).value.staged!.id;
+    const r = await roomy.dispatch('sign.batch', {
+      taskId: 'ret-staged', credential: p12(), verify: { offline: false }, returnSigned: 'staged',
+      items: [{ name: 'staged.pdf', staged: id }],
+    }, trusted);
+    expect(r.ok).toBe(true);
+    const [res] = (r as { value: StagedBatch }).value.results;
+    expect(res.ok).toBe(true);
+    expect(res.report?.verdict).toBe('TOTAL_PASSED');
+    const file = res.file!;
+    expect(file.signed).toBeUndefined(); // no bytes in the answer
+    expect(file.level).toBe('B-B');
+    expect(file.staged.id).not.toBe(id);
+    const got = await roomy.dispatch('sign.fetch', { id: file.staged.id }, trusted);
+    expect(got.ok).toBe(true);
+    const signed = (got as { value: { data: Uint8Array } }).value.data;
+    expect(signed.byteLength).toBe(file.staged.size);
+    expect(sha256(signed)).toBe(file.staged.sha256);
+    expect(Buffer.from(signed.subarray(0, original.byteLength)).equals(Buffer.from(original))).toBe(true);
+    // still held after a fetch (fetched again the same), until released; then the typed error
+    const again = await roomy.dispatch('sign.fetch', { id: file.staged.id }, trusted);
+    expect(sha256((again as { value: { data: Uint8Array } }).value.data)).toBe(file.staged.sha256);
+    expect(await roomy.dispatch('sign.release', { id: file.staged.id }, trusted)).toEqual({ ok: true, value: { released: true } });
+    for (const unknown of [file.staged.id, 'B'.repeat(22)]) {
+      const gone = await roomy.dispatch('sign.fetch', { id: unknown }, trusted);
+      expect(gone).toMatchObject({ ok: false, error: { code: STAGED_UNKNOWN } });
+      if (!gone.ok) {
+        expect(gone.error.message_vi).toMatch(/không còn được giữ/);
+        expect(gone.error.message_en).toMatch(/no longer held/);
+      }
+    }
+    await roomy.dispatch('sign.release', { id }, trusted);
+  });
+
+  it("answers with the bytes by default and for returnSigned 'bytes'; refuses other values and malformed fetch ids", async () => {
+    for (const returnSigned of [undefined, 'bytes'] as const) {
+      const r = await roomy.dispatch('sign.batch', { taskId: `ret-${returnSigned}`, credential: p12(), items: [{ name: 'a.pdf', data: bytesOf(w.base) }], ...(returnSigned ? { returnSigned } : {}) }, trusted);
+      const f = (r as { value: Batch }).value.results[0].file as { signed: Uint8Array; staged?: unknown };
+      expect(f.signed).toBeInstanceOf(Uint8Array);
+      expect(f.staged).toBeUndefined();
+    }
+    const bad = await roomy.dispatch('sign.batch', { taskId: 'ret-bad', credential: p12(), items: [{ name: 'a.pdf', data: bytesOf(w.base) }], returnSigned: 'base64' }, trusted);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
+    expect(await roomy.dispatch('sign.fetch', { id: '../x' }, trusted)).toMatchObject({ ok: false, error: { code: 'IPC_INVALID_PAYLOAD' } });
+  });
+
+  it('never evicts a kept signed file for another document, and keeps them to half the area', () => {
+    const area = new StagingArea({ maxBytes: 1000, maxEntries: 4, ttlMs: 1000 });
+    const doc = (n: number) => new Uint8Array(n).fill(5);
+    const input = area.put(doc(300))!.id;
+    const signed = area.put(doc(300), { keep: true })!.id;
+    const next = area.put(doc(300))!.id;
+    // a fourth does not fit beside the three: the least recently used not kept goes (the input)
+    const more = area.put(doc(300))!.id;
+    expect([area.has(input), area.has(signed), area.has(next), area.has(more)]).toEqual([false, true, true, true]);
+    // kept files take at most half the area (500 bytes, 2 files): refused, nothing evicted for it
+    expect(area.put(doc(300), { keep: true })).toBeNull();
+    expect([area.has(signed), area.has(next), area.has(more)]).toEqual([true, true, true]);
+    expect(area.put(doc(100), { keep: true })).not.toBeNull();
+    expect(area.put(doc(10), { keep: true })).toBeNull(); // (2 files)
+    area.clear();
+  });
+});
+
+describe('SignedCopy (the desk) over the router', () => {
+  const api: CopyApi = { call: ((channel: 'sign.fetch' | 'sign.release', req: { id: string }) => roomy.dispatch(channel, req, trusted)) as CopyApi['call'] };
+  async function signStaged(): Promise<StagedFile> {
+    const r = await roomy.dispatch('sign.batch', { taskId: `copy-${Math.random()}`, credential: p12(), returnSigned: 'staged', items: [{ name: 'copy.pdf', data: bytesOf(w.base) }] }, trusted);
+    return (r as { value: StagedBatch }).value.results[0].file!;
+  }
+  const copyOf = (f: StagedFile) => SignedCopy.of(api, f as never);
+
+  it('fetches once, checks the SHA-256, saves (once more after a failure) and releases the staged copy only then', async () => {
+    const f = await signStaged();
+    const copy = copyOf(f);
+    expect(copy.fetched).toBe(false);
+    const saved: Uint8Array[] = [];
+    let failures = 1;
+    const state = await copy.saveWith(async (b) => {
+      // held until the save has succeeded
+      expect(roomyStaging.has(f.staged.id)).toBe(true);
+      if (failures-- > 0) throw new Error('disk full');
+      saved.push(b);
+    });
+    expect(state).toEqual({ state: 'saved' });
+    expect(saved).toHaveLength(1);
+    expect(sha256(saved[0])).toBe(f.staged.sha256);
+    expect(Buffer.from(saved[0].subarray(0, w.base.byteLength)).equals(Buffer.from(bytesOf(w.base)))).toBe(true);
+    await expect.poll(() => roomyStaging.has(f.staged.id)).toBe(false); // released after the save
+    // the bytes stay here (download link, signed revision)
+    expect(sha256(await copy.bytes())).toBe(f.staged.sha256);
+    copy.dispose();
+  });
+
+  it('keeps the staged copy and gives the typed error when the save fails twice; a later save succeeds', async () => {
+    const f = await signStaged();
+    const copy = copyOf(f);
+    let calls = 0;
+    const failed = await copy.saveWith(async () => { calls++; throw new Error('quota exceeded'); });
+    expect(calls).toBe(2); // tried once more
+    expect(failed).toMatchObject({ state: 'failed', error: { code: 'SIGN_SAVE_FAILED' } });
+    if (failed.state === 'failed') {
+      expect(failed.error.message_vi).toMatch(/quota exceeded/);
+      expect(failed.error.message_en).toMatch(/quota exceeded/);
+    }
+    copy.dispose(); // the desk let go of the result: still kept, the save has not succeeded
+    expect(roomyStaging.has(f.staged.id)).toBe(true);
+    expect(await copy.saveWith(async () => undefined)).toEqual({ state: 'saved' });
+    await expect.poll(() => roomyStaging.has(f.staged.id)).toBe(false);
+  });
+
+  it('refuses bytes whose SHA-256 is not the one in the answer, and shows an expired id as SIGN_STAGED_UNKNOWN', async () => {
+    const f = await signStaged();
+    const wrong = copyOf({ ...f, staged: { ...f.staged, sha256: '0'.repeat(64) } });
+    await expect(wrong.bytes()).rejects.toMatchObject({ error: { code: 'SIGN_FETCHED_MISMATCH' } });
+    expect(wrong.fetched).toBe(false);
+    expect(wrong.fetchError?.code).toBe('SIGN_FETCHED_MISMATCH');
+    await roomy.dispatch('sign.release', { id: f.staged.id }, trusted);
+    const gone = copyOf(f);
+    await expect(gone.bytes()).rejects.toMatchObject({ error: { code: STAGED_UNKNOWN } });
+    expect(gone.fetchError?.message_vi).toMatch(/không còn được giữ/);
+    expect(gone.fetchError?.message_en).toMatch(/no longer held/);
+    // a save cannot be made of it (not tried again: the id is gone), the typed error kept
+    expect(await gone.saveWith(async () => undefined)).toMatchObject({ state: 'failed', error: { code: STAGED_UNKNOWN } });
   });
 });
 

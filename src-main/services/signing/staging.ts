@@ -6,6 +6,13 @@
 // what has expired even when nobody asks). The desk releases its document when it lets go of the
 // file (sign.release); an id that is not held (released, expired, evicted, never staged) is the
 // typed error SIGN_STAGED_UNKNOWN, and the desk then sends the bytes.
+// Signed files are kept here too (sign.batch returnSigned 'staged', fetched by id with sign.fetch):
+// those are put with `keep`, never evicted to make room for another document — a signed file the
+// desk has not saved yet is work that cannot be made again without the signer — only dropped when
+// released or when they expire; a put that would need to evict one is refused instead (null: the
+// signed file then goes back as bytes, the document is sent again as bytes). Kept files take at
+// most half the area (bytes and count), so a document can still be staged beside them even when a
+// desk went away without releasing what it was given (until those expire).
 
 import { randomBytes } from 'node:crypto';
 import { VanthuError } from '../../../src-shared/errors';
@@ -32,7 +39,7 @@ export const stagedUnknownError = () =>
     'The document staged for signing is no longer held (it expired or was released): send the document again.',
   );
 
-interface Entry { bytes: Uint8Array; expires: number }
+interface Entry { bytes: Uint8Array; expires: number; keep: boolean }
 
 export class StagingArea {
   /** Insertion order is recency order: the first entry is the least recently used. */
@@ -57,19 +64,25 @@ export class StagingArea {
   /**
    * Keeps `bytes` (not copied: the caller hands them over and does not change them; a view into a
    * much larger buffer — a pooled one — is copied so the rest of that buffer is not pinned).
-   * Null when the document is larger than the whole area.
+   * `keep`: not evicted for another document (a signed file not saved yet); kept ones take at most
+   * half the area. Null when the document does not fit: larger than the whole area, beside the
+   * documents kept, or (kept) beyond the half.
    */
-  put(bytes: Uint8Array): { id: string; size: number; expiresInMs: number } | null {
+  put(bytes: Uint8Array, { keep = false }: { keep?: boolean } = {}): { id: string; size: number; expiresInMs: number } | null {
     this.sweep();
     if (bytes.byteLength > this.limits.maxBytes) return null;
+    let keptBytes = 0, kept = 0;
+    for (const e of this.entries.values()) if (e.keep) { keptBytes += e.bytes.byteLength; kept++; }
+    if (keep ? keptBytes + bytes.byteLength > this.limits.maxBytes / 2 || kept + 1 > Math.floor(this.limits.maxEntries / 2)
+      : keptBytes + bytes.byteLength > this.limits.maxBytes || kept + 1 > this.limits.maxEntries) return null;
     const own = bytes.buffer.byteLength > 2 * bytes.byteLength + 65536 ? bytes.slice() : bytes;
-    // least recently used out until the new one fits both caps
-    for (const [id] of this.entries) {
+    // least recently used out (those not kept) until the new one fits both caps
+    for (const [id, e] of this.entries) {
       if (this.held + own.byteLength <= this.limits.maxBytes && this.entries.size < this.limits.maxEntries) break;
-      this.drop(id);
+      if (!e.keep) this.drop(id);
     }
     const id = randomBytes(16).toString('base64url');
-    this.entries.set(id, { bytes: own, expires: this.now() + this.limits.ttlMs });
+    this.entries.set(id, { bytes: own, expires: this.now() + this.limits.ttlMs, keep });
     this.held += own.byteLength;
     this.arm();
     return { id, size: own.byteLength, expiresInMs: this.limits.ttlMs };

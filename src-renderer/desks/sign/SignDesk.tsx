@@ -5,26 +5,32 @@
 // a live preview of the appearance, or "Ký vào ô này" on one of the document's empty signature
 // fields. A token asks for its PIN once (PIN dialog with the remaining-tries state, or the reader's
 // PIN pad) for the whole batch; a batch shows a progress bar, can be cancelled before its next
-// document, and gives a result per document. Each signed file is verified at once (verify.pdf)
-// and shown in the signature panel.
+// document, and gives a result per document. Each signed file is verified at once, on the main
+// side with the signing, and shown in the signature panel.
 // The shown document's bytes cross to the main side once: sign.inspect stages them there, the
 // batch names the staged id (the bytes are sent again only if the main side no longer holds it),
 // and the desk keeps no copy of them (the viewer and the placement read the File by ranges).
+// The signed files stay on the main side too (sign.batch returnSigned 'staged'): the answer gives
+// each one's id, size and SHA-256 with its verification report, so the verdict and the signature
+// panel show as soon as the main side has signed and verified; the bytes are fetched by id after
+// that has been drawn (signed-copy.ts), in the background, for what needs them: the save as the
+// document's next version, the download link (or on its first use — pointer over it, focus,
+// click — if they are not here yet) and the signed revision in the panel ("Xem phiên bản đã ký").
 
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   Badge, Button, Field, Input, Label, Link, MessageBar, MessageBarBody, ProgressBar, Radio, RadioGroup, Select, Spinner, Textarea,
 } from '@fluentui/react-components';
 import { vanthu } from '../../shell/vanthu';
-import { downloadUrl, fileBytes } from '../../components/files';
+import { fileBytes } from '../../components/files';
 import { i18n as appI18n, pick } from '../../i18n';
 import { PinDialog, PinState, type TokenInfo } from '../../components/pin-dialog/PinDialog';
 import { SignaturePanel } from '../../components/signature-panel/SignaturePanel';
-import { asPanelReport } from '../../components/signature-panel/model';
-import type { ViewerHandle } from '../../components/viewer/api';
+import { asPanelReport, signedRevisionBytes, type PanelSignature } from '../../components/signature-panel/model';
+import type { ViewerHandle, ViewerSource } from '../../components/viewer/api';
 import type { Req, Res } from '../../../src-shared/ipc/contract';
-import { STAGED_UNKNOWN } from '../../../src-shared/ipc/sign-desk';
+import { signedCopyMessages, STAGED_UNKNOWN } from '../../../src-shared/ipc/sign-desk';
 import { readFramed, release as releaseBytes } from '../../../src-shared/ipc/frame';
 import type { DemoHolder, DemoRole } from '../../../src-shared/domain/demo';
 import { INDICATION_TEXT } from '../../../src-shared/verify/messages';
@@ -33,6 +39,7 @@ import { formatVnIso } from '../../../src-shared/appearance/time';
 import type { CopyForm } from '../../../src-shared/appearance/index';
 import { useTokens } from '../tokens/TokensDesk';
 import { Placement, type AppearancePreview, type Rect4 } from './Placement';
+import { CopyError, SignedCopy } from './signed-copy';
 import './sign.css';
 
 const PdfViewer = lazy(() => import('../../components/viewer/PdfViewer').then((m) => ({ default: m.PdfViewer })));
@@ -66,16 +73,30 @@ const SEAL_PT = (35 * 72) / 25.4;
 
 const xywh = (r: Rect4): [number, number, number, number] => [r[0], r[1], r[2] - r[0], r[3] - r[1]];
 
+/** After the next frame has been drawn (or a short while, where frames are not drawn: a hidden window). */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 100);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(t); resolve(); }, 0));
+  });
+}
+
 function useObjectUrl(file: File | null): string | null {
   const url = useMemo(() => (file ? URL.createObjectURL(file) : null), [file]);
   useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
   return url;
 }
 
+type BatchFile = NonNullable<Batch['results'][number]['file']>;
+/** What the desk shows of a signed file (its bytes, if they are here, are in its SignedCopy). */
+type FileInfo = Omit<Extract<BatchFile, { signed: Uint8Array }>, 'signed'>;
+
 interface ItemResult {
   name: string;
   status: 'ok' | 'failed' | 'cancelled';
-  file?: NonNullable<Batch['results'][number]['file']>;
+  file?: FileInfo;
+  /** The signed file's bytes: in the answer, or fetched by id from the main side when needed. */
+  copy?: SignedCopy;
   error?: string;
   report?: Report;
   offline?: boolean;
@@ -120,6 +141,12 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   const [results, setResults] = useState<ItemResult[] | null>(null);
   const [shown, setShown] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  /** Saves of signed files in progress (no new batch meanwhile). */
+  const [saving, setSaving] = useState(0);
+  /** The signed revision of a signature shown in the viewer instead of the document ("Xem phiên bản đã ký"). */
+  const [viewing, setViewing] = useState<{ sig: PanelSignature; bytes: Uint8Array; name: string } | null>(null);
+  /** Redraw when a signed copy changes (fetched, failed, saved). */
+  const [, setCopyTick] = useState(0);
   const viewer = useRef<ViewerHandle>(null);
 
   // the profile's timestamp server (Cài đặt) is the default for B-T and above
@@ -139,6 +166,11 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   // the document shown: what the signing service knows of it, its bytes staged there for signing
   // (read here only to be sent: no copy is kept; released when the desk lets go of the file)
   const shownFile = files[Math.min(current, files.length - 1)] ?? null;
+  // one source object per document shown (the viewer reopens the document when it changes)
+  const viewerSource = useMemo<ViewerSource | null>(
+    () => (viewing ? { kind: 'bytes', bytes: viewing.bytes, name: viewing.name } : shownFile ? { kind: 'file', file: shownFile } : null),
+    [viewing, shownFile],
+  );
   useEffect(() => {
     let gone = false;
     setInfo(null);
@@ -267,11 +299,15 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
   async function run() {
     setResults(null);
     setShown(0);
+    setViewing(null);
     const taskId = crypto.randomUUID();
     setRunning({ taskId, done: 0, total: files.length, cancelling: false });
     const off = vanthu.on('progress', (p) => {
       if (p.taskId === taskId) setRunning((r) => (r && r.taskId === taskId ? { ...r, done: p.done, total: p.total } : r));
     });
+    // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    let out: ItemResult[] | null = null;
     try {
       const credential =
         credKind === 'token'
@@ -290,12 +326,12 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
         read.push(data);
         return { name, data };
       }));
-      // online unless the machine is offline (revocation then from the file and the cache), as the verify desk does
-      const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
       const options = {
         taskId, level, credential, visible: await visibleSpec(), reason: reason(),
-        // each signed file verified on the main side at once (no second trip of its bytes)
+        // each signed file verified on the main side at once (no second trip of its bytes), and
+        // kept there: the answer names it (id, size, SHA-256), its bytes are fetched afterwards
         verify: { offline },
+        returnSigned: 'staged' as const,
         ...(level !== 'B-B' && tsaUrl ? { tsaUrl } : {}),
         ...(intoField ? { intoField } : {}),
       };
@@ -310,25 +346,21 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
         setError(pick(r.error));
         return;
       }
-      const out: ItemResult[] = r.value.results.map((x) => ({
-        name: x.name,
-        status: x.ok ? 'ok' : x.error?.code === 'SIGN_CANCELLED' ? 'cancelled' : 'failed',
-        file: x.file,
-        error: x.error ? pick(x.error) : undefined,
-        ...(x.report ? { report: x.report, offline } : {}),
-      }));
+      out = r.value.results.map((x): ItemResult => {
+        const copy = x.file ? SignedCopy.of(vanthu, x.file) : undefined;
+        if (copy) copy.onChange = () => setCopyTick((n) => n + 1);
+        if (copy && target && x.ok) copy.pin(); // saved below: the main side keeps it until then
+        return {
+          name: x.name,
+          status: x.ok ? 'ok' : x.error?.code === 'SIGN_CANCELLED' ? 'cancelled' : 'failed',
+          file: x.file && (({ signed: _s, staged: _st, ...f }) => f)(x.file as BatchFile & { signed?: unknown; staged?: unknown }),
+          copy,
+          error: x.error ? pick(x.error) : undefined,
+          ...(x.report ? { report: x.report, offline } : {}),
+        };
+      });
+      // shown now: the verdict and the signature panel need no bytes
       setResults(out);
-      // Each signed file is saved (as the document's next version) and verified at once.
-      for (const item of out) {
-        if (item.status !== 'ok' || !item.file) continue;
-        if (target) await target.save(item.file.signed, item.file.name);
-        if (item.report) continue; // verified with the signing
-        const v = await vanthu.call('verify.pdf', { name: item.file.name, data: item.file.signed, offline });
-        item.offline = offline;
-        if (v.ok) item.report = v.value;
-        else item.error = pick(v.error);
-        setResults([...out]);
-      }
     } catch (e) {
       setError(String((e as Error)?.message ?? e));
     } finally {
@@ -336,6 +368,60 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
       setPassword('');
       setRunning(null);
       refreshTokens();
+    }
+    if (out) after.current = { out, offline };
+  }
+  // once the results are drawn, what follows them (the effect runs after they are committed)
+  const after = useRef<{ out: ItemResult[]; offline: boolean } | null>(null);
+  useEffect(() => {
+    const a = after.current;
+    if (!a || results !== a.out) return;
+    after.current = null;
+    void afterShown(a.out, a.offline);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [results]);
+
+  /**
+   * After the results are drawn: each signed file's bytes fetched by id, one after the other, and
+   * saved as the document's next version (the main side's copy released then — kept, and the error
+   * shown, if the save fails twice) or, with nothing to save, kept here for the download link (the
+   * main side's copy released at once); verified here if the main side did not (no report).
+   */
+  async function afterShown(out: ItemResult[], offline: boolean) {
+    await nextPaint();
+    const todo = out.filter((item) => item.status === 'ok' && item.copy);
+    if (todo.length === 0) return;
+    if (target) setSaving((n) => n + 1);
+    try {
+      for (const item of todo) {
+        const copy = item.copy!;
+        if (copy.disposed && !target) continue; // the desk has moved on
+        if (target) await copy.saveWith((b, name) => target.save(b, name));
+        else if (!copy.fetched) await copy.bytesForUse().catch(() => undefined); // (its error shown with the result)
+        if (item.report) continue; // verified with the signing
+        try {
+          const v = await vanthu.call('verify.pdf', { name: copy.name, data: await copy.bytes(), offline });
+          item.offline = offline;
+          if (v.ok) item.report = v.value;
+          else item.error = pick(v.error);
+        } catch (e) {
+          item.error = e instanceof CopyError ? pick(e.error) : String((e as Error)?.message ?? e);
+        }
+        setResults((cur) => (cur === out || cur?.includes(item) ? [...cur] : cur));
+      }
+    } finally {
+      if (target) setSaving((n) => n - 1);
+    }
+  }
+
+  /** Saves once more a signed file whose save failed (the main side kept its copy). */
+  async function saveAgain(copy: SignedCopy) {
+    if (!target) return;
+    setSaving((n) => n + 1);
+    try {
+      await copy.saveWith((b, name) => target.save(b, name));
+    } finally {
+      setSaving((n) => n - 1);
     }
   }
 
@@ -345,28 +431,60 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
     await vanthu.call('sign.cancel', { taskId: running.taskId });
   }
 
-  // one object URL per signed file (a Blob copy of its bytes), made when its link is first used
-  // (pointer over it, focus, click: the href is set before the click's default action), not when
-  // the results are shown nor on every render; revoked when the results change
-  const urls = useRef(new Map<Uint8Array, string>());
-  const urlOf = (bytes: Uint8Array) => {
-    let u = urls.current.get(bytes);
-    if (!u) urls.current.set(bytes, (u = downloadUrl(bytes)));
-    return u;
-  };
-  const linkProps = (bytes: Uint8Array) => {
-    const ensure = (e: { currentTarget: HTMLAnchorElement }) => { e.currentTarget.href = urlOf(bytes); };
-    return { href: urls.current.get(bytes) ?? '#', onPointerEnter: ensure, onPointerDown: ensure, onFocus: ensure, onClick: ensure };
-  };
+  // The signed files the desk holds: let go of (object URL revoked, the main side's copy released
+  // unless a save still needs it) when the results change or the desk goes away.
+  const copies = useRef(new Set<SignedCopy>());
   useEffect(() => {
-    const live = new Set(results?.flatMap((r) => (r.file ? [r.file.signed] : [])) ?? []);
-    for (const [b, u] of urls.current) if (!live.has(b)) { URL.revokeObjectURL(u); urls.current.delete(b); }
+    const live = new Set(results?.flatMap((r) => (r.copy ? [r.copy] : [])) ?? []);
+    for (const c of copies.current) if (!live.has(c)) { c.dispose(); copies.current.delete(c); }
+    for (const c of live) copies.current.add(c);
   }, [results]);
-  useEffect(() => () => { for (const u of urls.current.values()) URL.revokeObjectURL(u); urls.current.clear(); }, []);
+  useEffect(() => () => { for (const c of copies.current) c.dispose(); copies.current.clear(); }, []);
+
+  // The download link of a signed file: its object URL (a Blob of its bytes) made when the link is
+  // first used — pointer over it, focus, click: the bytes fetched by id then if they are not here
+  // yet; a click that comes before them waits for them and then downloads.
+  const linkProps = (c: SignedCopy) => {
+    const ready = (a: HTMLAnchorElement) => {
+      const u = c.url();
+      if (u) a.href = u;
+      return !!u;
+    };
+    const warm = (e: { currentTarget: HTMLAnchorElement }) => {
+      const a = e.currentTarget;
+      if (!ready(a)) c.bytesForUse().then(() => ready(a), () => undefined);
+    };
+    const click = (e: MouseEvent<HTMLAnchorElement>) => {
+      const a = e.currentTarget;
+      if (ready(a)) return;
+      e.preventDefault();
+      c.bytesForUse().then(() => { if (ready(a)) a.click(); }, () => undefined);
+    };
+    return {
+      href: c.url() ?? '#', onPointerEnter: warm, onPointerDown: warm, onFocus: warm, onClick: click,
+      'data-testid': 'sign-download', 'data-size': c.size, 'data-sha256': c.sha256 ?? undefined, 'data-fetched': c.fetched ? 'yes' : 'no',
+    };
+  };
+
+  // the signature panel's "Xem phiên bản đã ký": the signed revision (the signed file cut at the end
+  // of the signature's byte range) in the viewer, the signed bytes fetched first if need be
+  const viewSigned = (c: SignedCopy) => (sig: PanelSignature) => {
+    c.bytesForUse().then((b) => {
+      const bytes = signedRevisionBytes(sig, b);
+      if (bytes) setViewing({ sig, bytes, name: c.name });
+    }, () => undefined);
+  };
+  // "So sánh" of a signature the report has no renderings for: the signed file verified again, every page pair kept
+  const renderPairs = (c: SignedCopy, offline: boolean) => async (sig: PanelSignature): Promise<PanelSignature | null> => {
+    const data = await c.bytesForUse();
+    const r = await vanthu.call('verify.pdf', { name: c.name, data, offline, renderings: 'all' });
+    if (!r.ok) return null;
+    return asPanelReport(r.value).signatures.find((x) => x.field === sig.field && x.revision === sig.revision) ?? null;
+  };
 
   // a visible signer's box must be placed first (the document is still being inspected otherwise)
   const placed = kind !== 'signer' || !!intoField || !!placement;
-  const canSign = files.length > 0 && !running && (credKind !== 'p12' || !!p12) && placed;
+  const canSign = files.length > 0 && !running && saving === 0 && (credKind !== 'p12' || !!p12) && placed;
   const shownResult = results?.filter((r) => r.report)[shown] ?? null;
   const indication = (v: Report['verdict']) => INDICATION_TEXT[v][lang];
 
@@ -374,10 +492,18 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
     <section className="card sign-desk" aria-labelledby="sign-title">
       <h2 id="sign-title">{t('title')}</h2>
       <div className="sign-layout">
-        <div className="sign-document">
+        <div className="sign-document" data-viewing={viewing ? 'signed' : 'current'}>
+          {viewing && (
+            <MessageBar intent="warning" data-testid="signed-revision-banner">
+              <MessageBarBody>
+                {t('verify:viewingSigned', { field: viewing.sig.field, rev: viewing.sig.revision, total: shownResult?.report?.revisions ?? viewing.sig.revision })}{' '}
+                <Button size="small" onClick={() => setViewing(null)} data-testid="back-to-current">{t('verify:backToCurrent')}</Button>
+              </MessageBarBody>
+            </MessageBar>
+          )}
           {shownFile ? (
             <Suspense fallback={<Spinner label={t('viewerLoading')} />}>
-              <PdfViewer ref={viewer} source={{ kind: 'file', file: shownFile }} allowOpen={false} thumbnails={false} testId="sign-viewer" />
+              <PdfViewer ref={viewer} source={viewerSource} allowOpen={false} thumbnails={false} testId="sign-viewer" />
             </Suspense>
           ) : (
             <p className="hint">{t('noDocument')}</p>
@@ -388,14 +514,14 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           <div className="sign-file-field">
             <Label htmlFor="sign-files">{t('files.label')}</Label>
             <input id="sign-files" type="file" multiple accept="application/pdf,.pdf"
-              onChange={(e) => { setFiles([...(e.target.files ?? [])]); setCurrent(0); setResults(null); }} />
+              onChange={(e) => { setFiles([...(e.target.files ?? [])]); setCurrent(0); setResults(null); setViewing(null); }} />
           </div>
           {files.length > 0 && (
             <p data-testid="sign-selected">{t('files.selected', { count: files.length, names: files.map((f) => f.name).join(', ') })}</p>
           )}
           {files.length > 1 && (
             <Field label={t('files.shown')}>
-              <Select value={String(current)} onChange={(_, d) => setCurrent(Number(d.value))}>
+              <Select value={String(current)} onChange={(_, d) => { setCurrent(Number(d.value)); setViewing(null); }}>
                 {files.map((f, i) => <option key={i} value={i}>{f.name}</option>)}
               </Select>
             </Field>
@@ -570,9 +696,9 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           <ul data-testid="sign-results">
             {results.map((r, i) => (
               <li key={`${r.name}-${i}`} data-testid="sign-result" data-status={r.status}>
-                {r.status === 'ok' && r.file ? (
+                {r.status === 'ok' && r.file && r.copy ? (
                   <>
-                    {t('results.signed')} <Link {...linkProps(r.file.signed)} download={r.file.name}>{r.file.name}</Link>{' '}
+                    {t('results.signed')} <Link {...linkProps(r.copy)} download={r.file.name}>{r.file.name}</Link>{' '}
                     {t('results.level', { level: r.file.level })}
                     {r.file.pending.length > 0 && ` ${t('results.pending', { pending: r.file.pending.join(', ') })}`}
                     {r.report && (
@@ -582,6 +708,11 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
                         {' — '}{lang === 'en' ? r.report.summary_en : r.report.summary_vi}
                       </span>
                     )}
+                    {r.copy.fetching && !r.copy.save && <span className="hint" role="status" data-testid="sign-fetching">{' '}{pick(signedCopyMessages.fetching)}</span>}
+                    {r.copy.fetchError && r.copy.save?.state !== 'failed' && (
+                      <span className="error" role="alert" data-testid="sign-copy-error" data-code={r.copy.fetchError.code}>{' '}{pick(r.copy.fetchError)}</span>
+                    )}
+                    {r.copy.save && <SaveLine copy={r.copy} onRetry={() => void saveAgain(r.copy!)} />}
                   </>
                 ) : r.status === 'cancelled' ? (
                   t('results.cancelled', { name: r.name })
@@ -593,13 +724,14 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
           </ul>
           {results.filter((r) => r.report).length > 1 && (
             <Field label={t('results.panelFor')}>
-              <Select value={String(shown)} onChange={(_, d) => setShown(Number(d.value))}>
+              <Select value={String(shown)} onChange={(_, d) => { setShown(Number(d.value)); setViewing(null); }}>
                 {results.filter((r) => r.report).map((r, i) => <option key={i} value={i}>{r.file?.name}</option>)}
               </Select>
             </Field>
           )}
-          {shownResult?.report && shownResult.file && (
-            <SignaturePanel report={asPanelReport(shownResult.report)} fileLength={shownResult.file.signed.length} offline={!!shownResult.offline} />
+          {shownResult?.report && shownResult.copy && (
+            <SignaturePanel report={asPanelReport(shownResult.report)} fileLength={shownResult.copy.size} offline={!!shownResult.offline}
+              onViewSigned={viewSigned(shownResult.copy)} onRenderPairs={renderPairs(shownResult.copy, !!shownResult.offline)} />
           )}
         </div>
       )}
@@ -612,5 +744,26 @@ export function SignDesk({ target = null, demo = null, role = 'clerk' }: { targe
         />
       )}
     </section>
+  );
+}
+
+/** Where the save of a signed file as the document's next version stands (an error with "Lưu lại"). */
+function SaveLine({ copy, onRetry }: { copy: SignedCopy; onRetry(): void }) {
+  const save = copy.save;
+  if (!save) return null;
+  if (save.state === 'failed') {
+    return (
+      <MessageBar intent="error" data-testid="sign-save" data-state="failed" data-code={save.error.code}>
+        <MessageBarBody role="alert">
+          {pick(save.error)}{' '}
+          <Button size="small" onClick={onRetry} data-testid="sign-save-retry">{pick(signedCopyMessages.retry)}</Button>
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  return (
+    <span className="hint" role="status" data-testid="sign-save" data-state={save.state}>
+      {' '}{pick(save.state === 'saving' ? signedCopyMessages.saving : signedCopyMessages.saved)}
+    </span>
   );
 }
