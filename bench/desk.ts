@@ -12,7 +12,7 @@
 //     scrolled programmatically (smooth, sweep, random jumps) while rAF frame times and long tasks
 //     are recorded (bench/desk/list-scroll.ts; --renderer=DIR uses a built renderer instead of
 //     building one into the bench dir). Target: no frame over 50 ms.
-// Run: npm run bench -- desk [--runs=N] [--keep=DIR] [--only=first-page] [--before=DIR]   (or node --import tsx bench/desk.ts --runs N)
+// Run: npm run bench -- desk [--runs=N] [--keep=DIR] [--only=first-page] [--before=DIR] [--renderer=DIR (list-scroll: a renderer built with VANTHU_RENDERER_OUT)]   (or node --import tsx bench/desk.ts --runs N)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

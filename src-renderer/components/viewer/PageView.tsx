@@ -4,7 +4,6 @@
 // layer's spans carry text nodes only, hits are highlighted by splitting those text nodes, and
 // links are <button>s whose action we decide (confirmation first, see PdfViewer).
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type PageViewport, type RenderTask } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 
@@ -42,9 +41,19 @@ interface Props {
   onRendered(index: number): void;
   onLink(target: LinkTarget): void;
   pageRef(index: number, el: HTMLDivElement | null): void;
+  /** The page's texts, from the viewer (one lookup per language, not one per page). */
+  labels: PageLabels;
   /** A drawing of this page started before the page was mounted (page 1 at opening), taken if it
    * is for the same document, scale and rotation. */
   pre?: PreRender | null;
+}
+
+/** What a page says (to assistive technology; an error when it cannot be drawn), in the UI's language. */
+export interface PageLabels {
+  page(index: number, pages: number): string;
+  link(url: string): string;
+  internalLink: string;
+  renderError(index: number): string;
 }
 
 /** A page drawn off-screen ahead of its PageView (page 1, as soon as the document is open). */
@@ -127,7 +136,7 @@ export function safeExternalUrl(u: unknown): string | undefined {
 }
 
 function PageViewImpl(p: Props) {
-  const { t } = useTranslation('viewer');
+  const l = p.labels;
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const textRef = useRef<HTMLDivElement | null>(null);
   const strsRef = useRef<string[]>([]);
@@ -288,28 +297,28 @@ function PageViewImpl(p: Props) {
       data-page-index={p.index}
       data-rendered={drawn ? 'true' : 'false'}
       role="region"
-      aria-label={t('pageLabel', { page: p.index + 1, pages: p.pages })}
+      aria-label={l.page(p.index, p.pages)}
       style={{ width, height, ['--total-scale-factor' as string]: String(p.scale), ['--scale-factor' as string]: String(p.scale) }}
     >
       {p.near && (
         <>
           <canvas ref={canvasRef} className="vt-canvas" data-testid="viewer-page-canvas" aria-hidden="true" style={{ width, height }} />
           <div ref={textRef} className="vt-textLayer" />
-          {links.map((l, i) => (
+          {links.map((box, i) => (
             <button
               key={i}
               type="button"
               className="vt-link"
               data-testid="viewer-link"
-              aria-label={l.target.url ? t('link.label', { url: l.target.url }) : t('link.internal')}
-              style={{ left: l.left, top: l.top, width: l.width, height: l.height }}
-              onClick={() => p.onLink(l.target)}
+              aria-label={box.target.url ? l.link(box.target.url) : l.internalLink}
+              style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
+              onClick={() => p.onLink(box.target)}
             />
           ))}
           {flashBox && <div className="vt-flash" data-testid="viewer-flash" style={flashBox} />}
         </>
       )}
-      {failed && <div className="vt-page-error" role="alert">{t('error.render', { page: p.index + 1 })}</div>}
+      {failed && <div className="vt-page-error" role="alert">{l.renderError(p.index)}</div>}
     </div>
   );
 }

@@ -23,9 +23,9 @@ import {
 import { PasswordResponses, type PDFDocumentLoadingTask, type PDFDocumentProxy } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 import type { ViewerHandle, ViewerProps, ViewerSource, ViewerTarget } from './api';
-import { NotPdfError, openSource, sharedWorker, sourceName } from './pdfjs';
+import { NotPdfError, openSource, readAhead, sharedWorker, sourceName } from './pdfjs';
 import { findInPage, type Hit } from './search';
-import { PageView, centreIn, effectiveSize, preRender, type LinkTarget, type PageDims, type PageHit, type PreRender } from './PageView';
+import { PageView, centreIn, effectiveSize, preRender, type LinkTarget, type PageDims, type PageHit, type PageLabels, type PreRender } from './PageView';
 import { Thumbnail } from './Thumbnail';
 import './viewer.css';
 
@@ -84,8 +84,36 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The pages' texts for one language. A page's label is the message formatted once with a
+ * stand-in number, then that number replaced by the page's (the same formatter as the message's
+ * {page, number}): 200 pages are not 200 message lookups at opening. */
+function pageLabels(t: (key: string, opts?: Record<string, unknown>) => string, language: string): PageLabels {
+  const nf = new Intl.NumberFormat(language);
+  const STAND_IN = 987654321;
+  const byPages = new Map<number, (index: number) => string>();
+  return {
+    page(index, pages) {
+      let f = byPages.get(pages);
+      if (!f) {
+        const text = t('pageLabel', { page: STAND_IN, pages });
+        const mark = nf.format(STAND_IN);
+        const at = text.indexOf(mark);
+        f = at >= 0 && text.indexOf(mark, at + 1) < 0
+          ? (i: number) => text.slice(0, at) + nf.format(i + 1) + text.slice(at + mark.length)
+          : (i: number) => t('pageLabel', { page: i + 1, pages });
+        byPages.set(pages, f);
+      }
+      return f(index);
+    },
+    link: (url) => t('link.label', { url }),
+    internalLink: t('link.internal'),
+    renderError: (index) => t('error.render', { page: index + 1 }),
+  };
+}
+
 export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfViewer(props, ref) {
-  const { t } = useTranslation('viewer');
+  const { t, i18n: i18nInstance } = useTranslation('viewer');
+  const labels = useMemo(() => pageLabels(t as unknown as (key: string, opts?: Record<string, unknown>) => string, i18nInstance.language), [t, i18nInstance.language]);
   const { allowOpen = true, thumbnails = true, initialZoom = 'auto', testId = 'pdf-viewer' } = props;
 
   // The source: the parent's, or a file opened/dropped here (until the parent gives another).
@@ -503,7 +531,10 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
   const takeFile = (file: File | undefined) => {
     if (!file) return;
     if (props.onOpenFile) props.onOpenFile(file);
-    else setOwnSource({ kind: 'file', file });
+    else {
+      readAhead(file);
+      setOwnSource({ kind: 'file', file });
+    }
   };
   const onDragOver = (e: DragEvent) => {
     if (!allowOpen || !e.dataTransfer.types.includes('Files')) return;
@@ -734,6 +765,7 @@ export const PdfViewer = forwardRef<ViewerHandle, PdfViewerProps>(function PdfVi
                   onRendered={onPageRendered}
                   onLink={onLink}
                   pageRef={pageRef}
+                  labels={labels}
                   pre={i === 0 ? pre : null}
                 />
               ))}

@@ -13,7 +13,6 @@ import { vanthu } from '../../shell/vanthu';
 import { i18n, pick } from '../../i18n';
 import { signIn, signOut } from '../../../src-shared/sync/session';
 import type { Session } from '../../../src-shared/sync/engine';
-import type { LocalDocument } from '../../../src-shared/sync/localdb';
 import { DOC_TYPES } from '../../../src-shared/domain/doctypes';
 import { toSafeFileName } from '../../../src-shared/domain/filename';
 import { DO_KHAN, DO_MAT, type DoKhan, type DoMat } from '../../../src-shared/domain/levels';
@@ -67,7 +66,6 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, onOpen, auto
 
   const session = useLiveQuery(async () => (store ? ((await store.getKv<Session>('session')) ?? null) : null), [store], null);
   const serverUrl = useLiveQuery(async () => (store ? ((await store.getKv<string>('serverUrl')) ?? '') : ''), [store], '');
-  const docs = useLiveQuery<LocalDocument[] | undefined, undefined>(async () => (store ? store.db.documents.orderBy('sortDate').reverse().toArray() : undefined), [store], undefined);
   const stuck = useLiveQuery(async () => (store ? store.db.outbox.where('state').equals('stuck').toArray() : []), [store], []);
   const orgs = useLiveQuery(async () => (store ? ((await store.getKv<OrgInfo[]>('orgs')) ?? []) : []), [store], [] as OrgInfo[]);
   const conflicts = useLiveQuery(async () => (store ? store.db.conflicts.where('resolved').equals(0).toArray() : []), [store], []);
@@ -161,7 +159,7 @@ export function DocumentsPanel({ profile = 'default', onSignLatest, onOpen, auto
           e.target.value = '';
           if (file && docId) void run(async () => store.addVersion(docId, { bytes: new Uint8Array(await file.arrayBuffer()), fileName: toSafeFileName(file.name) }, 'draft'), 'addFile');
         }} />
-        <DocumentsList docs={docs ?? []} loading={docs === undefined} today={today}
+        <DocumentsList db={store.db} today={today}
           emptyHint={<p className="hint">{session ? t('list.emptyHintSignedIn') : t('list.emptyHint')}</p>}
           renderActions={(d) => (
             <>
