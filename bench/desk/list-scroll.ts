@@ -19,7 +19,7 @@ import { seedDocumentsInPage } from '../../tests/helpers/seed-documents';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const N = 100_000;
 
-interface PatternResult { name: string; frames: number[]; longTasks: number[]; windowOk: boolean; domRows: number }
+interface PatternResult { name: string; frames: number[]; longTasks: number[]; windowOk: boolean; domRows: number; placeholders: number }
 
 const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]; };
 const f1 = (x: number) => `${x.toFixed(1)} ms`;
@@ -73,7 +73,7 @@ export const listScroll: Measurement = {
           let seed = 12345;
           const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
           const deltas: number[] = [];
-          let windowOk = true, domRows = 0;
+          let windowOk = true, domRows = 0, placeholders = 0;
           await new Promise<void>((resolve) => {
             let last = 0, i = 0;
             const check = () => {
@@ -81,7 +81,10 @@ export const listScroll: Measurement = {
               const rows = [...document.querySelectorAll('[data-testid=document-row]')];
               domRows = Math.max(domRows, rows.length);
               const want = Math.floor(el.scrollTop / 44) + 2;
-              if (rows.length >= 60 || !rows.some((x) => Number(x.getAttribute('aria-rowindex')) === want)) windowOk = false;
+              const at = rows.find((x) => Number(x.getAttribute('aria-rowindex')) === want);
+              if (rows.length >= 60 || !at) windowOk = false;
+              // the row is there but its data is still being read (the desk reads only the window)
+              else if (at.getAttribute('aria-busy') === 'true') placeholders++;
             };
             const step = (t: number) => {
               if (last) deltas.push(t - last);
@@ -97,7 +100,7 @@ export const listScroll: Measurement = {
           });
           await new Promise((r) => setTimeout(r, 100));
           obs.disconnect();
-          return { name, frames: deltas, longTasks, windowOk, domRows };
+          return { name, frames: deltas, longTasks, windowOk, domRows, placeholders };
         }, { name, frames });
         results.push(r);
       }
@@ -113,13 +116,13 @@ export const listScroll: Measurement = {
       rows: [
         `${N.toLocaleString('en')} documents seeded in the page's IndexedDB in ${(seedMs / 1000).toFixed(1)} s; list ready after reload in ${(readyMs / 1000).toFixed(1)} s; viewport 1280×900`,
         '',
-        '| pattern | frames | longest frame | p99 frame | median frame | long tasks (> 50 ms) | rows in DOM (max) | window check |',
-        '|---|---|---|---|---|---|---|---|',
+        '| pattern | frames | longest frame | p99 frame | median frame | long tasks (> 50 ms) | rows in DOM (max) | window check | frames showing the row at the scroll position as "Đang tải…" |',
+        '|---|---|---|---|---|---|---|---|---|',
         ...results.map((r) => {
           const s = [...r.frames].sort((a, b) => a - b);
-          return `| ${r.name} | ${r.frames.length} | ${f1(Math.max(...r.frames))} | ${f1(p99(r.frames))} | ${f1(s[s.length >> 1])} | ${r.longTasks.length}${r.longTasks.length ? ` (longest ${f1(Math.max(...r.longTasks))})` : ''} | ${r.domRows} | ${r.windowOk ? 'ok' : 'FAILED'} |`;
+          return `| ${r.name} | ${r.frames.length} | ${f1(Math.max(...r.frames))} | ${f1(p99(r.frames))} | ${f1(s[s.length >> 1])} | ${r.longTasks.length}${r.longTasks.length ? ` (longest ${f1(Math.max(...r.longTasks))})` : ''} | ${r.domRows} | ${r.windowOk ? 'ok' : 'FAILED'} | ${r.placeholders} of ${r.frames.length} |`;
         }),
-        `| all | ${all.length} | **${f1(worst)}** | ${f1(p99(all))} | | | | |`,
+        `| all | ${all.length} | **${f1(worst)}** | ${f1(p99(all))} | | | | | |`,
       ],
       notes: ok ? [] : ['A window check failed: some frame had ≥ 60 rows in the DOM or lacked the row at the scroll position.'],
       targets: [{ label: 'list of 100,000: longest frame ≤ 50 ms', value: f1(worst), met: ok && worst <= 50 }],
