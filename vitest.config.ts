@@ -6,9 +6,10 @@
 // database (tests/server/pg-db.ts). `npx vitest run --project sqlite` skips PostgreSQL.
 import { defineConfig } from 'vitest/config';
 
-/** The gateway suite: every test that talks to the gateway through its own database. The e2e and
- *  chaos tests read the SQLite file directly and start gateways of their own, so they stay on SQLite. */
-const GATEWAY_SUITE = ['tests/server/**/*.test.ts', 'tests/sync/engine.test.ts', 'tests/domain/filename.test.ts'];
+/** The gateway suite: every test that talks to the gateway through its own database (tests/server
+ *  includes lb-kill: three node processes behind nginx, PostgreSQL only), and the chaos run on three
+ *  nodes (chaos-nodes). The e2e and single-gateway chaos tests start gateways of their own on SQLite. */
+const GATEWAY_SUITE = ['tests/server/**/*.test.ts', 'tests/sync/engine.test.ts', 'tests/sync/chaos-nodes.test.ts', 'tests/domain/filename.test.ts'];
 
 export default defineConfig({
   test: {

@@ -18,9 +18,24 @@ export interface Nginx {
   port: number;
   /** Replace the upstream list (nginx reloads with SIGHUP, no request dropped). */
   setUpstreams(ports: number[]): Promise<void>;
-  /** The access log's lines (each: upstream address, status, request). */
+  /** The access log's lines (see parseAccessLine). */
   accessLog(): string[];
+  /** The access log, parsed. */
+  accesses(): Access[];
+  /** The error log's lines (an upstream that failed mid-request is named there). */
+  errorLog(): string[];
   close(): Promise<void>;
+}
+
+/** One access-log line: when (ms), every upstream tried in order with its status, the final status. */
+export interface Access { at: number; upstreams: string[]; upstreamStatus: string[]; status: number; method: string; url: string; line: string }
+
+export function parseAccessLine(line: string): Access | null {
+  const m = /^(\d+\.\d+) "([^"]*)" "([^"]*)" (\d+) "(\S+) (\S+)[^"]*" /.exec(line);
+  if (!m) return null;
+  // Several upstreams tried: "a, b"; a jump to another upstream group: "a, b : c".
+  const list = (v: string) => v.split(/\s*,\s*|\s+:\s+/).map((x) => x.trim()).filter((x) => x && x !== '-');
+  return { at: Math.round(Number(m[1]) * 1000), upstreams: list(m[2]), upstreamStatus: list(m[3]), status: Number(m[4]), method: m[5], url: m[6], line };
 }
 
 export async function freePort(): Promise<number> {
@@ -45,7 +60,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
-  log_format combined_upstream '$upstream_addr $status "$request" $request_time';
+  log_format combined_upstream '$msec "$upstream_addr" "$upstream_status" $status "$request" $request_time';
   access_log ${dir}/access.log combined_upstream;
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
@@ -118,7 +133,7 @@ export async function startNginx(dir: string, upstreams: number[]): Promise<Ngin
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message} ${stderr}`);
   }
-  return {
+  const nginx: Nginx = {
     url: `http://127.0.0.1:${port}`,
     port,
     async setUpstreams(ports) {
@@ -133,6 +148,16 @@ export async function startNginx(dir: string, upstreams: number[]): Promise<Ngin
         return [];
       }
     },
+    accesses() {
+      return nginx.accessLog().map(parseAccessLine).filter((a): a is Access => a !== null);
+    },
+    errorLog() {
+      try {
+        return fs.readFileSync(errorLog, 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
     async close() {
       if (child.exitCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
@@ -142,4 +167,5 @@ export async function startNginx(dir: string, upstreams: number[]): Promise<Ngin
       clearTimeout(t);
     },
   };
+  return nginx;
 }

@@ -9,8 +9,9 @@
 //    or readBrowserClientState (raw IndexedDB in a Playwright page);
 //  - the gateway's HTTP API as each organisation sees it: readGatewayView (GET /v1/changes from 0,
 //    optionally downloading every version's file through GET /v1/files/:sha);
-//  - the gateway's intent log and change feed, which no API exposes: readGatewayLog, the ONE place
-//    that reads the gateway database directly (a read-only SQLite handle; port it with the data layer).
+//  - the gateway's intent log and change feed, which no API exposes: tests/sync/gateway-log.ts reads
+//    them through the gateway's data layer on either engine (gatewayLogOf, readLogAt); readGatewayLog
+//    here is a read-only SQLite handle, kept for the tests of the checks themselves.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';

@@ -14,7 +14,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser';
 import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway } from '../../src-server/app';
 import { startTestGateway, dbGet, dbAll, TEST_PASSWORD, type TestGateway } from '../server/fixture';
-import { readBrowserClientState, loginAndReadView, readGatewayLog, checkConverged } from './chaos-checks';
+import { readBrowserClientState, loginAndReadView, checkConverged } from './chaos-checks';
+import { gatewayLogOf } from './gateway-log';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const outDir = path.join(repo, 'test-artifacts', 'sync', 'renderer-kill');
@@ -98,7 +99,7 @@ describe('client killed mid-sync', () => {
     await expect.poll(() => listedDocuments(page), { timeout: 30_000 }).toBe(N);
 
     // Back online; kill the browser once the gateway holds some files but not all.
-    t.gw = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
+    t.gw = await startGateway({ dataDir: t.dir, databaseUrl: t.databaseUrl, port, rateLimitPerMinute: 100_000 });
     const gw = t.gw;
     const n = async (table: string) => (await dbGet<{ n: number }>(gw, `SELECT COUNT(*) AS n FROM ${table}`))!.n;
     const files = () => n('files');
@@ -132,7 +133,7 @@ describe('client killed mid-sync', () => {
     // The chaos test's convergence checks on the real IndexedDB of the restarted browser.
     const client = await readBrowserClientState(page, 'chromium-after-sigkill', 'hd-giatan', 'vanthu-e2e');
     const view = await loginAndReadView(t.url, 'hd-giatan.chuyenvien', TEST_PASSWORD, { files: true });
-    checkConverged([client], [view], readGatewayLog(path.join(t.dir, 'gateway.sqlite')));
+    checkConverged([client], [view], await gatewayLogOf(t));
     expect(client.nextSeq).toBe(2 * N + 1);
     expect(client.files.length).toBe(N);
     expect(view.snapshots.length).toBe(N);

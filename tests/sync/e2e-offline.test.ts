@@ -18,10 +18,11 @@ import { startHostApp, type HostApp } from '../../src-main/host/app';
 import { startGateway, type Gateway } from '../../src-server/app';
 import { startTestGateway, dbGet, dbAll, TEST_PASSWORD, type TestGateway } from '../server/fixture';
 import {
-  readBrowserClientState, loginAndReadView, readGatewayLog, checkConverged, checkOutboxDrained, checkIntentsExactlyOnce,
+  readBrowserClientState, loginAndReadView, checkConverged, checkOutboxDrained, checkIntentsExactlyOnce,
   checkRejectionsKept, checkClientCaughtUp, checkClientHasFiles, checkFilesMatchHashes, checkNoEffectTwice,
   checkRegistersWithoutGaps, checkChangeFeedWithoutGaps, type ClientState,
 } from './chaos-checks';
+import { gatewayLogOf } from './gateway-log';
 
 const pdfPath = '/work/shared/corpus/pdf/node-signpdf/w3dummy.pdf'.replace('/work/shared', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared'));
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -147,7 +148,7 @@ describe('offline draft in Chromium (host mode)', () => {
     expect(t.gw.db.closed).toBe(true);
 
     // The gateway is back on the same address; "Đồng bộ ngay" skips the remaining backoff.
-    const gw2: Gateway = await startGateway({ dataDir: t.dir, port, rateLimitPerMinute: 100_000 });
+    const gw2: Gateway = await startGateway({ dataDir: t.dir, databaseUrl: t.databaseUrl, port, rateLimitPerMinute: 100_000 });
     t.gw = gw2;
     await page.click('button:has-text("Đồng bộ ngay")');
     await expect.poll(() => row.getByTestId('document-sync').textContent(), { timeout: 30_000 }).toBe('Đã đồng bộ');
@@ -168,11 +169,10 @@ describe('offline draft in Chromium (host mode)', () => {
     await expect.poll(() => row.textContent()).toContain('Đã trình');
 
     // The same convergence checks as the chaos test, on Chromium's real IndexedDB.
-    const dbFile = path.join(t.dir, 'gateway.sqlite');
     const read = async () => ({
       client: await readBrowserClientState(page, 'chromium', 'hd-giatan'),
       view: await loginAndReadView(gw2.url, 'hd-giatan.chuyenvien', TEST_PASSWORD, { files: true }),
-      log: readGatewayLog(dbFile),
+      log: await gatewayLogOf(t),
     });
     let st = await read();
     await eventually(async () => { st = await read(); checkConverged([st.client], [st.view], st.log); });
@@ -192,7 +192,7 @@ describe('offline draft in Chromium (host mode)', () => {
       expect(() => checkFilesMatchHashes(s3.name, s3.files)).toThrow(/filesMatchHashes: chromium: 1 files do not match/);
     } finally { await patchRecord(page, 'files', sha, { flipByte: 200 }); }
     const s4 = await readBrowserClientState(page, 'chromium', 'hd-giatan');
-    checkConverged([s4], [st.view], readGatewayLog(dbFile));
+    checkConverged([s4], [st.view], await gatewayLogOf(t));
     await page.close();
   });
 
@@ -234,12 +234,11 @@ describe('offline draft in Chromium (host mode)', () => {
     const n = { n: (await dbAll<{ meta: string }>(t.gw, "SELECT meta FROM documents WHERE owner_org_id = 'hd-yetkieu'")).filter((d) => [first, second].includes(JSON.parse(d.meta).subject)).length };
     expect(n.n).toBe(2);
     // The profile's one store (shared by both windows) converged: each intent once, no change skipped.
-    const dbFile = path.join(t.dir, 'gateway.sqlite');
     let client: ClientState;
     await eventually(async () => {
       client = await readBrowserClientState(p2, 'chromium-2-windows', 'hd-yetkieu');
       const views = [await loginAndReadView(t.gw.url, 'hd-yetkieu.chuyenvien', TEST_PASSWORD, { files: true }), await loginAndReadView(t.gw.url, 'hd-giatan.chuyenvien', TEST_PASSWORD)];
-      const log = readGatewayLog(dbFile);
+      const log = await gatewayLogOf(t);
       checkOutboxDrained(client); checkIntentsExactlyOnce(client, log); checkRejectionsKept(client, log);
       checkClientCaughtUp(client, views[0]); checkClientHasFiles(client, views[0]); checkFilesMatchHashes(client.name, client.files);
       checkNoEffectTwice(log, views, new Map([[client.clientId, client.orgId]]));
