@@ -183,6 +183,27 @@ export async function runChaos(o: {
       collect(s);
     }));
   }
+  // One document taken through its whole life on purpose (drafted, signed, submitted, approved by
+  // the leader, issued by the clerk; each step synced before the next one's author sees it), so the
+  // issued-number checks always have something to check however the random phase went.
+  {
+    const by = (suffix: string) => sims.find((s) => s.user === `hd-giatan.${suffix}`)!;
+    const [cv, ld, vt] = [by('chuyenvien'), by('lanhdao'), by('vanthu')];
+    const id = await cv.store.createDraft({ typeCode: 'QD', subject: 'Quyết định đi hết các bước (kiểm tra)', doMat: 'thuong', recipientOrgIds: [] }, { bytes: bytes(4000), fileName: 'quyet-dinh.pdf' });
+    await cv.store.addVersion(id, { bytes: bytes(4200), fileName: 'quyet-dinh-da-ky.pdf' }, 'signature');
+    await cv.store.submit(id);
+    await cv.engine.syncUntilIdle(200);
+    await ld.engine.syncUntilIdle(200);
+    await ld.store.changeStatus(id, 'approved');
+    await ld.engine.syncUntilIdle(200);
+    await vt.engine.syncUntilIdle(200);
+    await vt.store.changeStatus(id, 'issued');
+    await vt.engine.syncUntilIdle(200);
+    const walked = await vt.store.db.documents.get(id);
+    expect(walked?.status, 'the walked document ends issued').toBe('issued');
+    opCounts.lifecycle = 5;
+    await Promise.all(sims.map((s) => s.engine.syncUntilIdle(200)));
+  }
   const convergeMs = Date.now() - tc;
 
   const totalOps = Object.values(opCounts).reduce((a, b) => a + b, 0);
@@ -219,7 +240,7 @@ export async function runChaos(o: {
     const statusOf: Record<string, number> = {};
     for (const d of docs) statusOf[d.status] = (statusOf[d.status] ?? 0) + 1;
     console.log(`[chaos] rejections kept as conflicts: ${JSON.stringify(refusals)}; documents by status: ${JSON.stringify(statusOf)}`);
-    expect(totalOps).toBe(OPS);
+    expect(totalOps).toBe(OPS + 5);
     expect(gatewayKills).toBe(3);
     backend.checkKills?.();
     expect(sims.reduce((a, s) => a + s.kills, 0)).toBeGreaterThan(0);
