@@ -54,6 +54,8 @@ export interface GatewayOptions {
   /** Extra allowed CORS origins beyond the desktop app (app://vanthu), http://127.0.0.1:* and http://localhost:*. */
   corsOrigins?: string[];
   now?: () => number;
+  /** close(): how long requests in flight may finish before their connections are cut (default 2 s). */
+  closeGraceMs?: number;
   /** false (default): no logs; true: pino JSON lines at info; or a pino logger to use. Secrets are redacted. */
   logger?: boolean | import('fastify').FastifyBaseLogger;
 }
@@ -274,7 +276,16 @@ export async function buildGateway(opts: GatewayOptions): Promise<Omit<Gateway, 
 
   return {
     app, db, files, docs, sweep,
-    async close() { clearInterval(timer); await app.close(); await db.close(); },
+    async close() {
+      clearInterval(timer);
+      // Requests in flight get a bounded grace, then their connections are cut: app.close() alone
+      // waits for every open request, and one whose client stalled mid-body (an upload stopped
+      // half-way) held it for Node's ~70 s request/keep-alive timeouts.
+      const closing = app.close();
+      const cut = setTimeout(() => app.server.closeAllConnections(), opts.closeGraceMs ?? 2000);
+      try { await closing; } finally { clearTimeout(cut); }
+      await db.close();
+    },
   };
 }
 

@@ -5,6 +5,8 @@
 // CIDRs, so each client's X-Forwarded-For address is what the rate limits count; default: not trusted),
 // VANTHU_DATABASE_URL (postgres://… : PostgreSQL shared by several nodes; default: SQLite in the data dir),
 // VANTHU_DB_POOL_MAX (PostgreSQL connections per node, default 10),
+// VANTHU_RATE_LIMIT_PER_MINUTE (requests per minute per user, default 600), VANTHU_LOGIN_RATE_LIMIT_PER_MINUTE
+// (login attempts per minute per client address, default 300; raise it when many users share one address),
 // VANTHU_FILES_DIR (the shared file store folder; default: the data dir), or for S3-compatible storage
 // VANTHU_S3_BUCKET with VANTHU_S3_ENDPOINT, VANTHU_S3_REGION, VANTHU_S3_PREFIX (credentials come from
 // the AWS SDK's usual sources: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, instance role),
@@ -32,6 +34,8 @@ const common: GatewayOptions = {
   dataDir,
   databaseUrl: env.VANTHU_DATABASE_URL || undefined,
   pool: { max: env.VANTHU_DB_POOL_MAX ? Number(env.VANTHU_DB_POOL_MAX) : undefined },
+  rateLimitPerMinute: env.VANTHU_RATE_LIMIT_PER_MINUTE ? Number(env.VANTHU_RATE_LIMIT_PER_MINUTE) : undefined,
+  loginRateLimitPerMinute: env.VANTHU_LOGIN_RATE_LIMIT_PER_MINUTE ? Number(env.VANTHU_LOGIN_RATE_LIMIT_PER_MINUTE) : undefined,
   files: env.VANTHU_S3_BUCKET
     ? { s3: { bucket: env.VANTHU_S3_BUCKET, endpoint: env.VANTHU_S3_ENDPOINT, region: env.VANTHU_S3_REGION, prefix: env.VANTHU_S3_PREFIX } }
     : { dir: env.VANTHU_FILES_DIR ? path.resolve(env.VANTHU_FILES_DIR) : dataDir },
