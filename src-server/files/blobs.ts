@@ -28,7 +28,12 @@ export interface BlobStore {
   commitPart(key: string, sha: string, size: number): Promise<void>;
   removePart(key: string): Promise<void>;
   /** Delete every partial upload (and stray entry) whose key `keep` does not accept. */
-  pruneParts(keep: (key: string) => boolean): Promise<void>;
+  /**
+   * Delete the partial uploads `keep` does not claim and that were last written before
+   * `before` (ms since the epoch): another node may have just started one whose database row this
+   * node read before the part existed.
+   */
+  pruneParts(keep: (key: string) => boolean, before: number): Promise<void>;
 }
 
 /** Create a folder (and missing parents) 0700, and make it 0700 if it already existed. */
@@ -119,10 +124,18 @@ export class FolderBlobs implements BlobStore {
 
   async removePart(key: string) { fs.rmSync(this.partPath(key), { force: true }); }
 
-  async pruneParts(keep: (key: string) => boolean) {
+  async pruneParts(keep: (key: string) => boolean, before: number) {
     const dir = path.join(this.dir, 'uploads');
     for (const name of fs.readdirSync(dir)) {
-      if (!(name.endsWith('.part') && keep(name.slice(0, -5)))) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
+      if (name.endsWith('.part') && keep(name.slice(0, -5))) continue;
+      const p = path.join(dir, name);
+      let mtime: number;
+      try {
+        mtime = fs.lstatSync(p).mtimeMs;
+      } catch {
+        continue; // gone meanwhile
+      }
+      if (mtime < before) fs.rmSync(p, { force: true, recursive: true });
     }
   }
 }

@@ -23,6 +23,7 @@ const SHA = /^[0-9a-f]{64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const GiB = 1024 ** 3;
 const HOUR = 3600_000;
+const ORPHAN_GRACE_MS = 10 * 60_000; // a part younger than this may belong to an upload another node is starting
 
 export interface UploadLimits {
   /** Bytes reserved (declared sizes) by one user's unfinished uploads. */
@@ -209,10 +210,16 @@ export class FileStore {
   }
 
   /** Delete part bytes that no upload row owns (left by a crash or by the v1 → v2 migration). */
+  /**
+   * Partial uploads no upload row claims: leftovers of a crash. Only those untouched for
+   * ORPHAN_GRACE_MS go, since another node sharing the store may have created a part after this
+   * node read the rows (a node starting, or the sweep, while an upload begins elsewhere).
+   */
   private async removeOrphanParts(): Promise<void> {
+    const before = Date.now() - ORPHAN_GRACE_MS;
     const rows = await this.db.k.selectFrom('uploads').select(['org_id', 'sha256', 'user_id']).execute();
     const owned = new Set(rows.map((r) => `${r.org_id}.${r.user_id}.${r.sha256}`));
-    await this.blobs.pruneParts((k) => owned.has(k));
+    await this.blobs.pruneParts((k) => owned.has(k), before);
   }
 
   /**

@@ -55,12 +55,12 @@ export class S3Blobs implements BlobStore {
     } catch (e) { if (notFound(e)) return undefined; throw e; }
   }
 
-  private async list(Prefix: string): Promise<string[]> {
+  private async list(Prefix: string, before = Infinity): Promise<string[]> {
     const keys: string[] = [];
     let ContinuationToken: string | undefined;
     do {
       const r = await this.s3.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix, ContinuationToken }));
-      for (const c of r.Contents ?? []) if (c.Key) keys.push(c.Key);
+      for (const c of r.Contents ?? []) if (c.Key && (before === Infinity || (c.LastModified?.getTime() ?? 0) < before)) keys.push(c.Key);
       ContinuationToken = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (ContinuationToken);
     return keys;
@@ -125,8 +125,8 @@ export class S3Blobs implements BlobStore {
 
   async removePart(key: string) { await this.removeAll(await this.list(this.chunks(key))); }
 
-  async pruneParts(keep: (key: string) => boolean) {
+  async pruneParts(keep: (key: string) => boolean, before: number) {
     const base = `${this.prefix}uploads/`;
-    await this.removeAll((await this.list(base)).filter((k) => !keep(k.slice(base.length).split('/')[0])));
+    await this.removeAll((await this.list(base, before)).filter((k) => !keep(k.slice(base.length).split('/')[0])));
   }
 }

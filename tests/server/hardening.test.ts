@@ -246,12 +246,16 @@ describe('partial uploads belong to their user', () => {
     v1.close();
     fs.mkdirSync(path.join(dir, 'uploads'));
     fs.writeFileSync(path.join(dir, 'uploads', `hd-giatan-${oldSha}.part`), 'abcd');
+    // a leftover from before the upgrade (a part written in the last minutes may be another node's)
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(dir, 'uploads', `hd-giatan-${oldSha}.part`), hourAgo, hourAgo);
+    fs.writeFileSync(path.join(dir, 'uploads', 'hd-giatan.fresh.part'), 'just started elsewhere');
 
     const t = await gateway({ dataDir: dir });
     expect(await t.gw.db.applied()).toEqual(['001_base', '002_stateless']);
     const pk = ((await dbAll(t.gw, 'PRAGMA table_info(uploads)')) as { name: string; pk: number }[]).filter((c) => c.pk > 0).map((c) => c.name);
     expect(pk).toEqual(['org_id', 'sha256', 'user_id']);
-    expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'uploads'))).toEqual(['hd-giatan.fresh.part']);
     const tok = await t.login('hd-giatan.chuyenvien');
     expect((await t.call(tok, 'GET', `/v1/uploads/${oldSha}`)).status).toBe(404);
     await upload(t, tok, randomBytes(64));
