@@ -68,6 +68,8 @@ function parseArgs(argv: string[]): Args {
     else a.files.push(x);
   }
   if (a.opts.timeoutMs !== undefined && !(a.opts.timeoutMs > 0)) throw new Error('--timeout must be a positive number of milliseconds');
+  // neither output shows the certificate viewer's details (the desk's): not computed
+  a.opts.certificateDetails = false;
   return a;
 }
 

@@ -44,6 +44,8 @@ export interface VerifyPdfOptions {
   deadline?: number;
   /** The document already opened over `src` with `{ allowEncrypted: true }` (saves parsing it twice). */
   reader?: PdfReader;
+  /** The certificate viewer's details in each signature's report (default true; the command line prints none). */
+  certificateDetails?: boolean;
 }
 
 /** The bytes of `ranges` of a source, joined. */
@@ -465,7 +467,7 @@ async function verifyOne(f: SignatureField, ctx: SigCtx, docTimestamps: Array<{ 
   }
 
   // the certificates for the desk's viewer: the signer (or TSA), then the path as built
-  if (cms.signerCert) {
+  if (cms.signerCert && ctx.opts.certificateDetails !== false) {
     try {
       rep.certificates = await certificateDetails(derOf(cms.signerCert), chainDers ?? cms.certificateDers, ctx.crypto, ctx.certPool);
     } catch {

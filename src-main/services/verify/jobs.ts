@@ -35,6 +35,8 @@ export interface VerifyFileOptions {
   allowDemo?: boolean;
   /** Render and compare the pages changed after a signature whose changes are allowed (default true; see visual/check.ts). */
   visualCheck?: boolean;
+  /** The certificate viewer's details (names, usages, fingerprints) in each signature's report (default true). */
+  certificateDetails?: boolean;
   /**
    * Which allowed changes are rendered: 'changes' (default) every allowed change that can alter
    * what a page shows (form filling, annotations, resources, appearances); updates that only add
@@ -62,6 +64,8 @@ export interface WorkerJob {
   defaultPermission: 1 | 2 | 3;
   /** Demo certificates left out of the anchors (outside the demo profile). */
   demoAnchorsIgnored?: number;
+  /** The certificate viewer's details in the report (absent: true). */
+  certificateDetails?: boolean;
   /** Visual check settings (absent: on, defaults). */
   visual?: { enabled: boolean; scope?: 'changes' | 'all'; renderings?: 'differences' | 'all'; timeoutMs?: number; canvasModule?: string };
 }
@@ -83,7 +87,7 @@ export function jobsFor(files: string[], opts: VerifyFileOptions): WorkerJob[] {
   const now = opts.now === undefined ? null : typeof opts.now === 'string' ? opts.now : opts.now.toISOString();
   return files.map((file) => ({
     file: path.resolve(file), anchors, offline: !!opts.offline, cacheDir, fetchTimeoutMs: opts.fetchTimeoutMs ?? 10_000,
-    now, deadline: Date.now() + timeoutMs, defaultPermission: opts.defaultPermission ?? 2, demoAnchorsIgnored: given.length - anchors.length,
+    now, deadline: Date.now() + timeoutMs, ...(opts.certificateDetails === false ? { certificateDetails: false } : {}), defaultPermission: opts.defaultPermission ?? 2, demoAnchorsIgnored: given.length - anchors.length,
     visual: { enabled: opts.visualCheck !== false, scope: opts.visualScope, renderings: opts.visualRenderings, timeoutMs: opts.visualTimeoutMs, canvasModule: opts.visualCanvasModule },
   }));
 }

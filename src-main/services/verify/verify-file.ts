@@ -52,6 +52,7 @@ export async function verifyJob(job: WorkerJob, io: JobIo = {}): Promise<Documen
       now: job.now ? new Date(job.now) : undefined,
       deadline: job.deadline,
       defaultPermission: job.defaultPermission,
+      certificateDetails: job.certificateDetails,
     });
     // allowed changes that can alter what a page shows are also rendered and compared
     // (visual/check.ts, loaded only when some signature has them; see visualEligible)
