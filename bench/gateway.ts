@@ -385,10 +385,9 @@ BEGIN;
 SELECT last_seq FROM clients WHERE client_id = 'pgb-' || :client_id FOR UPDATE \\gset
 INSERT INTO documents (id, owner_org_id, status, meta, confidential, created_by, created_at, updated_at) VALUES ('pgb-' || :client_id || '-' || :r, 'pgbench', 'draft', :'meta', 0, :'uid', '2026-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z');
 INSERT INTO access (doc_id, org_id) VALUES ('pgb-' || :client_id || '-' || :r, 'pgbench');
-UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value \\gset
-INSERT INTO changes (seq, org_id, doc_id) VALUES (:value, 'pgbench', 'pgb-' || :client_id || '-' || :r);
 INSERT INTO intents (intent_id, client_id, seq, user_id, kind, outcome, error, result, applied_at) VALUES ('pgb-i-' || :client_id || '-' || :r, 'pgb-' || :client_id, :last_seq + 1, :'uid', 'create_draft', 'applied', NULL, '{}', 1777777777777);
 UPDATE clients SET last_seq = :last_seq + 1 WHERE client_id = 'pgb-' || :client_id;
+WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value) INSERT INTO changes (seq, org_id, doc_id) SELECT c.value, 'pgbench', 'pgb-' || :client_id || '-' || :r FROM c;
 END;
 `;
 async function runPgbench(c: Cluster, dbName: string, uid: string, conns: number): Promise<{ tps: number; tx: number; rows: number; failed: number }> {

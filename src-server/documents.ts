@@ -4,8 +4,8 @@
 // Concurrency (several nodes on one PostgreSQL): each intent runs in one transaction that first
 // locks its client's row (so one client's intents apply in order, once), then the document's row
 // (so two status changes of one document cannot both pass their check), numbers registers with an
-// atomic upsert, and takes the change feed's seq last, from a counter row it keeps locked until
-// commit: a transaction that takes seq N+1 commits after the one that took N, so a puller that has
+// atomic upsert, and takes the change feed's seq last (its feed rows are queued and written as the
+// transaction's last statements), from a counter row it keeps locked until commit: a transaction that takes seq N+1 commits after the one that took N, so a puller that has
 // seen N+1 on any node has seen N. Lock order (client, document, register, counter) is the same
 // in every intent, so these locks do not deadlock each other.
 import { sql } from 'kysely';
@@ -63,10 +63,32 @@ export class Documents {
     if (!fresh) await q.updateTable('documents').set({ updated_at: iso }).where('id', '=', docId).execute();
     const orgs = fresh ? [{ org_id: fresh.orgId }] : await q.selectFrom('access').select('org_id').where('doc_id', '=', docId).orderBy('org_id').execute();
     if (!orgs.length) return;
-    const { value } = await q.updateTable('counters').set((eb) => ({ value: eb('value', '+', orgs.length) }))
+    // numbered at the end of the transaction (flushFeed), so the counter row is locked only for
+    // the last two statements and the commit, not for the rest of the intent's work
+    const queue = this.feedQueue.get(q) ?? [];
+    this.feedQueue.set(q, queue);
+    for (const o of orgs) queue.push({ org_id: o.org_id, doc_id: docId });
+  }
+
+  /** The feed rows this transaction's changes queued (touch), in order. */
+  private readonly feedQueue = new WeakMap<Tx, Array<{ org_id: string; doc_id: string }>>();
+
+  /** Number the queued feed rows from the counter (locked until commit) and write them: last before the commit. */
+  private async flushFeed(q: Tx): Promise<void> {
+    const rows = this.feedQueue.get(q);
+    this.feedQueue.delete(q);
+    if (!rows?.length) return;
+    if (this.pg) {
+      // one statement: the counter row is then locked for that statement and the commit only
+      const values = sql.join(rows.map((r, i) => sql`(${i + 1}::bigint, ${r.org_id}::text, ${r.doc_id}::text)`));
+      await sql`WITH c AS (UPDATE counters SET value = value + ${rows.length} WHERE name = 'changes' RETURNING value)
+        INSERT INTO changes (seq, org_id, doc_id) SELECT c.value - ${rows.length} + v.i, v.org_id, v.doc_id FROM c, (VALUES ${values}) AS v(i, org_id, doc_id)`.execute(q);
+      return;
+    }
+    const { value } = await q.updateTable('counters').set((eb) => ({ value: eb('value', '+', rows.length) }))
       .where('name', '=', 'changes').returning('value').executeTakeFirstOrThrow();
-    const first = Number(value) - orgs.length + 1;
-    await q.insertInto('changes').values(orgs.map((o, i) => ({ seq: first + i, org_id: o.org_id, doc_id: docId }))).execute();
+    const first = Number(value) - rows.length + 1;
+    await q.insertInto('changes').values(rows.map((r, i) => ({ seq: first + i, org_id: r.org_id, doc_id: r.doc_id }))).execute();
   }
 
   private requireRole(user: AuthUser, roles: Role[], action: string): void {
@@ -251,6 +273,7 @@ export class Documents {
         } catch (e) {
           if (!(e instanceof HttpError)) throw e;
           if (savepoint) await sql`ROLLBACK TO SAVEPOINT apply_intent`.execute(q);
+          this.feedQueue.delete(q); // nothing of a rejected intent reaches the feed
           res = { id: it.id, seq: it.seq, outcome: 'rejected', error: { code: e.code, message_vi: e.message_vi, message_en: e.message_en, details: e.details } };
         }
         await q.insertInto('intents').values({
@@ -258,6 +281,7 @@ export class Documents {
           error: res.error ? JSON.stringify(res.error) : null, result: res.result ? JSON.stringify(res.result) : null, applied_at: this.now(),
         }).execute();
         await q.updateTable('clients').set({ last_seq: it.seq }).where('client_id', '=', req.clientId).execute();
+        await this.flushFeed(q);
         return res;
       });
       if ('expectedSeq' in step) return { results, expectedSeq: step.expectedSeq };
