@@ -9,6 +9,8 @@ export interface FaultCounts { connections: number; drop: number; delay: number;
 
 export { mulberry32 } from '../helpers/random';
 
+const CONNECTION_FAULTS = ['drop', 'status503', 'status500', 'delay'] as const;
+
 export class ChaosProxy {
   readonly counts: FaultCounts = { connections: 0, drop: 0, delay: 0, status500: 0, status503: 0, resetMidRequest: 0, truncateResponse: 0 };
   faultsOn = true;
@@ -35,11 +37,14 @@ export class ChaosProxy {
     this.track(client);
     this.counts.connections++;
     const on = this.faultsOn;
+    // every kind of fault at least once: every 25th connection, one still missing is forced (a
+    // short run could otherwise miss one by chance, and the chaos test requires each)
+    const forced = on && this.counts.connections % 25 === 0 ? CONNECTION_FAULTS.find((k) => this.counts[k] === 0) : undefined;
     const r = this.rnd();
     const R = this.rates;
-    if (on && r < R.drop) { this.counts.drop++; client.resetAndDestroy(); return; }
-    if (on && r < R.drop + R.status5xx) {
-      const is503 = this.rnd() < 0.6;
+    if (on && (forced === 'drop' || (!forced && r < R.drop))) { this.counts.drop++; client.resetAndDestroy(); return; }
+    if (on && (forced === 'status503' || forced === 'status500' || (!forced && r < R.drop + R.status5xx))) {
+      const is503 = forced ? forced === 'status503' : this.rnd() < 0.6;
       client.once('data', () => {
         if (is503) this.counts.status503++; else this.counts.status500++;
         const body = JSON.stringify({ error: { code: 'UPSTREAM', message_vi: 'Máy chủ tạm thời không phục vụ.', message_en: 'Temporarily unavailable.' } });
@@ -47,7 +52,7 @@ export class ChaosProxy {
       });
       return;
     }
-    const delay = on && r < R.drop + R.status5xx + R.delay ? 10 + Math.floor(this.rnd() * 150) : 0;
+    const delay = on && (forced === 'delay' || (!forced && r >= R.drop + R.status5xx && r < R.drop + R.status5xx + R.delay)) ? 10 + Math.floor(this.rnd() * 150) : 0;
     if (delay) this.counts.delay++;
     client.pause();
     setTimeout(() => {
@@ -58,7 +63,7 @@ export class ChaosProxy {
       up.on('close', () => client.destroy());
       client.on('close', () => up.destroy());
       client.on('data', (chunk) => {
-        if (this.faultsOn && chunk.length > 20 && this.rnd() < R.resetMidRequest) {
+        if (this.faultsOn && chunk.length > 20 && (this.due('resetMidRequest') || this.rnd() < R.resetMidRequest)) {
           this.counts.resetMidRequest++;
           up.write(chunk.subarray(0, Math.floor(chunk.length / 2)), () => { up.destroy(); client.resetAndDestroy(); });
           return;
@@ -66,7 +71,7 @@ export class ChaosProxy {
         up.write(chunk);
       });
       up.on('data', (chunk) => {
-        if (this.faultsOn && chunk.length > 20 && this.rnd() < R.truncateResponse) {
+        if (this.faultsOn && chunk.length > 20 && (this.due('truncateResponse') || this.rnd() < R.truncateResponse)) {
           this.counts.truncateResponse++;
           client.write(chunk.subarray(0, Math.floor(chunk.length * this.rnd())), () => { client.destroy(); up.destroy(); });
           return;
@@ -75,6 +80,11 @@ export class ChaosProxy {
       });
       client.resume();
     }, delay);
+  }
+
+  /** A per-chunk fault that has not happened yet after 50 connections: forced on this chunk. */
+  private due(k: 'resetMidRequest' | 'truncateResponse'): boolean {
+    return this.counts.connections >= 50 && this.counts[k] === 0;
   }
 
   /** Cut every open connection (as a gateway restart or a network switch would). */
