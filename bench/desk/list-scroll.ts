@@ -8,15 +8,13 @@
 // positions) — while requestAnimationFrame deltas and long tasks (PerformanceObserver 'longtask')
 // are recorded. Each pattern is checked: the rows in the DOM are a window (< 60) and hold the row
 // at the scroll position. Target: no frame over 50 ms.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Measurement } from '../desk';
+import { rendererDir } from './renderer';
 import { startHostApp } from '../../src-main/host/app';
 import { seedDocumentsInPage } from '../../tests/helpers/seed-documents';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const N = 100_000;
 
 interface PatternResult { name: string; frames: number[]; longTasks: number[]; windowOk: boolean; domRows: number; placeholders: number }
@@ -24,15 +22,6 @@ interface PatternResult { name: string; frames: number[]; longTasks: number[]; w
 const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]; };
 const f1 = (x: number) => `${x.toFixed(1)} ms`;
 
-function rendererDir(dir: string): string {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--renderer');
-  const given = argv.find((a) => a.startsWith('--renderer='))?.slice('--renderer='.length) ?? (i >= 0 ? argv[i + 1] : null);
-  if (given) return path.resolve(given);
-  const out = path.join(dir, 'renderer');
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO, env: { ...process.env, VANTHU_RENDERER_OUT: out }, stdio: 'ignore' });
-  return out;
-}
 
 export const listScroll: Measurement = {
   name: 'list-scroll',

@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import type { Measurement } from '../desk';
+import { rendererDir } from './renderer';
 import { startHost } from '../../tests/helpers/host';
 import { makeTestPki } from '../../tests/helpers/pki';
 import { startRevocationServer } from '../../tests/helpers/ocsp';
@@ -54,19 +55,6 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 const mb = (x: number) => `${(x / MB).toFixed(1)} MB`;
 const range = (xs: number[], f: (x: number) => string) => (xs.length ? `${f(Math.min(...xs))} – ${f(Math.max(...xs))}` : '–');
 
-/** The renderer to serve: --renderer=DIR, the bench dir's build when list-scroll made it in this
- * run, or a fresh build into the bench dir (as list-scroll does). */
-function rendererDir(dir: string): string {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--renderer');
-  const given = argv.find((a) => a.startsWith('--renderer='))?.slice('--renderer='.length) ?? (i >= 0 ? argv[i + 1] : null);
-  if (given) return path.resolve(given);
-  const out = path.join(dir, 'renderer');
-  const index = path.join(out, 'index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= performance.timeOrigin) return out;
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO, env: { ...process.env, VANTHU_RENDERER_OUT: out }, stdio: 'ignore' });
-  return out;
-}
 
 interface Proc { wallMs: number; code: number | null; stdout: string; stderr: string }
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Proc> {

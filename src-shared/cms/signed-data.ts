@@ -20,7 +20,7 @@ import {
   signingTimeAttribute, sortAttributes,
 } from './attributes';
 import { registerCache } from '../caches';
-import { decodeOid, readTlv, tlvKids, tlvRaw, type Tlv } from '../pki/der';
+import { decodeOid, readTlv, tlvContent, tlvKids, tlvRaw, type Tlv } from '../pki/der';
 
 export interface SignedDataInput {
   signer: Signer;
@@ -183,7 +183,7 @@ function readSignedDataDer(der: Uint8Array): pkijs.SignedData | null {
   try {
     const ci = tlvKids(der, top);
     if (ci.length !== 2 || ci[0].cls !== 0 || ci[0].tag !== 6 || ci[1].cls !== 2 || ci[1].tag !== 0 || !ci[1].cons) return null;
-    const contentType = decodeOid(der.subarray(ci[0].start + ci[0].hl, ci[0].end));
+    const contentType = decodeOid(tlvContent(der, ci[0]));
     if (contentType !== OID.signedData) throw new NotSignedData(`content type ${contentType} is not signedData`);
     const inner = tlvKids(der, ci[1]);
     if (inner.length !== 1 || inner[0].cls !== 0 || inner[0].tag !== 16) return null;
@@ -277,7 +277,7 @@ function signerInfoFromDer(der: Uint8Array, t: Tlv): pkijs.SignerInfo | null {
     }
     const signatureAlgorithm = algorithmOf(der, k[i++]);
     if (!signatureAlgorithm || !isUniv(k[i], 4, false)) return null;
-    const signature = new asn1js.OctetString({ valueHex: der.slice(k[i].start + k[i].hl, k[i].end).buffer });
+    const signature = new asn1js.OctetString({ valueHex: tlvContent(der, k[i]).slice().buffer });
     i++;
     let unsignedAttrs: pkijs.SignedAndUnsignedAttributes | undefined;
     if (isCtx(k[i], 1)) {
@@ -300,7 +300,7 @@ function algorithmOf(der: Uint8Array, t: Tlv | undefined): pkijs.AlgorithmIdenti
   if (!t || t.cls !== 0 || t.tag !== 16 || !t.cons) return null;
   const k = tlvKids(der, t);
   if (k.length < 1 || k.length > 2 || k[0].cls !== 0 || k[0].tag !== 6 || k[0].cons) return null;
-  const algorithmId = decodeOid(der.subarray(k[0].start + k[0].hl, k[0].end));
+  const algorithmId = decodeOid(tlvContent(der, k[0]));
   return new pkijs.AlgorithmIdentifier(k.length === 2 ? { algorithmId, algorithmParams: asn1Of(der, k[1]) } : { algorithmId });
 }
 
@@ -311,7 +311,7 @@ function attributesOf(der: Uint8Array, t: Tlv, type: 0 | 1): pkijs.SignedAndUnsi
     const ak = tlvKids(der, a);
     if (ak.length !== 2 || ak[0].cls !== 0 || ak[0].tag !== 6 || ak[0].cons || ak[1].cls !== 0 || ak[1].tag !== 17 || !ak[1].cons) return null;
     attributes.push(new pkijs.Attribute({
-      type: decodeOid(der.subarray(ak[0].start + ak[0].hl, ak[0].end)),
+      type: decodeOid(tlvContent(der, ak[0])),
       values: tlvKids(der, ak[1]).map((v) => attributeValue(der, v)),
     }));
   }
@@ -327,11 +327,11 @@ function attributesOf(der: Uint8Array, t: Tlv, type: 0 | 1): pkijs.SignedAndUnsi
  * time (UTCTime, GeneralizedTime) built directly, the rest through asn1js.
  */
 function attributeValue(der: Uint8Array, v: Tlv): asn1js.AsnType {
-  if (v.cls === 0 && !v.cons && v.tag === 6) return new asn1js.ObjectIdentifier({ value: decodeOid(der.subarray(v.start + v.hl, v.end)) });
-  if (v.cls === 0 && !v.cons && v.tag === 4) return new asn1js.OctetString({ valueHex: der.slice(v.start + v.hl, v.end).buffer });
+  if (v.cls === 0 && !v.cons && v.tag === 6) return new asn1js.ObjectIdentifier({ value: decodeOid(tlvContent(der, v)) });
+  if (v.cls === 0 && !v.cons && v.tag === 4) return new asn1js.OctetString({ valueHex: tlvContent(der, v).slice().buffer });
   if (v.cls === 0 && !v.cons && (v.tag === 23 || v.tag === 24)) {
     // signing time: read from its characters, as asn1js's own reader does (fromString)
-    const value = String.fromCharCode(...der.subarray(v.start + v.hl, v.end));
+    const value = String.fromCharCode(...tlvContent(der, v));
     return v.tag === 23 ? new asn1js.UTCTime({ value }) : new asn1js.GeneralizedTime({ value });
   }
   return asn1Of(der, v);

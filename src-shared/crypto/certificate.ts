@@ -7,7 +7,7 @@ import { VanthuError } from '../errors';
 import { bytesEqual, toArrayBuffer, toHex } from './bytes';
 import { CURVE_OIDS } from './algorithms';
 import { OID } from './oids';
-import { readTlv, tlvKids } from '../pki/der';
+import { readTlv, tlvContent, tlvKids } from '../pki/der';
 
 /**
  * Certificates already parsed from a given DER array: a Signer hands the same certificate and
@@ -43,7 +43,7 @@ function rsaModulus(key: Uint8Array): Uint8Array {
   try {
     const top = readTlv(key, 0);
     const m = top.end === key.length && top.tag === 16 ? tlvKids(key, top)[0] : undefined;
-    if (m && m.cls === 0 && m.tag === 2 && !m.cons) return key.subarray(m.start + m.hl, m.end);
+    if (m && m.cls === 0 && m.tag === 2 && !m.cons) return tlvContent(key, m);
   } catch {
     /* not DER: pkijs below */
   }
